@@ -1,0 +1,41 @@
+# Slipstream for Go. Every target needs only Go; `make tlc` also needs Java and tla2tools.jar.
+GO       ?= go
+FUZZTIME ?= 1m
+BENCHTIME ?= 3x
+
+.PHONY: test lint bench fuzz model model-deep tlc
+
+## test: vet, then every test (short model tiers included). This is what CI runs.
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 20m ./...
+
+## lint: fail on unformatted files or vet findings.
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## bench: benchmarks, each reported against a baseline measured in the same run.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+## fuzz: run every fuzz target for FUZZTIME each.
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$f ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+## model: every model at its default tier (seconds).
+model:
+	$(GO) run ./model/cmd/modelcheck -tier default
+
+## model-deep: the deep tier (minutes; several GiB).
+model-deep:
+	$(GO) run ./model/cmd/modelcheck -tier deep
+
+## tlc: run TLC on every spec/tla config and compare with spec/tla/expected.tsv.
+tlc:
+	$(GO) run ./spec/tla/cmd/tlc

@@ -1,0 +1,40 @@
+package protocol
+
+import "math"
+
+// ResumeWindowOK reports whether a watch may resume after revision (the cursor: the last
+// revision already applied) on a stream whose first retained sequence is firstSequence.
+//
+// A resume reads revision+1 onward, so it is sound exactly when head eviction has not moved the
+// first retained sequence past revision+1: firstSequence <= revision+1, with the addition
+// saturating at the maximum uint64. Interior evictions (a key's older revisions replaced by
+// newer ones) are harmless for a last-write-wins fold; only head eviction can lose a delete
+// marker, and only head eviction moves firstSequence.
+//
+// NATS does not report this case: a start sequence below the first retained message is clamped
+// silently. Callers therefore evaluate this kernel themselves, before and after creating the
+// consumer, and return kv.ErrCursorExpired when it is false.
+//
+// Invariant carried: "bootstrap never silently diverges" (model exportimport, Resume) and the
+// live floor guard's trip condition (model floorguard). An empty stream reports firstSequence 0,
+// which is always within the window.
+func ResumeWindowOK(revision, firstSequence uint64) bool {
+	next := revision
+	if next < math.MaxUint64 {
+		next++
+	}
+	return firstSequence <= next
+}
+
+// ResumeStartSequence returns the first stream sequence a resume after revision must read
+// (revision+1), and ok=false when revision is the maximum uint64. Callers must fail the watch
+// when ok is false: wrapping to 0 would replay the whole bucket as if it were new.
+//
+// Every resume start in the project is computed here, so no call site spells revision+1 itself
+// (a source test in impl/natsstore checks this).
+func ResumeStartSequence(revision uint64) (start uint64, ok bool) {
+	if revision == math.MaxUint64 {
+		return 0, false
+	}
+	return revision + 1, true
+}
