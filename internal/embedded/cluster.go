@@ -280,4 +280,3 @@ func waitFor(limit time.Duration, check func() error) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
-
