@@ -1,0 +1,71 @@
+package protocol
+
+// This file holds the decision kernels of the cursor-after-apply watch loop (impl/applied.Run):
+// which position a flush may claim, and what a failed store apply does to the loop. The
+// invariant they carry together is "a persisted cursor C implies every update with revision
+// <= C is in the store and has been applied" (DESIGN §3; model applied, TLA+ AppliedCursor).
+
+// BatchHigh returns the batch high-water mark after the loop receives an update whose version
+// token is version, given the mark high before it (both tokens: a version is the stream
+// sequence as 8 big-endian bytes, and a zero-length token is the unknown version; a
+// zero-length high is "no position yet in this batch").
+//
+// A known version replaces the mark: the mark is the last version received, not the largest,
+// because the watch delivers in stream order. An unknown version (a resync's synthetic delete,
+// an update whose acknowledgement could not be parsed) returns high unchanged: it neither mints
+// a position nor clobbers the one already received. The flush claims the mark as the new cursor
+// only when it is non-empty.
+//
+// The returned slice is one of the arguments, not a copy; callers that keep it beyond the
+// lifetime of the update's buffer copy it.
+//
+// Invariant carried: the flushed cursor is the position of the last positioned update in the
+// batch, so the store cursor keeps up with its data (model applied, extension UnknownVersions:
+// "quiescence implies the store is at the head", violated by AppliedCursor_MutBatchHighOnUnknown).
+func BatchHigh(high, version []byte) []byte {
+	if len(version) == 0 {
+		return high
+	}
+	return version
+}
+
+// MaxStoreApplyFailures is the number of consecutive failed store applies that stops the watch
+// loop: 15 in a row are tolerated (each failed batch is re-queued), the 16th is fatal.
+const MaxStoreApplyFailures = 16
+
+// StoreFailure returns the consecutive-failure streak after a store apply whose outcome is
+// failed, given the streak before it, and whether the loop must now stop (fail-stop).
+//
+// A success resets the streak to 0 and never stops the loop. A failure increments it (the count
+// saturates instead of wrapping) and stops the loop exactly when it reaches
+// MaxStoreApplyFailures. A stopped loop returns an error; its restart refolds from the store's
+// own cursor, which a failed apply never moved.
+//
+// Invariant carried: a store that keeps failing ends the watch by its 16th consecutive failure
+// and no earlier (model applied, extension FailStop: "the 16th consecutive failed store apply,
+// and only it, stops the watch").
+func StoreFailure(streak uint, failed bool) (next uint, fatal bool) {
+	if !failed {
+		return 0, false
+	}
+	if streak < ^uint(0) {
+		streak++
+	}
+	return streak, streak >= MaxStoreApplyFailures
+}
+
+// Requeue returns the pending batch after a failed store apply: the failed batch first, then
+// the updates received since (newer), each in its original order. The result is a fresh slice;
+// neither argument is modified or aliased.
+//
+// Keeping the failed updates in front means the next successful apply commits them together
+// with the newer ones under the newer cursor (a cumulative commit), so the store's cursor never
+// passes an update the store does not hold.
+//
+// Invariant carried: "the store's contents are always complete up to its cursor" (model
+// applied; dropping the failed batch instead is the mutation AppliedCursor_MutDropFailedBatch).
+func Requeue[T any](failed, newer []T) []T {
+	out := make([]T, 0, len(failed)+len(newer))
+	out = append(out, failed...)
+	return append(out, newer...)
+}
