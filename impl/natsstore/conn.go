@@ -134,3 +134,18 @@ func (c *Conn) OpenBucket(ctx context.Context, cfg kv.StoreConfig) (*Store, erro
 	}
 	return newStore(c, js, b, st.CachedInfo()), nil
 }
+
+// isClosed reports whether Close has been called; stores check it before every call.
+func (c *Conn) isClosed() bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.closed
+}
+
+// logger returns the configured logger, or one that discards everything.
+func (c *Conn) logger() *slog.Logger {
+	if c.cfg.Logger != nil {
+		return c.cfg.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
