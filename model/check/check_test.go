@@ -1,0 +1,358 @@
+package check
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// counter counts from 0 to n; Inc(+1) below n, Reset to 0 above 0.
+type counter struct{ n int }
+
+func (c counter) Init() []int { return []int{0} }
+func (c counter) Next(s int, emit func(Action, int)) {
+	if s < c.n {
+		emit(Action{Name: "Inc", Actor: -1}, s+1)
+	}
+	if s > 0 {
+		emit(Action{Name: "Reset", Actor: -1}, 0)
+	}
+}
+func (c counter) Properties() []Property[int] {
+	return []Property[int]{
+		{Name: "in range", Kind: Always, Holds: func(s int) bool { return s >= 0 && s <= c.n }},
+		{Name: "reaches the top", Kind: Sometimes, Holds: func(s int) bool { return s == c.n }},
+	}
+}
+
+func TestCounterExactCounts(t *testing.T) {
+	for _, n := range []int{0, 1, 5, 3000} {
+		r := Run[int](counter{n: n}, Options{})
+		RequireAll(t, r)
+		// Distinct: 0..n. Generated: the initial state, n Inc successors (from 0..n-1) and n
+		// Reset successors (from 1..n).
+		if r.Distinct != uint64(n+1) || r.Generated != uint64(2*n+1) || r.Depth != n {
+			t.Fatalf("n=%d: distinct %d generated %d depth %d; want %d, %d, %d", n, r.Distinct, r.Generated, r.Depth, n+1, 2*n+1, n)
+		}
+		w := RequireReached(t, r, "reaches the top")
+		if w.Len() != n || w.Last() != n {
+			t.Fatalf("n=%d: witness %v, want the %d Inc steps", n, w, n)
+		}
+		if err := Replay[int](counter{n: n}, w); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// grid walks (x, y) over [0,n]², one step right or up; Init is given twice to check that
+// duplicate initial states count in Generated but not in Distinct.
+type grid struct{ n int }
+
+type point struct{ x, y int }
+
+func (g grid) Init() []point { return []point{{0, 0}, {0, 0}} }
+func (g grid) Next(s point, emit func(Action, point)) {
+	if s.x < g.n {
+		emit(Action{Name: "Right", Actor: -1}, point{s.x + 1, s.y})
+	}
+	if s.y < g.n {
+		emit(Action{Name: "Up", Actor: -1}, point{s.x, s.y + 1})
+	}
+}
+func (g grid) Properties() []Property[point] {
+	return []Property[point]{
+		{Name: "diagonal corner", Kind: Sometimes, Holds: func(s point) bool { return s.x == g.n && s.y == g.n }},
+		{Name: "ends at the corner", Kind: Terminal, Holds: func(s point) bool { return s.x == g.n && s.y == g.n }},
+		{Name: "below the anti-diagonal", Kind: Always, Holds: func(s point) bool { return s.x+s.y < g.n+3 }},
+	}
+}
+
+// packedGrid is grid with a model-supplied injective fingerprint.
+type packedGrid struct{ grid }
+
+func (packedGrid) Fingerprint(s point) uint64 { return uint64(s.x)<<32 | uint64(s.y) }
+
+func TestGridCountsAcrossWorkersAndModes(t *testing.T) {
+	const n = 300 // 90,601 states: many chunks, every shard and group used
+	var ref *Result[point]
+	for _, tc := range []struct {
+		name string
+		m    Model[point]
+		opts Options
+	}{
+		{"workers=1", grid{n}, Options{Workers: 1}},
+		{"workers=2", grid{n}, Options{Workers: 2}},
+		{"workers=5", grid{n}, Options{Workers: 5}},
+		{"lean", grid{n}, Options{Workers: 2, Lean: true}},
+		{"fingerprinter", packedGrid{grid{n}}, Options{Workers: 2}},
+	} {
+		r := Run(tc.m, tc.opts)
+		wantDistinct := uint64((n + 1) * (n + 1))
+		wantGenerated := uint64(2 + 2*n*(n+1)) // two initial states; every x<n and y<n step
+		if r.Distinct != wantDistinct || r.Generated != wantGenerated || r.Depth != 2*n || !r.Complete {
+			t.Fatalf("%s: distinct %d generated %d depth %d complete %v; want %d, %d, %d, true",
+				tc.name, r.Distinct, r.Generated, r.Depth, r.Complete, wantDistinct, wantGenerated, 2*n)
+		}
+		RequireHolds(t, r, "ends at the corner")
+		cex := RequireViolated(t, r, "below the anti-diagonal")
+		if cex.Len() != n+3 {
+			t.Fatalf("%s: counterexample of %d steps, want the shortest (%d)", tc.name, cex.Len(), n+3)
+		}
+		if err := Replay(tc.m, cex); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if ref == nil {
+			ref = r
+			continue
+		}
+		for i := range r.Properties {
+			a, b := ref.Properties[i], r.Properties[i]
+			if a.Verdict != b.Verdict || !reflect.DeepEqual(a.Trace, b.Trace) {
+				t.Fatalf("%s: property %q differs from workers=1: %v %v vs %v %v", tc.name, a.Name, a.Verdict, a.Trace, b.Verdict, b.Trace)
+			}
+		}
+	}
+}
+
+// mutex is a two-process lock whose test and set are separate steps (the classic bug).
+type mutex struct{}
+
+type mutexState struct {
+	pc   [2]uint8 // 0 idle, 1 checked (saw the other's flag down), 2 critical
+	flag [2]bool
+}
+
+func (mutex) Init() []mutexState { return []mutexState{{}} }
+func (mutex) Next(s mutexState, emit func(Action, mutexState)) {
+	for i := 0; i < 2; i++ {
+		switch s.pc[i] {
+		case 0:
+			if !s.flag[1-i] {
+				t := s
+				t.pc[i] = 1
+				emit(Action{Name: "Check", Actor: i}, t)
+			}
+		case 1:
+			t := s
+			t.flag[i] = true
+			t.pc[i] = 2
+			emit(Action{Name: "Set", Actor: i}, t)
+		case 2:
+			t := s
+			t.flag[i] = false
+			t.pc[i] = 0
+			emit(Action{Name: "Exit", Actor: i}, t)
+		}
+	}
+}
+func (mutex) Properties() []Property[mutexState] {
+	return []Property[mutexState]{
+		{Name: "mutual exclusion", Kind: Always, Holds: func(s mutexState) bool { return !(s.pc[0] == 2 && s.pc[1] == 2) }},
+	}
+}
+
+func TestMutexBugShortestCounterexample(t *testing.T) {
+	for _, w := range []int{1, 2} {
+		r := Run[mutexState](mutex{}, Options{Workers: w})
+		if r.OK() {
+			t.Fatal("the buggy mutex passed")
+		}
+		cex := RequireViolated(t, r, "mutual exclusion")
+		// Both processes must check before either sets its flag: Check, Check, Set, Set.
+		want := []Action{{"Check", 0}, {"Check", 1}, {"Set", 0}, {"Set", 1}}
+		if !reflect.DeepEqual(cex.Actions(), want) {
+			t.Fatalf("counterexample %v, want %v", cex.Actions(), want)
+		}
+		if err := Replay[mutexState](mutex{}, cex); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(r.Report(), `Error: always property "mutual exclusion" is violated`) ||
+			!strings.Contains(r.Report(), "  4: Set(1)") {
+			t.Fatalf("report lacks the verdict or the numbered trace:\n%s", r.Report())
+		}
+		// The buggy mutex: pc ∈ {0,1,2}² with flag[i] = (pc[i] = 2): 9 combinations, all reachable.
+		if r.Distinct != 9 {
+			t.Fatalf("distinct %d, want 9", r.Distinct)
+		}
+	}
+}
+
+type unreachable struct{ counter }
+
+func (u unreachable) Properties() []Property[int] {
+	return append(u.counter.Properties(), Property[int]{Name: "overflows", Kind: Sometimes, Holds: func(s int) bool { return s > u.n }})
+}
+
+func TestUnreachedSometimesFailsTheRun(t *testing.T) {
+	r := Run[int](unreachable{counter{n: 4}}, Options{})
+	if r.OK() {
+		t.Fatalf("an unreachable sometimes property passed:\n%s", r.Report())
+	}
+	if p := r.Property("overflows"); p.Verdict != Unreached || p.Trace != nil {
+		t.Fatalf("overflows: %v, want unreached with no trace", p.Verdict)
+	}
+	if got := r.Failed(); !reflect.DeepEqual(got, []string{"overflows"}) {
+		t.Fatalf("Failed() = %q", got)
+	}
+	if !strings.Contains(r.Report(), `"overflows" is never satisfied`) {
+		t.Fatalf("report does not name the unreached property:\n%s", r.Report())
+	}
+}
+
+// retry is an importer that fails and retries; with giveUp it may abandon after two failures.
+type retry struct{ giveUp bool }
+
+type retryState struct {
+	pc       uint8 // 0 start, 1 failed, 2 done, 3 abandoned
+	failures uint8
+}
+
+func (retry) Init() []retryState { return []retryState{{}} }
+func (r retry) Next(s retryState, emit func(Action, retryState)) {
+	switch s.pc {
+	case 0:
+		emit(Action{Name: "Succeed", Actor: -1}, retryState{pc: 2, failures: s.failures})
+		emit(Action{Name: "Fail", Actor: -1}, retryState{pc: 1, failures: min(s.failures+1, 2)})
+	case 1:
+		emit(Action{Name: "Retry", Actor: -1}, retryState{pc: 0, failures: s.failures})
+		if r.giveUp && s.failures >= 2 {
+			emit(Action{Name: "GiveUp", Actor: -1}, retryState{pc: 3, failures: s.failures})
+		}
+	}
+}
+func (retry) Properties() []Property[retryState] {
+	return []Property[retryState]{
+		{Name: "every maximal run ends done", Kind: Terminal, Holds: func(s retryState) bool { return s.pc == 2 }},
+	}
+}
+
+func TestTerminalProperty(t *testing.T) {
+	// The retry cycle (start → failed → start …) has no terminal state, so it neither violates
+	// nor vacuously satisfies the property: the only terminal states are the done ones.
+	r := Run[retryState](retry{}, Options{})
+	RequireHolds(t, r, "every maximal run ends done")
+	if r.Distinct != 8 { // start × failures 0..2, failed × 1..2, done × 0..2
+		t.Fatalf("distinct %d, want 8", r.Distinct)
+	}
+
+	// A terminal state that is not done (abandoned after two failures) must be found, behind
+	// the cycle: Fail, Retry, Fail, GiveUp.
+	r = Run[retryState](retry{giveUp: true}, Options{})
+	cex := RequireViolated(t, r, "every maximal run ends done")
+	want := []Action{{"Fail", -1}, {"Retry", -1}, {"Fail", -1}, {"GiveUp", -1}}
+	if !reflect.DeepEqual(cex.Actions(), want) || cex.Last().pc != 3 {
+		t.Fatalf("counterexample %v, want %v ending abandoned", cex.Actions(), want)
+	}
+	if err := Replay[retryState](retry{giveUp: true}, cex); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A state with no successors that is not terminal-OK but satisfies an Always property still
+// fails the Terminal one, and an initial state is checked by Always properties.
+func TestInitialStatesAreChecked(t *testing.T) {
+	r := Run[int](counter{n: 0}, Options{})
+	RequireAll(t, r)
+	bad := badInit{}
+	r = Run[int](bad, Options{})
+	cex := RequireViolated(t, r, "positive")
+	if cex.Len() != 0 || cex.Init != -1 {
+		t.Fatalf("counterexample %v, want the initial state -1 with no steps", cex)
+	}
+	cex = RequireViolated(t, r, "ends positive")
+	if cex.Len() != 0 {
+		t.Fatalf("terminal counterexample %v, want the initial state", cex)
+	}
+}
+
+type badInit struct{}
+
+func (badInit) Init() []int                        { return []int{1, -1} }
+func (badInit) Next(s int, emit func(Action, int)) {}
+func (badInit) Properties() []Property[int] {
+	return []Property[int]{
+		{Name: "positive", Kind: Always, Holds: func(s int) bool { return s > 0 }},
+		{Name: "ends positive", Kind: Terminal, Holds: func(s int) bool { return s > 0 }},
+	}
+}
+
+func TestStopEarlyAndDepthBound(t *testing.T) {
+	r := Run[int](counter{n: 100}, Options{Exploration: StopWhenAllDiscovered, MaxDepth: 0})
+	// "in range" never gets a discovery, so the early stop cannot fire: full search.
+	if !r.Complete || r.Distinct != 101 {
+		t.Fatalf("complete %v distinct %d, want a full search", r.Complete, r.Distinct)
+	}
+	r = Run[int](unreachable{counter{n: 100}}, Options{MaxDepth: 10})
+	if r.Complete || r.Distinct != 11 || r.Depth != 10 {
+		t.Fatalf("bounded: complete %v distinct %d depth %d; want false, 11, 10", r.Complete, r.Distinct, r.Depth)
+	}
+	if !strings.Contains(r.Report(), "INCOMPLETE") {
+		t.Fatalf("a bounded report must say the search is incomplete:\n%s", r.Report())
+	}
+	r = Run[int](counter{n: 10}, Options{MaxDepth: 10})
+	if !r.Complete {
+		t.Fatal("a bound at the true depth clips nothing, so the search is complete")
+	}
+	rm := Run[mutexState](mutex{}, Options{Exploration: StopWhenAllDiscovered})
+	if rm.Complete || rm.Depth != 4 {
+		t.Fatalf("stop-early: complete %v depth %d, want false, 4", rm.Complete, rm.Depth)
+	}
+}
+
+func TestProgressAndReport(t *testing.T) {
+	var buf bytes.Buffer
+	r := Run[point](grid{50}, Options{Progress: &buf, Label: "grid50"})
+	if !strings.Contains(buf.String(), "grid50: Finished(depth 100): 5102 states generated") {
+		t.Fatalf("final progress line missing:\n%s", buf.String())
+	}
+	rep := r.Report()
+	for _, want := range []string{"== grid50: 3 properties, complete search", "5102 states generated, 2601 distinct states found",
+		"[ok  ] terminal  holds     ends at the corner", "[FAIL] always    violated  below the anti-diagonal — counterexample of 53 steps"} {
+		if !strings.Contains(rep, want) {
+			t.Fatalf("report lacks %q:\n%s", want, rep)
+		}
+	}
+	if p := r.CollisionProbability(); p <= 0 || p > 1e-9 {
+		t.Fatalf("collision probability %g out of the expected range", p)
+	}
+}
+
+func TestDuplicatePropertyNamesPanic(t *testing.T) {
+	defer func() {
+		if v := recover(); v == nil || !strings.Contains(fmt.Sprint(v), "listed twice") {
+			t.Fatalf("recover() = %v, want a duplicate-name panic", v)
+		}
+	}()
+	Run[int](dupProps{}, Options{})
+}
+
+type dupProps struct{ badInit }
+
+func (dupProps) Properties() []Property[int] {
+	p := Property[int]{Name: "x", Kind: Always, Holds: func(int) bool { return true }}
+	return []Property[int]{p, p}
+}
+
+func TestReplayRejectsForgedTraces(t *testing.T) {
+	m := mutex{}
+	r := Run[mutexState](m, Options{})
+	cex := RequireViolated(t, r, "mutual exclusion")
+	forged := cex
+	forged.Steps = append([]Step[mutexState](nil), cex.Steps...)
+	forged.Steps[1].Action = cex.Steps[0].Action // Check(i) again: i is no longer idle
+	if err := Replay[mutexState](m, forged); err == nil {
+		t.Fatal("a trace with a disabled action replayed")
+	}
+	forged.Steps = append([]Step[mutexState](nil), cex.Steps...)
+	forged.Steps[3].State.flag[0] = false
+	if err := Replay[mutexState](m, forged); err == nil {
+		t.Fatal("a trace with a wrong state replayed")
+	}
+	forged = cex
+	forged.Init.pc[0] = 2
+	if err := Replay[mutexState](m, forged); err == nil {
+		t.Fatal("a trace from a non-initial state replayed")
+	}
+}
