@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// specDir lays out a minimal spec/tla directory: one spec with a quoted property, the MC files
+// for the given configs, and expected.tsv.
+func specDir(t *testing.T, expected string, configs ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"expected.tsv": expected,
+		"Demo.tla":     "---- MODULE Demo ----\n\\* always: \"the store's contents are always complete up to its cursor\"\nStoreCompleteUpToCursor == TRUE\n====\n",
+	}
+	for _, c := range configs {
+		base := Row{Config: c}.BaseConfig()
+		files["MC_"+base+".tla"] = "---- MODULE MC_" + base + " ----\n====\n"
+		files["MC_"+c+".cfg"] = "\n"
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func setupFakeTLC(t *testing.T, cfg, outFile string, exit string) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("the fake java is a shell script")
+	}
+	t.Setenv("PATH", fakeJava(t, "17.0.15"))
+	jar := filepath.Join(t.TempDir(), "tla2tools.jar")
+	if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(jarEnv, jar)
+	abs, err := filepath.Abs(filepath.Join("testdata", outFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("FAKE_TLC_OUT", abs)
+	t.Setenv("FAKE_TLC_EXIT", exit)
+	t.Setenv("FAKE_TLC_CFG", cfg)
+}
+
+func runIn(t *testing.T, dir string, args ...string) (int, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), append([]string{"-dir", dir}, args...), &stdout, &stderr)
+	return code, stdout.String() + stderr.String()
+}
+
+func TestRunMatchingHolds(t *testing.T) {
+	setupFakeTLC(t, "MC_Demo_A.cfg", "holds.txt", "0")
+	dir := specDir(t, "Demo_A\tholds\t827924\t-\n", "Demo_A")
+	code, out := runIn(t, dir)
+	if code != 0 || !strings.Contains(out, "Demo_A") || !strings.Contains(out, "holds 827924") || !strings.Contains(out, " ok") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "states", "Demo_A.out")); err != nil {
+		t.Errorf("TLC output not kept: %v", err)
+	}
+}
+
+func TestRunDistinctMismatch(t *testing.T) {
+	setupFakeTLC(t, "MC_Demo_A.cfg", "holds.txt", "0")
+	code, out := runIn(t, specDir(t, "Demo_A\tholds\t827925\t-\n", "Demo_A"))
+	if code != 1 || !strings.Contains(out, "MISMATCH: distinct states 827924, expected 827925") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+// A violates row may name the property by its original wording; the runner maps it onto the
+// operator through the spec's comment.
+func TestRunViolatesByWording(t *testing.T) {
+	setupFakeTLC(t, "MC_Demo_Mut.cfg", "violates.txt", "12")
+	code, out := runIn(t, specDir(t, "Demo_Mut\tviolates\t-\tthe store's contents are always complete up to its cursor\n", "Demo_Mut"))
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestRunWrongViolation(t *testing.T) {
+	setupFakeTLC(t, "MC_Demo_Mut.cfg", "violates.txt", "12")
+	code, out := runIn(t, specDir(t, "Demo_Mut\tviolates\t-\tSomethingElse\n", "Demo_Mut"))
+	if code != 1 || !strings.Contains(out, "violated StoreCompleteUpToCursor, expected SomethingElse") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestRunExpectedHoldsGotViolation(t *testing.T) {
+	setupFakeTLC(t, "MC_Demo_A.cfg", "violates.txt", "12")
+	code, out := runIn(t, specDir(t, "Demo_A\tholds\t49\t-\n", "Demo_A"))
+	if code != 1 || !strings.Contains(out, "verdict violates, expected holds") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+// A witness row runs the base config's module with its own cfg.
+func TestRunWitnessUsesBaseModule(t *testing.T) {
+	setupFakeTLC(t, "MC_Demo_A__W_x.cfg", "violates.txt", "12")
+	dir := specDir(t, "Demo_A__W_x\tviolates\t-\tStoreCompleteUpToCursor\n", "Demo_A__W_x")
+	if _, err := os.Stat(filepath.Join(dir, "MC_Demo_A.tla")); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runIn(t, dir); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestRunMissingMirror(t *testing.T) {
+	setupFakeTLC(t, "MC_Demo_A.cfg", "holds.txt", "0")
+	code, out := runIn(t, specDir(t, "Demo_A\tholds\t827924\t-\nDemo_B\tholds\t1\t-\n", "Demo_A"))
+	if code != 1 || !strings.Contains(out, "no MC_Demo_B.tla") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestRunSkipsDeepAndSelects(t *testing.T) {
+	setupFakeTLC(t, "MC_Demo_A.cfg", "holds.txt", "0")
+	// The deep row has no files: it must not even be looked at without -deep.
+	dir := specDir(t, "Demo_A\tholds\t827924\t-\nDemo_Deep_B\tholds\t1\t-\nDemo_C\tholds\t1\t-\n", "Demo_A")
+	code, out := runIn(t, dir, "-run", "^Demo_A$")
+	if code != 0 || !strings.Contains(out, "1 configs run") || strings.Contains(out, "Demo_C") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	code, out = runIn(t, dir, "-run", "Deep", "-deep")
+	if code != 1 || !strings.Contains(out, "no MC_Demo_Deep_B.tla") {
+		t.Fatalf("-deep did not run the deep row: exit %d:\n%s", code, out)
+	}
+	code, out = runIn(t, dir, "-run", "^Nothing$")
+	if code != 1 || !strings.Contains(out, "selected no row") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestRunTLCError(t *testing.T) {
+	setupFakeTLC(t, "MC_Demo_A.cfg", "parse_error.txt", "150")
+	code, out := runIn(t, specDir(t, "Demo_A\tholds\t1\t-\n", "Demo_A"))
+	if code != 1 || !strings.Contains(out, "TLC failed: exit 150") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
