@@ -1,0 +1,380 @@
+// Package applied is the exhaustive model of the cursor authority of the watch loop's flush
+// path (impl/applied.Run): a persisted cursor C implies every update with revision <= C is in
+// the store. It is the transition table of the reference model (snapshot-applied.md §6.1)
+// verbatim, run by model/check, and mirrored by spec/tla/AppliedCursor.tla.
+//
+// # Reference model
+//
+// Bound MaxRev (5): bucket revisions 1..MaxRev. State: Head (bucket high-water), Delivered
+// (revisions handed to the loop), StoreCursor (the persisted cursor; a restart resumes here),
+// QFrom (the loop holds the raw updates (QFrom, Delivered]), AppliedMem (the in-memory applied
+// cursor), Holes (latched when the store's cursor claims data it lacks). Actions, enabled in
+// this order: Churn, Deliver, FlushOk, FlushFail, CrashRestart. Mutations: DropFailedBatch
+// (the failed raw batch is dropped instead of re-queued) and ResumeFromMemApplied (a restart
+// resumes from the in-memory cursor instead of the store's).
+//
+// # Kernels
+//
+// The flush path's decisions go through the production kernels of package protocol, held in
+// a Kernels value whose defaults are those functions:
+//
+//   - FlushOk and FlushFail compute the cursor the flush claims by folding protocol.BatchHigh
+//     over the version tokens of the pending batch (8-byte big-endian revisions, as in
+//     production); with every version known this is Delivered, the reference's value.
+//   - FlushFail builds the pending batch after the failure with protocol.Requeue(failed,
+//     newer), newer being empty (the loop waits for the store). With the production kernel
+//     QFrom stays (the reference's re-queue); the DropFailedBatch mutation is exactly the
+//     re-queue kernel replaced by one that drops the failed batch (MutRequeueDrop), which
+//     sets QFrom = Delivered as the reference says.
+//   - With the FailStop extension, every store apply outcome goes through
+//     protocol.StoreFailure.
+//
+// # Extensions (not in the reference; each off by default, each with its own configuration)
+//
+// UnknownVersions exercises protocol.BatchHigh on unknown versions. It adds the variable
+// Unknown (an update without a position — a resync's synthetic delete — is pending in the
+// raw batch, behind the positioned updates (QFrom, Delivered]) and the action ReceiveUnknown
+// (enabled after Deliver, before FlushOk, when !Unknown: Unknown = TRUE). FlushOk and
+// FlushFail are enabled when Delivered > QFrom or Unknown. The flushed batch is the tokens of
+// QFrom+1..Delivered followed by an empty token if Unknown; the claimed position is the
+// BatchHigh fold over it; if it is empty the flush does not advance (AppliedMem unchanged),
+// else AppliedMem = that position. FlushOk then sets StoreCursor = AppliedMem (the store is
+// written with the in-memory cursor, as in production), QFrom = Delivered, Unknown = FALSE;
+// FlushFail keeps in the batch what Requeue returns. CrashRestart sets Unknown = FALSE. With
+// every version known these are the reference's effects. The model fixes the unknown
+// update's place at the batch's tail; for the production kernel its place is irrelevant
+// (BatchHigh is transparent to unknown versions), so the abstraction is exact for it. Added
+// properties: sometimes "an unknown version is pending behind positioned updates".
+//
+// FailStop exercises protocol.StoreFailure. It adds the variables Streak (consecutive failed
+// store applies) and Stopped (the loop has failed the watch). FlushOk sets Streak from
+// StoreFailure(Streak, false); FlushFail sets (Streak, Stopped) from StoreFailure(Streak,
+// true). While Stopped only Churn and CrashRestart are enabled; CrashRestart sets Streak = 0,
+// Stopped = FALSE (a new loop). Added properties: always "the 16th consecutive failed store
+// apply, and only it, stops the watch" (Stopped == Streak >= 16) and sometimes "a dead store
+// stops the watch".
+package applied
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/slipstream-go/slipstream/model/check"
+	"github.com/slipstream-go/slipstream/protocol"
+)
+
+// MaxRev is the reference bound: bucket revisions 1..MaxRev.
+const MaxRev = 5
+
+// FailStopAt is the contract the FailStop extension checks the store-failure kernel against:
+// 15 consecutive failed store applies are tolerated, the 16th stops the watch (reference §5.6).
+const FailStopAt = 16
+
+// Mutation selects the reference variant.
+type Mutation uint8
+
+const (
+	// Shipped is the production behaviour: a failed batch is re-queued, a restart resumes
+	// from the store's cursor.
+	Shipped Mutation = iota
+	// DropFailedBatch drops a failed raw batch (the pre-fix behaviour); implemented by
+	// replacing the re-queue kernel with MutRequeueDrop.
+	DropFailedBatch
+	// ResumeFromMemApplied resumes a restart from the in-memory applied cursor.
+	ResumeFromMemApplied
+)
+
+// String returns the reference's name of the variant.
+func (m Mutation) String() string {
+	switch m {
+	case Shipped:
+		return "Shipped"
+	case DropFailedBatch:
+		return "DropFailedBatch"
+	case ResumeFromMemApplied:
+		return "ResumeFromMemApplied"
+	}
+	return fmt.Sprintf("Mutation(%d)", uint8(m))
+}
+
+// PropertySet chooses which properties a run checks.
+type PropertySet uint8
+
+const (
+	// ShippedProperties are the shipped variant's five properties (plus the enabled
+	// extensions' properties). Checked under a mutation, they show the violation directly.
+	ShippedProperties PropertySet = iota
+	// HazardWitness is the reference's single property of a mutation variant: sometimes
+	// "HAZARD reachable: cursor advances over dropped data".
+	HazardWitness
+)
+
+// Property names, exactly as the reference spells them.
+const (
+	PropStoreComplete   = "the store's contents are always complete up to its cursor"
+	PropRequeueAnchored = "the re-queued range is always anchored at the store cursor"
+	PropQuiescence      = "quiescence implies the store is at the head"
+	PropCumulative      = "a failed flush is followed by a cumulative successful commit"
+	PropMemAhead        = "the in-memory cursor runs ahead of the store across a failure"
+	PropHazard          = "HAZARD reachable: cursor advances over dropped data"
+
+	// Extension UnknownVersions.
+	PropUnknownPending = "an unknown version is pending behind positioned updates"
+	// Extension FailStop.
+	PropFailStopAt16 = "the 16th consecutive failed store apply, and only it, stops the watch"
+	PropDeadStore    = "a dead store stops the watch"
+)
+
+// Kernels are the production decisions the model runs. DefaultKernels returns the protocol
+// functions; a mutation test swaps one for a broken variant.
+type Kernels struct {
+	BatchHigh    func(high, version []byte) []byte
+	StoreFailure func(streak uint, failed bool) (uint, bool)
+	Requeue      func(failed, newer [][]byte) [][]byte
+}
+
+// DefaultKernels returns the production kernels: protocol.BatchHigh, protocol.StoreFailure and
+// protocol.Requeue.
+func DefaultKernels() Kernels {
+	return Kernels{
+		BatchHigh:    protocol.BatchHigh,
+		StoreFailure: protocol.StoreFailure,
+		Requeue:      protocol.Requeue[[]byte],
+	}
+}
+
+// Config is one configuration of the model.
+type Config struct {
+	// MaxRev bounds the bucket's revisions (0 means the reference's MaxRev).
+	MaxRev uint8
+	// Mutation selects the reference variant.
+	Mutation Mutation
+	// Properties selects the checked properties.
+	Properties PropertySet
+	// UnknownVersions and FailStop enable the extensions described in the package doc.
+	UnknownVersions, FailStop bool
+	// Kernels replaces individual kernels; nil fields take the production defaults.
+	Kernels Kernels
+}
+
+// State is one state of the model: exactly the reference's variables, plus the extension
+// variables, which stay zero when their extension is off.
+type State struct {
+	Head, Delivered, StoreCursor, QFrom, AppliedMem uint8
+	Holes                                           bool
+	// Extension UnknownVersions.
+	Unknown bool
+	// Extension FailStop.
+	Streak  uint8
+	Stopped bool
+}
+
+// String formats the state for traces.
+func (s State) String() string {
+	out := fmt.Sprintf("head=%d delivered=%d store_cursor=%d q_from=%d applied_mem=%d holes=%v",
+		s.Head, s.Delivered, s.StoreCursor, s.QFrom, s.AppliedMem, s.Holes)
+	if s.Unknown {
+		out += " unknown_pending"
+	}
+	if s.Streak > 0 || s.Stopped {
+		out += fmt.Sprintf(" streak=%d stopped=%v", s.Streak, s.Stopped)
+	}
+	return out
+}
+
+// Model is the applied-cursor model for one Config.
+type Model struct {
+	cfg Config
+	k   Kernels
+}
+
+// New returns the model for cfg, with nil kernels replaced by the production ones and, under
+// DropFailedBatch, the re-queue kernel replaced by MutRequeueDrop.
+func New(cfg Config) *Model {
+	if cfg.MaxRev == 0 {
+		cfg.MaxRev = MaxRev
+	}
+	k, d := cfg.Kernels, DefaultKernels()
+	if k.BatchHigh == nil {
+		k.BatchHigh = d.BatchHigh
+	}
+	if k.StoreFailure == nil {
+		k.StoreFailure = d.StoreFailure
+	}
+	if k.Requeue == nil {
+		k.Requeue = d.Requeue
+	}
+	if cfg.Mutation == DropFailedBatch {
+		k.Requeue = MutRequeueDrop
+	}
+	return &Model{cfg: cfg, k: k}
+}
+
+// Init returns the single initial state: everything 0, no holes.
+func (m *Model) Init() []State { return []State{{}} }
+
+// Action names.
+const (
+	ActChurn          = "Churn"
+	ActDeliver        = "Deliver"
+	ActReceiveUnknown = "ReceiveUnknown"
+	ActFlushOk        = "FlushOk"
+	ActFlushFail      = "FlushFail"
+	ActCrashRestart   = "CrashRestart"
+)
+
+func act(name string) check.Action { return check.Action{Name: name, Actor: -1} }
+
+func token(rev uint8) []byte { return binary.BigEndian.AppendUint64(nil, uint64(rev)) }
+
+// batch returns the version tokens of the pending raw batch, oldest first.
+func (s State) batch() [][]byte {
+	var b [][]byte
+	for r := s.QFrom + 1; r <= s.Delivered && r > s.QFrom; r++ {
+		b = append(b, token(r))
+	}
+	if s.Unknown {
+		b = append(b, nil)
+	}
+	return b
+}
+
+// claimed folds BatchHigh over the pending batch: the position the flush claims, and whether
+// there is one.
+func (m *Model) claimed(s State) (uint8, bool) {
+	var high []byte
+	for _, v := range s.batch() {
+		high = m.k.BatchHigh(high, v)
+	}
+	if len(high) == 0 {
+		return 0, false
+	}
+	if len(high) != 8 {
+		panic(fmt.Sprintf("applied model: BatchHigh returned a %d-byte position %x; positions are 8-byte revisions", len(high), high))
+	}
+	return uint8(binary.BigEndian.Uint64(high)), true
+}
+
+// requeued applies the re-queue kernel to the failed batch and maps the result back onto the
+// model's variables: the positioned updates must be a contiguous run ending at Delivered.
+func (m *Model) requeued(s State) (qFrom uint8, unknown bool) {
+	out := m.k.Requeue(s.batch(), nil)
+	qFrom = s.Delivered
+	var revs []uint8
+	for _, v := range out {
+		if len(v) == 0 {
+			unknown = true
+			continue
+		}
+		revs = append(revs, uint8(binary.BigEndian.Uint64(v)))
+	}
+	if len(revs) > 0 {
+		qFrom = revs[0] - 1
+		for i, r := range revs {
+			if r != qFrom+1+uint8(i) || revs[len(revs)-1] != s.Delivered {
+				panic(fmt.Sprintf("applied model: Requeue returned revisions %v, which the model cannot represent as a range ending at %d", revs, s.Delivered))
+			}
+		}
+	}
+	return qFrom, unknown
+}
+
+// Next emits the enabled actions in the reference's order, with ReceiveUnknown (extension)
+// after Deliver.
+func (m *Model) Next(s State, emit func(check.Action, State)) {
+	running := !s.Stopped
+	if s.Head < m.cfg.MaxRev {
+		t := s
+		t.Head++
+		emit(act(ActChurn), t)
+	}
+	if running && s.Delivered < s.Head {
+		t := s
+		t.Delivered++
+		emit(act(ActDeliver), t)
+	}
+	if m.cfg.UnknownVersions && running && !s.Unknown {
+		t := s
+		t.Unknown = true
+		emit(act(ActReceiveUnknown), t)
+	}
+	if running && (s.Delivered > s.QFrom || s.Unknown) {
+		pos, advanced := m.claimed(s)
+
+		t := s
+		if s.QFrom > s.StoreCursor {
+			t.Holes = true
+		}
+		if advanced {
+			t.AppliedMem = pos
+		}
+		t.StoreCursor = t.AppliedMem
+		t.QFrom = s.Delivered
+		t.Unknown = false
+		if m.cfg.FailStop {
+			streak, _ := m.k.StoreFailure(uint(s.Streak), false)
+			t.Streak = uint8(streak)
+		}
+		emit(act(ActFlushOk), t)
+
+		t = s
+		if advanced {
+			t.AppliedMem = pos
+		}
+		t.QFrom, t.Unknown = m.requeued(s)
+		if m.cfg.FailStop {
+			streak, fatal := m.k.StoreFailure(uint(s.Streak), true)
+			t.Streak, t.Stopped = uint8(streak), fatal
+		}
+		emit(act(ActFlushFail), t)
+	}
+	{
+		resume := s.StoreCursor
+		if m.cfg.Mutation == ResumeFromMemApplied {
+			resume = s.AppliedMem
+		}
+		t := s
+		if resume > s.StoreCursor {
+			t.Holes = true
+		}
+		t.Delivered = resume
+		t.QFrom = max(resume, s.StoreCursor)
+		t.AppliedMem = resume
+		t.Unknown = false
+		t.Streak, t.Stopped = 0, false
+		emit(act(ActCrashRestart), t)
+	}
+}
+
+// Properties returns the configured properties with the reference's exact names.
+func (m *Model) Properties() []check.Property[State] {
+	if m.cfg.Properties == HazardWitness {
+		return []check.Property[State]{
+			{Name: PropHazard, Kind: check.Sometimes, Holds: func(s State) bool { return s.Holes }},
+		}
+	}
+	maxRev := m.cfg.MaxRev
+	ps := []check.Property[State]{
+		{Name: PropStoreComplete, Kind: check.Always, Holds: func(s State) bool { return !s.Holes }},
+		{Name: PropRequeueAnchored, Kind: check.Always, Holds: func(s State) bool { return s.QFrom == s.StoreCursor }},
+		{Name: PropQuiescence, Kind: check.Always, Holds: func(s State) bool {
+			return !(s.Head == maxRev && s.Delivered == s.Head && s.QFrom == s.Delivered) || s.StoreCursor == s.Head
+		}},
+		{Name: PropCumulative, Kind: check.Sometimes, Holds: func(s State) bool {
+			return s.StoreCursor > 0 && s.AppliedMem == s.StoreCursor && s.Head > 1
+		}},
+		{Name: PropMemAhead, Kind: check.Sometimes, Holds: func(s State) bool { return s.AppliedMem > s.StoreCursor }},
+	}
+	if m.cfg.UnknownVersions {
+		ps = append(ps, check.Property[State]{Name: PropUnknownPending, Kind: check.Sometimes,
+			Holds: func(s State) bool { return s.Unknown && s.Delivered > s.QFrom }})
+	}
+	if m.cfg.FailStop {
+		ps = append(ps,
+			check.Property[State]{Name: PropFailStopAt16, Kind: check.Always,
+				Holds: func(s State) bool { return s.Stopped == (s.Streak >= FailStopAt) }},
+			check.Property[State]{Name: PropDeadStore, Kind: check.Sometimes,
+				Holds: func(s State) bool { return s.Stopped }})
+	}
+	return ps
+}

@@ -1,0 +1,21 @@
+package floorguard
+
+import "github.com/slipstream-go/slipstream/protocol"
+
+// MutProbeGapOfTwo is a broken probe condition: it probes only when at least two revisions are
+// skipped (rev > frontier+2), so a single evicted revision — possibly the delete marker —
+// passes unseen. The shipped model must reach a terminal state whose fold differs from the
+// bucket.
+func MutProbeGapOfTwo(frontier, rev uint64) bool { return rev > frontier+2 }
+
+// MutTripsLate is a broken trip condition that tolerates one evicted revision:
+// !ResumeWindowOK(frontier+1, first). The shipped model must reach a permanent divergence.
+func MutTripsLate(frontier, firstSequence uint64) bool {
+	return !protocol.ResumeWindowOK(frontier+1, firstSequence)
+}
+
+// MutFrontierOvershoot is a broken frontier update that claims one revision more than was
+// delivered (max(frontier, rev)+1), so the next delivery's gap check and the trip check both
+// measure from a revision the fold never saw. The shipped model must reach a permanent
+// divergence.
+func MutFrontierOvershoot(frontier, rev uint64) uint64 { return max(frontier, rev) + 1 }
