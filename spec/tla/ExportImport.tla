@@ -40,10 +40,11 @@ PointerSwap == Layout = "Shipped"
 -----------------------------------------------------------------------------
 (* Protocol kernels: each mirrors one pure Go function in protocol/.       *)
 
-\* A pointer observation, the Go protocol.PointerState: absent, or present
-\* with a known rank, or present with an unparseable (unknown) rank.
+\* A pointer observation, the Go protocol.PointerState: PointerAbsent(),
+\* PointerAt(rank), or PointerCorrupt() (present, rank unreadable).
 PointerAbsent == [present |-> FALSE, known |-> FALSE, rank |-> 0]
-PointerPresent(rank) == [present |-> TRUE, known |-> TRUE, rank |-> rank]
+PointerAt(rank) == [present |-> TRUE, known |-> TRUE, rank |-> rank]
+PointerCorrupt == [present |-> TRUE, known |-> FALSE, rank |-> 0]
 
 \* Go: protocol.PointerPublishAllowed(current PointerState, candidateRank uint64) bool
 \* (kernel K1). Absent or corrupt pointers are replaceable; an equal rank
@@ -53,19 +54,36 @@ PointerPublishAllowed(current, candidateRank) ==
     \/ ~current.known
     \/ candidateRank >= current.rank
 
-\* Go: protocol.PayloadPrunable(payloadRank *uint64, pointerRank uint64,
-\* isPointerTarget, agedOut bool) bool (kernel K2).  payloadRank = Null stands
-\* for an unparseable name (nil in Go).  Prune is strictly below the pointer.
-PayloadPrunable(payloadRank, pointerRank, isPointerTarget, agedOut) ==
+\* Go: protocol.PayloadPrunable(payloadRank uint64, rankKnown bool, pointerRank uint64,
+\* isPointerTarget, agedOut bool) bool (kernel K2).  rankKnown = FALSE stands for a
+\* payload name whose rank cannot be read.  Prune is strictly below the pointer.
+PayloadPrunable(payloadRank, rankKnown, pointerRank, isPointerTarget, agedOut) ==
     /\ ~isPointerTarget
     /\ agedOut
-    /\ payloadRank # Null
+    /\ rankKnown
     /\ payloadRank < pointerRank
 
 \* Go: protocol.ResumeWindowOK(revision, firstSequence uint64) bool (kernel K3):
 \* firstSequence <= revision + 1.  Go saturates the addition at the maximum
 \* uint64; revisions here never exceed MaxRev, so plain addition is exact.
 ResumeWindowOK(revision, firstSequence) == firstSequence <= revision + 1
+
+\* Unit pins of the kernels (export-protocol.md §1), checked by TLC before
+\* every run, so an edit to an operator that breaks a truth table fails fast.
+ASSUME /\ PointerPublishAllowed(PointerAbsent, 0)
+       /\ PointerPublishAllowed(PointerCorrupt, 0)
+       /\ PointerPublishAllowed(PointerAt(5), 5)
+       /\ PointerPublishAllowed(PointerAt(5), 6)
+       /\ ~PointerPublishAllowed(PointerAt(5), 4)
+ASSUME /\ PayloadPrunable(4, TRUE, 5, FALSE, TRUE)
+       /\ ~PayloadPrunable(5, TRUE, 5, FALSE, TRUE)
+       /\ ~PayloadPrunable(6, TRUE, 5, FALSE, TRUE)
+       /\ ~PayloadPrunable(4, TRUE, 5, TRUE, TRUE)
+       /\ ~PayloadPrunable(4, FALSE, 5, FALSE, TRUE)
+       /\ ~PayloadPrunable(4, TRUE, 5, FALSE, FALSE)
+ASSUME /\ ResumeWindowOK(3, 4)
+       /\ ResumeWindowOK(3, 1)
+       /\ ~ResumeWindowOK(3, 5)
 
 -----------------------------------------------------------------------------
 (* Value constructors (fixed Null in unused fields).                       *)
@@ -182,7 +200,7 @@ UploadPayload(n) ==
 Publish(n) ==
     /\ exporters[n].pc = "PayloadUp"
     /\ LET a == exporters[n].art
-           obs == IF manifest = Null THEN PointerAbsent ELSE PointerPresent(manifest.cursor)
+           obs == IF manifest = Null THEN PointerAbsent ELSE PointerAt(manifest.cursor)
            allowed == ~PointerSwap
                       \/ Mutation = "LwwPointer"
                       \/ PointerPublishAllowed(obs, a.cursor)
@@ -223,7 +241,7 @@ Prune ==
          IF Mutation = "PruneAgeOnly"
            THEN uploaded \cap {manifest}
            ELSE {u \in uploaded :
-                   ~PayloadPrunable(u.cursor, manifest.cursor, u = manifest, TRUE)}
+                   ~PayloadPrunable(u.cursor, TRUE, manifest.cursor, u = manifest, TRUE)}
     /\ UNCHANGED <<head, deleteRev, floor, applied, exporters, payload, manifest,
                    regressed, refused, importer>>
 
