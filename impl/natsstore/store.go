@@ -17,6 +17,7 @@ type Store struct {
 	stream        string // "KV_" + name
 	subjectPrefix string // "$KV." + name + "."
 	allowTTL      bool   // the stream allows per-message TTLs
+	leader        bool   // Get and Entry go through the stream leader (see LeaderReads)
 }
 
 // newStore wraps an opened bucket. info is the bucket's stream info as returned at open time.

@@ -1,0 +1,75 @@
+package natsstore
+
+// ackInfo is what a JetStream ACK reply subject says about one delivered message.
+type ackInfo struct {
+	streamSeq   uint64 // the message's stream sequence: the KV revision
+	consumerSeq uint64 // the consumer's delivery sequence (dense: 1, 2, 3, … per consumer)
+}
+
+// parseAckSubject reads the stream and consumer sequences from the reply subject of a message
+// delivered by a JetStream consumer (reference §2.7):
+//
+//	9 tokens (legacy):  $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>
+//	10+ tokens (modern): $JS.ACK.<domain>.<acct>.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>[.<rand>]
+//
+// It parses from the front and never takes the last token (num_pending, usually 0: pitfall P1).
+// Anything else — fewer than 9 tokens, another prefix, a sequence that is not a decimal uint64 —
+// gives ok=false, and the caller uses the unknown version (never 0: pitfall P5). Unlike
+// nats.go's Msg.Metadata it accepts the 10-token form, and it does not allocate.
+//
+// Why not Msg.Metadata: it rejects 10-token subjects that the original accepts, and it parses
+// every field with allocations on a path that runs once per scanned or watched message.
+func parseAckSubject(subject string) (ackInfo, bool) {
+	// Token boundaries of the first 9 tokens, plus a count of the rest.
+	var starts [9]int
+	var ends [9]int
+	n := 0
+	start := 0
+	for i := 0; i <= len(subject); i++ {
+		if i < len(subject) && subject[i] != '.' {
+			continue
+		}
+		if n < len(starts) {
+			starts[n], ends[n] = start, i
+		}
+		n++
+		start = i + 1
+	}
+	if n < 9 {
+		return ackInfo{}, false
+	}
+	tok := func(k int) string { return subject[starts[k]:ends[k]] }
+	if tok(0) != "$JS" || tok(1) != "ACK" {
+		return ackInfo{}, false
+	}
+	sIdx, cIdx := 5, 6
+	if n >= 10 {
+		sIdx, cIdx = 7, 8
+	}
+	sseq, ok1 := parseUint(tok(sIdx))
+	cseq, ok2 := parseUint(tok(cIdx))
+	if !ok1 || !ok2 {
+		return ackInfo{}, false
+	}
+	return ackInfo{streamSeq: sseq, consumerSeq: cseq}, true
+}
+
+// parseUint parses a non-empty decimal uint64 with no sign and no overflow.
+func parseUint(s string) (uint64, bool) {
+	if s == "" || len(s) > 20 {
+		return 0, false
+	}
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		d := uint64(c - '0')
+		if v > (^uint64(0)-d)/10 {
+			return 0, false
+		}
+		v = v*10 + d
+	}
+	return v, true
+}

@@ -1,0 +1,84 @@
+package natsstore
+
+import (
+	"fmt"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+)
+
+// headerRoom is the part of the server's maximum payload kept free for the headers a write may
+// carry (KV-Operation, Nats-Expected-Last-Subject-Sequence, Nats-TTL, Nats-Rollup): a value may
+// be at most MaxPayload - headerRoom bytes.
+const headerRoom = 512
+
+// validKey reports whether key follows the NATS KV key rules: one or more of
+// [-/_=.a-zA-Z0-9], no leading or trailing '.', and no empty token ("..").
+func validKey(key string) bool {
+	if key == "" || key[0] == '.' || key[len(key)-1] == '.' {
+		return false
+	}
+	prevDot := false
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		switch {
+		case c == '.':
+			if prevDot {
+				return false
+			}
+			prevDot = true
+			continue
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
+			c == '-', c == '/', c == '_', c == '=':
+		default:
+			return false
+		}
+		prevDot = false
+	}
+	return true
+}
+
+// checkKey returns kv.ErrInvalidKey for a key NATS would refuse, before anything is sent.
+func checkKey(op, key string) error {
+	if validKey(key) {
+		return nil
+	}
+	return kv.NewError(op, key, kv.ErrInvalidKey, nil).
+		WithHint("keys are dot-separated tokens of [-/_=a-zA-Z0-9], with no leading or trailing dot and no empty token")
+}
+
+// maxValueSize returns the largest value this store accepts: the server's announced maximum
+// payload minus headerRoom. It is 0 before the connection has seen the server's INFO.
+func (s *Store) maxValueSize() int {
+	mp := int(s.js.Conn().MaxPayload())
+	if mp <= headerRoom {
+		return 0
+	}
+	return mp - headerRoom
+}
+
+// checkValue returns kv.ErrValueTooLarge for a value larger than maxValueSize.
+func (s *Store) checkValue(op, key string, value []byte) error {
+	if limit := s.maxValueSize(); limit > 0 && len(value) > limit {
+		return kv.NewError(op, key, kv.ErrValueTooLarge, nil).
+			WithHint(fmt.Sprintf("the value is %d bytes; this server accepts at most %d (max_payload less %d bytes for headers)",
+				len(value), limit, headerRoom))
+	}
+	return nil
+}
+
+// revisionOf returns the NATS revision of a compare-and-swap guard, or kv.ErrInvalidVersion when
+// the token is unknown or not the 8-byte NATS form.
+func revisionOf(op, key string, v kv.Version) (uint64, error) {
+	rev, ok := v.Uint64()
+	if !ok {
+		return 0, kv.NewError(op, key, kv.ErrInvalidVersion, nil).
+			WithHint(fmt.Sprintf("a NATS compare-and-swap needs an 8-byte revision token, got %v", v))
+	}
+	return rev, nil
+}
+
+// filterFor returns the subject filter selecting the subtree below a prefix already normalised
+// by kv.NormalizePrefix: "" gives every key ($KV.b.>), "node." gives $KV.b.node.>.
+func (s *Store) filterFor(normPrefix string) string {
+	return s.subjectPrefix + normPrefix + ">"
+}

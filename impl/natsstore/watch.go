@@ -1,0 +1,250 @@
+package natsstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/protocol"
+)
+
+// Pull settings of a watch consumer. The heartbeat bounds how long a consumer that vanished
+// (server restarted, consumer reaped) goes unnoticed: two missed heartbeats end the watch.
+const (
+	watchBatch     = 1000
+	watchExpiry    = 30 * time.Second
+	watchHeartbeat = 5 * time.Second
+)
+
+// Watch streams the updates in scope to out, in revision order, until ctx ends (then it returns
+// nil and its consumer is deleted) or the stream fails (then it returns an error matching
+// kv.ErrWatch, kv.ErrCursorExpired, kv.ErrTimeout or kv.ErrNotConnected — never nil).
+//
+// Scope: All, Prefix (one subtree; "node" and "node." both select node.>) or Prefixes (the
+// union of several subtrees through ONE multi-filter consumer, also when resuming). An empty
+// Prefixes returns nil at once (it never widens to the whole bucket); overlapping or invalid
+// prefixes are rejected with kv.ErrInvalidScope before any request.
+//
+// A zero from is a state-sync watch: the last record of every key in scope (surviving delete
+// markers included), then live updates, with no gap between them. A non-zero from resumes after
+// the cursor: only updates with a larger revision, no re-list. Because NATS silently clamps a
+// start sequence below the first retained message, the stream's first sequence is compared with
+// cursor+1 (protocol.ResumeWindowOK) before and after creating the consumer, and a cursor the
+// stream no longer covers — or one beyond the stream's last sequence (a recreated or wiped
+// bucket) — gives kv.ErrCursorExpired: resync and watch from the zero cursor. A cursor at the
+// maximum uint64 gives kv.ErrWatch (it cannot be resumed without wrapping to 0).
+//
+// The All-scope resume watch also runs the live floor guard: a delivery that skips revisions is
+// checked against the stream's first sequence before it is forwarded, and an idle watch is
+// checked every 30 s; retention overrunning the watch fails it with kv.ErrWatch
+// ("stream retention overran live watch"), and the caller's restart from its cursor resyncs.
+//
+// Setup (stream lookups, consumer creation) is bounded by the request timeout; the stream
+// itself is not, and ctx must carry no deadline. Sends to out block, so a slow reader slows the
+// watch. If the server goes away the watch keeps waiting while the client reconnects; once
+// reconnected, a consumer the server lost (or two missed heartbeats, 10 s) ends the watch with
+// kv.ErrWatch, and a closed Conn ends it with kv.ErrNotConnected. Resume from your cursor.
+func (s *Store) Watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out chan<- kv.Update) error {
+	const op = "watch"
+	if s.conn.isClosed() {
+		return notConnected(op, "")
+	}
+	if err := scope.Validate(); err != nil {
+		return err
+	}
+	prefixes := scope.Prefixes()
+	if len(prefixes) == 0 {
+		return nil // an empty Prefixes scope watches nothing (pitfall P12)
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	cfg := jetstream.ConsumerConfig{
+		Description:       "slipstream watch " + scope.String(),
+		DeliverPolicy:     jetstream.DeliverLastPerSubjectPolicy,
+		AckPolicy:         jetstream.AckNonePolicy,
+		InactiveThreshold: consumerInactiveThreshold,
+		MemoryStorage:     true,
+		Replicas:          1,
+	}
+	if len(prefixes) == 1 {
+		cfg.FilterSubject = s.filterFor(prefixes[0])
+	} else {
+		for _, p := range prefixes {
+			cfg.FilterSubjects = append(cfg.FilterSubjects, s.filterFor(p))
+		}
+	}
+
+	resuming := !from.IsZero()
+	var cursor uint64
+	if resuming {
+		c, ok := from.Uint64()
+		if !ok {
+			return kv.NewError(op, "", kv.ErrInvalidVersion, nil).
+				WithHint(fmt.Sprintf("a NATS resume cursor holds an 8-byte revision, got %v", from))
+		}
+		start, ok := protocol.ResumeStartSequence(c)
+		if !ok {
+			return kv.NewError(op, "", kv.ErrWatch, nil).
+				WithHint("the resume cursor is the maximum uint64; refusing to wrap to 0 and replay the bucket")
+		}
+		cursor = c
+		if err := s.checkResume(ctx, cursor); err != nil {
+			return err
+		}
+		cfg.DeliverPolicy = jetstream.DeliverByStartSequencePolicy
+		cfg.OptStartSeq = start
+	}
+
+	setup, cancel := context.WithTimeout(ctx, s.conn.timeout())
+	cons, err := s.js.CreateConsumer(setup, s.stream, cfg)
+	cancel()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if resuming && looksLikeExpiry(err) {
+			return kv.NewError(op, "", kv.ErrCursorExpired, err).
+				WithHint("the server refused the resume point as no longer retained; resync and watch from the zero cursor")
+		}
+		return watchFail(fmt.Errorf("create watch consumer on %s: %w", s.stream, err))
+	}
+	defer s.deleteConsumer(ctx, op, cons.CachedInfo().Name)
+
+	var guard *floorGuard
+	if resuming {
+		// Again after the consumer exists: the head may have been evicted in between, and the
+		// server would have clamped the start without saying so (pitfall P4).
+		if err := s.checkResume(ctx, cursor); err != nil {
+			return err
+		}
+		if scope.IsAll() {
+			guard = s.newFloorGuard(cursor)
+		}
+	}
+	it, err := cons.Messages(jetstream.PullMaxMessages(watchBatch),
+		jetstream.PullExpiry(watchExpiry), jetstream.PullHeartbeat(watchHeartbeat))
+	if err != nil {
+		return watchFail(fmt.Errorf("start watch: %w", err))
+	}
+	return s.pump(ctx, it, out, guard)
+}
+
+// pump forwards the messages of it to out until ctx ends (nil) or the stream fails. guard, if
+// not nil, is consulted before each forward and on its backstop period. It stops it on return.
+func (s *Store) pump(ctx context.Context, it jetstream.MessagesContext, out chan<- kv.Update, guard *floorGuard) error {
+	defer it.Stop()
+	stop := context.AfterFunc(ctx, it.Stop)
+	defer stop()
+	var delivered uint64 // consumer deliveries seen; each must be the next one
+	for {
+		var msg jetstream.Msg
+		var err error
+		if guard != nil {
+			msg, err = it.Next(jetstream.NextMaxWait(guard.wait()))
+		} else {
+			msg, err = it.Next()
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if guard != nil && errors.Is(err, nats.ErrTimeout) {
+				if err := guard.backstop(ctx); err != nil {
+					return err
+				}
+				continue
+			}
+			return watchFail(fmt.Errorf("watch stream ended: %w", err))
+		}
+		u, ack, ackOK, ok := s.decodeMsg(msg.Subject(), msg.Reply(), msg.Headers(), msg.Data())
+		if ackOK {
+			if ack.consumerSeq != delivered+1 {
+				return kv.NewError("watch", "", kv.ErrWatch, nil).WithHint(fmt.Sprintf(
+					"delivery gap: delivery %d arrived after %d (the client dropped messages); resume from your cursor",
+					ack.consumerSeq, delivered))
+			}
+			delivered = ack.consumerSeq
+		}
+		if !ok {
+			continue
+		}
+		if guard != nil && ackOK {
+			if err := guard.admit(ctx, ack.streamSeq); err != nil {
+				return err
+			}
+		}
+		select {
+		case out <- u:
+		case <-ctx.Done():
+			return nil
+		}
+		if guard != nil && ackOK {
+			guard.delivered(ack.streamSeq)
+			if err := guard.backstop(ctx); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// watchFail wraps a watch failure: a timeout stays kv.ErrTimeout and a closed connection
+// kv.ErrNotConnected; anything else is kv.ErrWatch.
+func watchFail(err error) error {
+	kind, _ := classify(err)
+	switch kind {
+	case kv.ErrTimeout, kv.ErrNotConnected:
+	default:
+		kind = kv.ErrWatch
+	}
+	return kv.NewError("watch", "", kind, err).WithHint("resume from your cursor; a cursor the stream no longer covers gives ErrCursorExpired")
+}
+
+// streamState returns the bucket stream's first and last sequence, read fresh from the server
+// and bounded by the request timeout.
+func (s *Store) streamState(ctx context.Context) (first, last uint64, err error) {
+	ctx, cancel := context.WithTimeout(ctx, s.conn.timeout())
+	defer cancel()
+	st, err := s.js.Stream(ctx, s.stream)
+	if err != nil {
+		return 0, 0, err
+	}
+	info := st.CachedInfo()
+	return info.State.FirstSeq, info.State.LastSeq, nil
+}
+
+// firstSequence returns the stream's first retained sequence, read fresh (the floor guard's probe).
+func (s *Store) firstSequence(ctx context.Context) (uint64, error) {
+	first, _, err := s.streamState(ctx)
+	return first, err
+}
+
+// checkResume returns kv.ErrCursorExpired when resuming after cursor would miss updates: the
+// stream's first sequence is past cursor+1 (protocol.ResumeWindowOK), or the cursor is beyond
+// the stream's last sequence (the bucket was recreated or wiped).
+func (s *Store) checkResume(ctx context.Context, cursor uint64) error {
+	first, last, err := s.streamState(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return watchFail(fmt.Errorf("get KV stream for resume check: %w", err))
+	}
+	if !protocol.ResumeWindowOK(cursor, first) {
+		s.conn.logger().Warn("natsstore: resume cursor expired", "stream", s.stream, "cursor", cursor, "first_seq", first)
+		return kv.NewError("watch", "", kv.ErrCursorExpired, nil).WithHint(fmt.Sprintf(
+			"stream %s starts at sequence %d, after cursor %d; resync and watch from the zero cursor", s.stream, first, cursor))
+	}
+	if cursor > last {
+		s.conn.logger().Warn("natsstore: resume cursor beyond stream end", "stream", s.stream, "cursor", cursor, "last_seq", last)
+		return kv.NewError("watch", "", kv.ErrCursorExpired, nil).WithHint(fmt.Sprintf(
+			"cursor %d is beyond stream %s's last sequence %d (the bucket was recreated or wiped); resync and watch from the zero cursor",
+			cursor, s.stream, last))
+	}
+	return nil
+}
