@@ -7,32 +7,123 @@
 (* from a resume cursor.  The invariant carried: a persisted cursor C      *)
 (* implies every update <= C is in the store.                              *)
 (*                                                                         *)
-(* There is no shared decision kernel beyond the control flow (the         *)
-(* production helpers BatchHigh and StoreFailure decide what the loop      *)
-(* does; this spec fixes the resulting transitions).  Fidelity comes from  *)
-(* the mutation contrast: each Variant other than "Shipped" must reach     *)
-(* `holes`.                                                                *)
+(* The flush path's decisions go through operators mirroring the Go        *)
+(* kernels BatchHigh, Requeue and StoreFailure, as the Go model does.      *)
+(* With every version known and FailStop off they give exactly the         *)
+(* reference's transitions.                                                *)
+(*                                                                         *)
+(* Two extensions of the Go model (off by default, each with its own       *)
+(* configuration) are mirrored verbatim:                                   *)
+(*  - UnknownVersions: variable `unknown` (an update without a position,   *)
+(*    e.g. a resync's synthetic delete, is pending at the batch's tail)    *)
+(*    and action ReceiveUnknown; it exercises BatchHigh and Requeue.       *)
+(*  - FailStop: variables `streak` and `stopped`; every store apply        *)
+(*    outcome goes through StoreFailure.                                   *)
+(* With an extension off its variables keep their initial values, so the   *)
+(* state count is the reference's.                                         *)
 (***************************************************************************)
-EXTENDS Naturals
+EXTENDS Naturals, Sequences
 
 CONSTANTS
-    MaxRev,     \* highest bucket revision (5)
-    Variant     \* "Shipped" | "DropFailedBatch" | "ResumeFromMemApplied"
+    MaxRev,           \* highest bucket revision (5)
+    Variant,          \* "Shipped" | "DropFailedBatch" | "ResumeFromMemApplied"
+    UnknownVersions,  \* extension UnknownVersions on/off
+    FailStop,         \* extension FailStop on/off
+    KernelMutation    \* "None" | "RequeueDrop" | "BatchHighOnUnknown" | "StoreFailureAt15" | "StoreFailureAt17"
 
 ASSUME MaxRev \in Nat \ {0}
 ASSUME Variant \in {"Shipped", "DropFailedBatch", "ResumeFromMemApplied"}
+ASSUME UnknownVersions \in BOOLEAN /\ FailStop \in BOOLEAN
+ASSUME KernelMutation \in {"None", "RequeueDrop", "BatchHighOnUnknown",
+                           "StoreFailureAt15", "StoreFailureAt17"}
 
 Max(a, b) == IF a >= b THEN a ELSE b
 
+-----------------------------------------------------------------------------
+(* Kernels.  A version token is its revision (>= 1); 0 stands for the      *)
+(* zero-length token: the unknown version, or "no position yet".           *)
+(* Revisions in this model start at 1, so 0 never names a real position.   *)
+
+Unknown == 0
+
+\* Go: protocol.BatchHigh(high, version []byte) []byte: a known version
+\* replaces the mark; an unknown version leaves it unchanged.
+BatchHigh(high, version) == IF version = Unknown THEN high ELSE version
+
+\* Go: applied.MutBatchHighOnUnknown (mutation): every update moves the mark.
+MutBatchHighOnUnknown(high, version) == version
+
+BatchHighK(high, version) ==
+    IF KernelMutation = "BatchHighOnUnknown" THEN MutBatchHighOnUnknown(high, version)
+                                             ELSE BatchHigh(high, version)
+
+\* Go: protocol.Requeue(failed, newer): the failed batch first, then the newer updates.
+Requeue(failed, newer) == failed \o newer
+
+\* Go: applied.MutRequeueDrop (mutation): the failed batch is dropped.
+MutRequeueDrop(failed, newer) == newer
+
+\* The DropFailedBatch variant is exactly the re-queue kernel replaced by MutRequeueDrop.
+RequeueK(failed, newer) ==
+    IF Variant = "DropFailedBatch" \/ KernelMutation = "RequeueDrop"
+      THEN MutRequeueDrop(failed, newer)
+      ELSE Requeue(failed, newer)
+
+\* Go: protocol.MaxStoreApplyFailures.
+MaxStoreApplyFailures == 16
+
+\* Go: protocol.StoreFailure(streak uint, failed bool) (next uint, fatal bool):
+\* a success resets the streak; a failure increments it and is fatal at 16.
+\* (Go saturates the count at the maximum uint; streaks here stay below 17.)
+StoreFailure(streak, failed) ==
+    IF ~failed THEN <<0, FALSE>>
+    ELSE <<streak + 1, streak + 1 >= MaxStoreApplyFailures>>
+
+\* Go: applied.MutStoreFailureAt(n) (mutation): fatal at the n-th failure.
+MutStoreFailureAt(n, streak, failed) ==
+    <<StoreFailure(streak, failed)[1], failed /\ StoreFailure(streak, failed)[1] >= n>>
+
+StoreFailureK(streak, failed) ==
+    CASE KernelMutation = "StoreFailureAt15" -> MutStoreFailureAt(15, streak, failed)
+      [] KernelMutation = "StoreFailureAt17" -> MutStoreFailureAt(17, streak, failed)
+      [] OTHER -> StoreFailure(streak, failed)
+
+-----------------------------------------------------------------------------
 VARIABLES
     head,         \* bucket high-water revision
     delivered,    \* highest revision handed to the loop (in memory)
     storeCursor,  \* persisted cursor (a restart resumes here)
     qFrom,        \* lower bound of the pending raw range (qFrom, delivered]
     appliedMem,   \* the loop's in-memory applied cursor
-    holes         \* latch: the store's cursor claims data it lacks
+    holes,        \* latch: the store's cursor claims data it lacks
+    unknown,      \* UnknownVersions: an unknown-version update is pending (FALSE otherwise)
+    streak,       \* FailStop: consecutive failed store applies (0 otherwise)
+    stopped       \* FailStop: the loop has failed the watch (FALSE otherwise)
 
-vars == <<head, delivered, storeCursor, qFrom, appliedMem, holes>>
+vars == <<head, delivered, storeCursor, qFrom, appliedMem, holes, unknown, streak, stopped>>
+
+\* The version tokens of the pending raw batch, oldest first (Go: State.batch).
+Batch ==
+    [i \in 1 .. (delivered - qFrom) |-> qFrom + i]
+        \o (IF unknown THEN <<Unknown>> ELSE <<>>)
+
+RECURSIVE FoldHigh(_, _)
+FoldHigh(high, seq) ==
+    IF seq = <<>> THEN high ELSE FoldHigh(BatchHighK(high, Head(seq)), Tail(seq))
+
+\* The position the flush claims (Go: Model.claimed); Unknown = none.
+Claimed == FoldHigh(Unknown, Batch)
+
+\* The pending batch after a failure, mapped back onto (qFrom, unknown)
+\* (Go: Model.requeued): the positioned updates are a run ending at delivered.
+Requeued ==
+    LET out == RequeueK(Batch, <<>>)
+        known == {i \in 1 .. Len(out) : out[i] # Unknown}
+        first == IF known = {} THEN 0 ELSE out[CHOOSE i \in known : \A j \in known : i <= j]
+    IN <<IF known = {} THEN delivered ELSE first - 1,
+         \E i \in 1 .. Len(out) : out[i] = Unknown>>
+
+Running == ~stopped
 
 Init ==
     /\ head = 0
@@ -41,35 +132,55 @@ Init ==
     /\ qFrom = 0
     /\ appliedMem = 0
     /\ holes = FALSE
+    /\ unknown = FALSE
+    /\ streak = 0
+    /\ stopped = FALSE
 
 \* A bucket put.
 Churn ==
     /\ head < MaxRev
     /\ head' = head + 1
-    /\ UNCHANGED <<delivered, storeCursor, qFrom, appliedMem, holes>>
+    /\ UNCHANGED <<delivered, storeCursor, qFrom, appliedMem, holes, unknown, streak, stopped>>
 
 \* The watch goroutine hands the next update to the loop.
 Deliver ==
+    /\ Running
     /\ delivered < head
     /\ delivered' = delivered + 1
-    /\ UNCHANGED <<head, storeCursor, qFrom, appliedMem, holes>>
+    /\ UNCHANGED <<head, storeCursor, qFrom, appliedMem, holes, unknown, streak, stopped>>
+
+\* Extension UnknownVersions: an update without a position joins the batch.
+ReceiveUnknown ==
+    /\ UnknownVersions
+    /\ Running
+    /\ ~unknown
+    /\ unknown' = TRUE
+    /\ UNCHANGED <<head, delivered, storeCursor, qFrom, appliedMem, holes, streak, stopped>>
+
+FlushEnabled == Running /\ (delivered > qFrom \/ unknown)
 
 \* store.Apply(batch, cursor) succeeds: data and cursor commit atomically.
 FlushOk ==
-    /\ delivered > qFrom
-    /\ holes' = (holes \/ qFrom > storeCursor)
-    /\ storeCursor' = delivered
-    /\ qFrom' = delivered
-    /\ appliedMem' = delivered
-    /\ UNCHANGED <<head, delivered>>
+    /\ FlushEnabled
+    /\ LET newMem == IF Claimed # Unknown THEN Claimed ELSE appliedMem IN
+        /\ holes' = (holes \/ qFrom > storeCursor)
+        /\ appliedMem' = newMem
+        /\ storeCursor' = newMem
+        /\ qFrom' = delivered
+        /\ unknown' = FALSE
+        /\ streak' = IF FailStop THEN StoreFailureK(streak, FALSE)[1] ELSE streak
+    /\ UNCHANGED <<head, delivered, stopped>>
 
-\* store.Apply fails transiently.  Shipped (and ResumeFromMemApplied):
-\* the failed batch is re-queued in front of newer updates (qFrom stays).
-\* DropFailedBatch (the pre-fix behaviour): the failed batch is dropped.
+\* store.Apply fails transiently; the pending batch is what Requeue returns.
 FlushFail ==
-    /\ delivered > qFrom
-    /\ appliedMem' = delivered
-    /\ qFrom' = IF Variant = "DropFailedBatch" THEN delivered ELSE qFrom
+    /\ FlushEnabled
+    /\ appliedMem' = IF Claimed # Unknown THEN Claimed ELSE appliedMem
+    /\ qFrom' = Requeued[1]
+    /\ unknown' = Requeued[2]
+    /\ IF FailStop
+         THEN /\ streak' = StoreFailureK(streak, TRUE)[1]
+              /\ stopped' = StoreFailureK(streak, TRUE)[2]
+         ELSE UNCHANGED <<streak, stopped>>
     /\ UNCHANGED <<head, delivered, storeCursor, holes>>
 
 \* Process death and restart: the loop resumes from the store's cursor
@@ -80,9 +191,12 @@ CrashRestart ==
     /\ delivered' = resume
     /\ qFrom' = Max(resume, storeCursor)
     /\ appliedMem' = resume
+    /\ unknown' = FALSE
+    /\ streak' = 0
+    /\ stopped' = FALSE
     /\ UNCHANGED <<head, storeCursor>>
 
-Next == Churn \/ Deliver \/ FlushOk \/ FlushFail \/ CrashRestart
+Next == Churn \/ Deliver \/ ReceiveUnknown \/ FlushOk \/ FlushFail \/ CrashRestart
 
 Spec == Init /\ [][Next]_vars
 
@@ -93,6 +207,18 @@ TypeOK ==
     /\ qFrom \in 0 .. head
     /\ appliedMem \in 0 .. head
     /\ holes \in BOOLEAN
+    /\ unknown \in BOOLEAN /\ (~UnknownVersions => ~unknown)
+    /\ streak \in 0 .. 17 /\ (~FailStop => streak = 0)
+    /\ stopped \in BOOLEAN /\ (~FailStop => ~stopped)
+
+\* Kernel unit pins (protocol/watchloop_test.go), checked before every run.
+ASSUME /\ BatchHigh(Unknown, 3) = 3
+       /\ BatchHigh(3, Unknown) = 3
+       /\ BatchHigh(3, 4) = 4
+       /\ Requeue(<<1, 2>>, <<3>>) = <<1, 2, 3>>
+       /\ StoreFailure(0, FALSE) = <<0, FALSE>>
+       /\ StoreFailure(14, TRUE) = <<15, FALSE>>
+       /\ StoreFailure(15, TRUE) = <<16, TRUE>>
 
 -----------------------------------------------------------------------------
 (* Properties (each comment quotes the original name exactly).             *)
@@ -118,5 +244,17 @@ NeverMemCursorAheadOfStore == ~MemCursorAheadOfStore
 \* sometimes (mutations): "HAZARD reachable: cursor advances over dropped data"
 \* -- reached exactly when StoreCompleteUpToCursor is violated.
 HazardCursorOverDroppedData == holes
+NeverHazardCursorOverDroppedData == ~HazardCursorOverDroppedData
+
+\* sometimes (UnknownVersions): "an unknown version is pending behind positioned updates"
+UnknownPendingBehindPositioned == unknown /\ delivered > qFrom
+NeverUnknownPendingBehindPositioned == ~UnknownPendingBehindPositioned
+
+\* always (FailStop): "the 16th consecutive failed store apply, and only it, stops the watch"
+FailStopAt16 == stopped = (streak >= MaxStoreApplyFailures)
+
+\* sometimes (FailStop): "a dead store stops the watch"
+DeadStoreStops == stopped
+NeverDeadStoreStops == ~DeadStoreStops
 
 =============================================================================

@@ -10,23 +10,67 @@
 (* GuardRepair is the composite fail-stop -> restart -> resume ->          *)
 (* CursorExpired -> resync, whose parts are verified by ExportImport,      *)
 (* ResyncOrder and AppliedCursor.                                          *)
+(*                                                                         *)
+(* As in the Go model, the guard's decisions go through operators named    *)
+(* after the production kernels (FloorGuardProbeNeeded, FloorGuardTrips,   *)
+(* FloorGuardFrontier): Deliver is blocked exactly when the delivery needs *)
+(* a probe and the probe trips.  Here next > frontier+1 holds exactly when *)
+(* floor > frontier, i.e. when the window check fails, so this is the      *)
+(* reference's gate ResumeWindowOK(frontier, floor+1).  Mode PeriodicOnly  *)
+(* (the design the reference reports rejected) keeps GuardRepair as a      *)
+(* timer but does not gate Deliver; KernelMutation swaps one kernel for    *)
+(* the broken variant of model/floorguard/mutants.go.                      *)
 (***************************************************************************)
 EXTENDS Naturals
 
 CONSTANTS
-    MaxRev,     \* highest bucket revision (5)
-    Guarded,    \* TRUE = shipped; FALSE = the pre-guard code (mutation)
-    Null        \* a model value: "no delete yet"
+    MaxRev,         \* highest bucket revision (5)
+    Mode,           \* "Guarded" (shipped) | "Unguarded" (pre-guard code) | "PeriodicOnly" (rejected design)
+    KernelMutation, \* "None" | "ProbeGapOfTwo" | "TripsLate" | "FrontierOvershoot"
+    Null            \* a model value: "no delete yet"
 
 ASSUME MaxRev \in Nat \ {0}
-ASSUME Guarded \in BOOLEAN
+ASSUME Mode \in {"Guarded", "Unguarded", "PeriodicOnly"}
+ASSUME KernelMutation \in {"None", "ProbeGapOfTwo", "TripsLate", "FrontierOvershoot"}
 
 Max(a, b) == IF a >= b THEN a ELSE b
 
 \* Go: protocol.ResumeWindowOK(revision, firstSequence uint64) bool:
 \* firstSequence <= revision + 1 (Go saturates at the maximum uint64;
-\* revisions here never exceed MaxRev, so plain addition is exact).
+\* revisions here never exceed MaxRev + 1, so plain addition is exact).
 ResumeWindowOK(revision, firstSequence) == firstSequence <= revision + 1
+
+\* Go: protocol.FloorGuardProbeNeeded(frontier, rev uint64) bool: a delivery
+\* that skips at least one revision must first probe first_sequence.
+FloorGuardProbeNeeded(frontier, rev) == rev > frontier + 1
+
+\* Go: protocol.FloorGuardTrips(frontier, firstSequence uint64) bool: the
+\* floor-guard rule -- the probe fails the watch when resuming after the
+\* frontier would no longer be sound.
+FloorGuardTrips(frontier, firstSequence) == ~ResumeWindowOK(frontier, firstSequence)
+
+\* Go: protocol.FloorGuardFrontier(frontier, rev uint64) uint64.
+FloorGuardFrontier(frontier, rev) == Max(frontier, rev)
+
+\* Kernel mutations (Go: model/floorguard/mutants.go), each replacing one kernel.
+MutProbeGapOfTwo(frontier, rev) == rev > frontier + 2
+MutTripsLate(frontier, firstSequence) == ~ResumeWindowOK(frontier + 1, firstSequence)
+MutFrontierOvershoot(frontier, rev) == Max(frontier, rev) + 1
+
+ProbeNeededK(frontier, rev) ==
+    IF KernelMutation = "ProbeGapOfTwo" THEN MutProbeGapOfTwo(frontier, rev)
+                                        ELSE FloorGuardProbeNeeded(frontier, rev)
+TripsK(frontier, firstSequence) ==
+    IF KernelMutation = "TripsLate" THEN MutTripsLate(frontier, firstSequence)
+                                    ELSE FloorGuardTrips(frontier, firstSequence)
+FrontierK(frontier, rev) ==
+    IF KernelMutation = "FrontierOvershoot" THEN MutFrontierOvershoot(frontier, rev)
+                                            ELSE FloorGuardFrontier(frontier, rev)
+
+\* Kernel unit pins (protocol/floorguard_test.go), checked before every run.
+ASSUME /\ ~FloorGuardProbeNeeded(3, 4) /\ FloorGuardProbeNeeded(3, 5)
+       /\ ~FloorGuardTrips(3, 4) /\ FloorGuardTrips(3, 5)
+       /\ FloorGuardFrontier(3, 2) = 3 /\ FloorGuardFrontier(3, 5) = 5
 
 VARIABLES
     head,        \* bucket high-water revision
@@ -40,13 +84,14 @@ vars == <<head, floor, deleteRev, frontier, foldHasKey, tripped>>
 
 BucketHasKey == deleteRev = Null
 
-\* The live floor guard's window check, ResumeWindowOK(frontier, first_sequence).
-WindowOK == ResumeWindowOK(frontier, floor + 1)
+\* The probe's verdict on the current state: the stream's first sequence is floor + 1.
+Trips == TripsK(frontier, floor + 1)
 
-\* The floor-guard rule (Go: protocol.FloorGuardTrips, the condition under
-\* which the live watch fails instead of forwarding): the resume window from
-\* the frontier no longer holds.
-FloorGuardTrips == ~WindowOK
+\* The next revision the watch delivers: evicted revisions are skipped silently.
+NextRev == Max(frontier, floor) + 1
+
+\* Guarded: a delivery that needs a probe whose verdict trips is not forwarded.
+DeliverBlocked == Mode = "Guarded" /\ ProbeNeededK(frontier, NextRev) /\ Trips
 
 Init ==
     /\ head = 0
@@ -74,20 +119,20 @@ Compact ==
     /\ floor' = floor + 1
     /\ UNCHANGED <<head, deleteRev, frontier, foldHasKey, tripped>>
 
-\* The next retained revision reaches the fold; the guarded watch forwards
-\* only while the window holds (the in-band probe).
+\* The next retained revision reaches the fold, unless the guarded watch's
+\* in-band probe trips.
 Deliver ==
     /\ Max(frontier, floor) < head
-    /\ ~Guarded \/ ~FloorGuardTrips
-    /\ LET next == Max(frontier, floor) + 1 IN
-        /\ frontier' = next
-        /\ foldHasKey' = IF deleteRev = next THEN FALSE ELSE foldHasKey
+    /\ ~DeliverBlocked
+    /\ frontier' = FrontierK(frontier, NextRev)
+    /\ foldHasKey' = IF deleteRev = NextRev THEN FALSE ELSE foldHasKey
     /\ UNCHANGED <<head, floor, deleteRev, tripped>>
 
-\* The guard fails the watch; restart -> CursorExpired -> resync repairs the fold.
+\* The guard fails the watch (in-band probe or backstop timer; PeriodicOnly:
+\* the timer only); restart -> CursorExpired -> resync repairs the fold.
 GuardRepair ==
-    /\ Guarded
-    /\ FloorGuardTrips
+    /\ Mode # "Unguarded"
+    /\ Trips
     /\ tripped' = TRUE
     /\ foldHasKey' = BucketHasKey
     /\ frontier' = floor
@@ -102,8 +147,8 @@ Spec == Init /\ [][Next]_vars
 EnabledAny ==
     \/ head < MaxRev
     \/ floor < head
-    \/ Max(frontier, floor) < head /\ (~Guarded \/ ~FloorGuardTrips)
-    \/ Guarded /\ FloorGuardTrips
+    \/ Max(frontier, floor) < head /\ ~DeliverBlocked
+    \/ Mode # "Unguarded" /\ Trips
 
 GuardsMatchEnabled == EnabledAny = ENABLED Next
 
@@ -111,7 +156,7 @@ TypeOK ==
     /\ head \in 0 .. MaxRev
     /\ floor \in 0 .. head
     /\ deleteRev \in {Null} \cup 1 .. head
-    /\ frontier \in 0 .. head
+    /\ frontier \in 0 .. MaxRev + 1
     /\ foldHasKey \in BOOLEAN
     /\ tripped \in BOOLEAN
 
