@@ -1,0 +1,96 @@
+package natsstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+)
+
+// TestCASKindKeepsTheTwoWrongLastSequenceCodesApart wraps real *jetstream.APIError values
+// exactly the way nats.go v1.55 returns them from Update and Delete (mapRevisionMismatch:
+// fmt.Errorf("%w: %w", apiErr, ErrKeyRevisionMismatch)), so both match
+// jetstream.ErrKeyRevisionMismatch, and checks that casFail still tells them apart.
+func TestCASKindKeepsTheTwoWrongLastSequenceCodesApart(t *testing.T) {
+	mk := func(code jetstream.ErrorCode, desc string) error {
+		return fmt.Errorf("%w: %w", &jetstream.APIError{Code: 400, ErrorCode: code, Description: desc}, jetstream.ErrKeyRevisionMismatch)
+	}
+	decided := mk(codeWrongLastSequence, "wrong last sequence: 7")
+	inFlight := mk(codeWrongLastSequenceInFlight, "wrong last sequence")
+	for _, e := range []error{decided, inFlight} {
+		if !errors.Is(e, jetstream.ErrKeyRevisionMismatch) {
+			t.Fatal("the fixture must look like nats.go's folded error")
+		}
+	}
+	if err := casFail("update", "k", decided); !errors.Is(err, kv.ErrRevisionMismatch) || errors.Is(err, kv.ErrWriteInFlight) {
+		t.Fatalf("10071: %v", err)
+	}
+	if err := casFail("update", "k", inFlight); !errors.Is(err, kv.ErrWriteInFlight) || errors.Is(err, kv.ErrRevisionMismatch) {
+		t.Fatalf("10164: %v", err)
+	}
+	// The cause stays reachable for callers that want the server's text.
+	var apiErr *jetstream.APIError
+	if err := casFail("update", "k", inFlight); !errors.As(err, &apiErr) || apiErr.ErrorCode != 10164 {
+		t.Fatalf("the APIError must stay reachable: %v", err)
+	}
+	// Create's shape for 10164 (nats.go wraps ErrKeyExists explicitly).
+	createInFlight := fmt.Errorf("%w: %w", &jetstream.APIError{Code: 400, ErrorCode: 10164}, jetstream.ErrKeyExists)
+	if apiErrorCode(createInFlight) != codeWrongLastSequenceInFlight {
+		t.Fatal("Create's 10164 must be recognised before ErrKeyExists")
+	}
+	if casKind(errors.New("something else")) != nil {
+		t.Fatal("an unrelated error is not a CAS outcome")
+	}
+}
+
+func TestClassify(t *testing.T) {
+	cases := []struct {
+		err  error
+		want error
+	}{
+		{context.DeadlineExceeded, kv.ErrTimeout},
+		{fmt.Errorf("x: %w", nats.ErrTimeout), kv.ErrTimeout},
+		{nats.ErrConnectionClosed, kv.ErrNotConnected},
+		{jetstream.ErrConnectionClosed, kv.ErrNotConnected},
+		{nats.ErrMaxPayload, kv.ErrValueTooLarge},
+		{&jetstream.APIError{Code: 400, ErrorCode: jetstream.JSErrCodeStreamMessageExceedsMaximum}, kv.ErrValueTooLarge},
+		{jetstream.ErrInvalidKey, kv.ErrInvalidKey},
+		{errors.New("boom"), kv.ErrOperationFailed},
+	}
+	for _, c := range cases {
+		if err := fail("op", "k", c.err); !errors.Is(err, c.want) || !errors.Is(err, c.err) {
+			t.Errorf("fail(%v) = %v, want kind %v with the cause kept", c.err, err, c.want)
+		}
+	}
+	if fail("op", "k", nil) != nil {
+		t.Fatal("fail(nil) must be nil")
+	}
+	already := kv.NewError("x", "k", kv.ErrInvalidKey, nil)
+	if fail("op", "k", already) != error(already) {
+		t.Fatal("a *kv.Error passes through unchanged")
+	}
+}
+
+func TestLooksLikeExpiry(t *testing.T) {
+	for _, s := range []string{
+		"consumer start sequence is too old", "first sequence is 42, requested 1",
+		"sequence not found in stream", "requested revision is too old", "Consumer Start Sequence Too Old",
+	} {
+		if !looksLikeExpiry(errors.New(s)) {
+			t.Errorf("%q must look like expiry", s)
+		}
+	}
+	for _, s := range []string{"connection refused", "permission denied", "stream not found"} {
+		if looksLikeExpiry(errors.New(s)) {
+			t.Errorf("%q must not look like expiry", s)
+		}
+	}
+	if looksLikeExpiry(nil) {
+		t.Fatal("nil is not expiry")
+	}
+}
