@@ -17,6 +17,9 @@ import (
 // (pitfall P18), so orphans do not pile up against the stream's consumer limit.
 const consumerInactiveThreshold = 5 * time.Minute
 
+// listConsumerCreated, when set by a test, runs after a listing's consumer is created.
+var listConsumerCreated func()
+
 // scanBatch is the largest pull request a listing sends (messages in flight at once).
 const scanBatch = 1000
 
@@ -98,6 +101,9 @@ func (s *Store) list(ctx context.Context, op, prefix string, headersOnly bool) (
 	}
 	info := cons.CachedInfo()
 	defer s.deleteConsumer(ctx, op, info.Name)
+	if listConsumerCreated != nil {
+		listConsumerCreated()
+	}
 	pending := info.NumPending
 	if pending == 0 {
 		return nil, nil

@@ -1,0 +1,284 @@
+package natsstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+)
+
+func entryKeys(es []kv.Entry) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.Key
+	}
+	return out
+}
+
+// consumers returns the number of consumers on the bucket's stream.
+func (d *dp) consumers() int { return d.streamInfo().State.Consumers }
+
+// Test 13.
+func TestScanReturnsLastValuePerKeyAndSkipsDeletes(t *testing.T) {
+	d := newDP(t, "scan")
+	d.put("node.a", "1")
+	d.put("node.a", "2")
+	d.put("node.b", "3")
+	d.put("other.c", "4")
+	d.del("node.b")
+	got, err := d.store.Scan(tctx(t), "node.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Key != "node.a" || string(got[0].Value) != "2" {
+		t.Fatalf("scan(node.) = %+v", got)
+	}
+	if n := d.consumers(); n != 0 {
+		t.Fatalf("scan left %d consumers behind", n)
+	}
+}
+
+// Test 14 (catches pitfall P1: a version read from the wrong ACK token).
+func TestScanVersionMatchesLiveRevision(t *testing.T) {
+	d := newDP(t, "scanver")
+	d.put("node.a", "1")
+	vb := d.put("node.b", "2")
+	d.put("node.c", "3")
+	got, err := d.store.Scan(tctx(t), "node")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found kv.Entry
+	for _, e := range got {
+		if e.Key == "node.b" {
+			found = e
+		}
+	}
+	if found.Version != vb {
+		t.Fatalf("scan version of node.b is %v, its put returned %v", found.Version, vb)
+	}
+	if _, err := d.store.Update(tctx(t), "node.b", []byte("x"), found.Version); err != nil {
+		t.Fatalf("CAS with the scanned version: %v", err)
+	}
+}
+
+// Tests 15, 16 (pitfall P14: keys must hide the empty-value tombstone like get and scan).
+func TestKeysHidesTombstonesLikeGetAndScan(t *testing.T) {
+	d := newDP(t, "keys")
+	d.put("node.a", "1")
+	vb := d.put("node.b", "2")
+	d.put("node.c", "3")
+	d.put("other.x", "4")
+	d.del("node.c")
+	if _, err := d.store.Update(tctx(t), "node.b", nil, vb); err != nil { // empty-value tombstone
+		t.Fatal(err)
+	}
+	keys, err := d.store.Keys(tctx(t), "node.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(keys, []string{"node.a"}) {
+		t.Fatalf("keys(node.) = %q", keys)
+	}
+	scan, _ := d.store.Scan(tctx(t), "node.")
+	if !slices.Equal(entryKeys(scan), []string{"node.a"}) {
+		t.Fatalf("scan(node.) = %q", entryKeys(scan))
+	}
+	if _, ok, _ := d.store.Get(tctx(t), "node.b"); ok {
+		t.Fatal("get must hide node.b")
+	}
+	if n := d.consumers(); n != 0 {
+		t.Fatalf("keys left %d consumers behind", n)
+	}
+}
+
+// Tests 29, 30: the empty prefix lists the whole bucket.
+func TestEmptyPrefixListsEverything(t *testing.T) {
+	d := newDP(t, "all")
+	d.put("node.a", "1")
+	d.put("other.b", "2")
+	d.put("third.c", "3")
+	d.del("other.b")
+	scan, err := d.store.Scan(tctx(t), "")
+	if err != nil || !slices.Equal(entryKeys(scan), []string{"node.a", "third.c"}) {
+		t.Fatalf("scan(\"\") = %q, %v", entryKeys(scan), err)
+	}
+	keys, err := d.store.Keys(tctx(t), "")
+	if err != nil || !slices.Equal(keys, []string{"node.a", "third.c"}) {
+		t.Fatalf("keys(\"\") = %q, %v", keys, err)
+	}
+	empty := newDP(t, "none")
+	if k, err := empty.store.Keys(tctx(t), ""); err != nil || len(k) != 0 {
+		t.Fatalf("keys of an empty bucket: %q, %v", k, err)
+	}
+	if s, err := empty.store.Scan(tctx(t), "x"); err != nil || len(s) != 0 {
+		t.Fatalf("scan of an empty bucket: %v, %v", s, err)
+	}
+}
+
+// DESIGN §5: a prefix is a subtree at a token boundary; "node" and "node." are the same, and
+// "node" does not select "nodes.x". Invalid prefixes are refused before any request.
+func TestPrefixIsASubtree(t *testing.T) {
+	d := newDP(t, "subtree")
+	d.put("node.a", "1")
+	d.put("nodes.x", "2")
+	d.put("node", "3")
+	d.put("node.b.c", "4")
+	for _, p := range []string{"node", "node."} {
+		keys, err := d.store.Keys(tctx(t), p)
+		if err != nil || !slices.Equal(keys, []string{"node.a", "node.b.c"}) {
+			t.Fatalf("keys(%q) = %q, %v", p, keys, err)
+		}
+	}
+	before := d.outMsgs()
+	for _, p := range []string{"node.*", ">", "a..b", ".a", "a b"} {
+		_, err := d.store.Keys(tctx(t), p)
+		mustKind(t, err, kv.ErrInvalidScope, "keys("+p+")")
+		_, err = d.store.Scan(tctx(t), p)
+		mustKind(t, err, kv.ErrInvalidScope, "scan("+p+")")
+	}
+	if d.outMsgs() != before {
+		t.Fatal("an invalid prefix sent a request")
+	}
+}
+
+// Test 32 (pitfall P3): more keys than the default max_ack_pending (1000).
+func TestScanAndKeysCoverMoreThanAnAckWindow(t *testing.T) {
+	d := newDP(t, "big", func(c *kv.StoreConfig) { c.MaxBytes = 64 << 20 })
+	const n = 1500
+	for i := range n {
+		if _, err := d.js.PublishAsync(fmt.Sprintf("$KV.big.k.%04d", i), []byte("v")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case <-d.js.PublishAsyncComplete():
+	case <-time.After(30 * time.Second):
+		t.Fatal("seeding did not complete")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	scan, err := d.store.Scan(ctx, "")
+	if err != nil || len(scan) != n {
+		t.Fatalf("scan returned %d of %d: %v", len(scan), n, err)
+	}
+	keys, err := d.store.Keys(ctx, "k")
+	if err != nil || len(keys) != n {
+		t.Fatalf("keys returned %d of %d: %v", len(keys), n, err)
+	}
+	for i, e := range scan {
+		if e.Key != fmt.Sprintf("k.%04d", i) || rev(t, e.Version) != uint64(i)+1 || keys[i] != e.Key {
+			t.Fatalf("entry %d: %s %v / %s", i, e.Key, e.Version, keys[i])
+		}
+	}
+}
+
+// A scan cancelled after its consumer exists returns an error (never a partial result) and
+// still deletes its consumer; so does a scan whose context is already cancelled.
+func TestCancelledScanFailsAndCleansUp(t *testing.T) {
+	d := newDP(t, "cancel")
+	for i := range 20 {
+		d.put(fmt.Sprintf("k.%d", i), "v")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if got, err := d.store.Scan(ctx, ""); err == nil {
+		t.Fatalf("a cancelled scan returned %d entries and no error", len(got))
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	created := 0
+	listConsumerCreated = func() {
+		created = d.consumers()
+		cancel()
+	}
+	defer func() { listConsumerCreated = nil }()
+	if got, err := d.store.Keys(ctx, ""); err == nil {
+		t.Fatalf("a scan cancelled mid-way returned %d keys and no error", len(got))
+	}
+	if created != 1 {
+		t.Fatalf("the hook saw %d consumers, want the listing's 1", created)
+	}
+	if n := d.consumers(); n != 0 {
+		t.Fatalf("%d consumers left behind", n)
+	}
+}
+
+// DESIGN: an unparseable revision is the unknown version (never 0); raw-message decoding as the
+// reference's §3.4 decoding cases.
+func TestDecodeMsg(t *testing.T) {
+	s := &Store{subjectPrefix: "$KV.b."}
+	const ack = "$JS.ACK.KV_b.c.1.42.3.17.0"
+	u, a, ackOK, ok := s.decodeMsg("$KV.b.node.a", ack, nil, []byte("v"))
+	if !ok || !ackOK || u.Op != kv.OpPut || u.Key != "node.a" || string(u.Value) != "v" ||
+		u.Version != kv.VersionFromUint64(42) || a.consumerSeq != 3 {
+		t.Fatalf("put: %+v %+v %v %v", u, a, ackOK, ok)
+	}
+	for hdr, op := range map[string]kv.Op{"DEL": kv.OpDelete, "PURGE": kv.OpPurge} {
+		h := nats.Header{}
+		h.Set(hdrOperation, hdr)
+		u, _, _, ok := s.decodeMsg("$KV.b.k", ack, h, nil)
+		if !ok || u.Op != op || u.Value != nil {
+			t.Fatalf("%s: %+v", hdr, u)
+		}
+	}
+	for reason, op := range map[string]kv.Op{"MaxAge": kv.OpPurge, "Purge": kv.OpPurge, "Remove": kv.OpDelete} {
+		h := nats.Header{}
+		h.Set(jetstream.MarkerReasonHeader, reason)
+		if u, _, _, _ := s.decodeMsg("$KV.b.k", ack, h, nil); u.Op != op {
+			t.Fatalf("marker %s: %v", reason, u.Op)
+		}
+	}
+	if _, _, _, ok := s.decodeMsg("$KV.other.k", ack, nil, nil); ok {
+		t.Fatal("a subject outside the bucket must be skipped")
+	}
+	if _, _, _, ok := s.decodeMsg("$KV.b.", ack, nil, nil); ok {
+		t.Fatal("the bare prefix is not a key")
+	}
+	u, _, ackOK, ok = s.decodeMsg("$KV.b.k", "", nil, []byte("v"))
+	if !ok || ackOK || !u.Version.IsUnknown() {
+		t.Fatalf("no reply subject must give the unknown version, got %v", u.Version)
+	}
+	u, _, _, _ = s.decodeMsg("$KV.b.k", "$JS.ACK.KV_b.c.1.x.3.17.0", nil, []byte("v"))
+	if !u.Version.IsUnknown() {
+		t.Fatalf("an unparseable reply must give the unknown version, got %v", u.Version)
+	}
+}
+
+func FuzzDecodeMsg(f *testing.F) {
+	f.Add("$KV.b.node.a", "$JS.ACK.KV_b.c.1.42.3.17.0", "", []byte("v"))
+	f.Add("$KV.b.k", "", "DEL", []byte(nil))
+	f.Add("$KV.bb.k", "$JS.ACK.hub.A.KV_b.c.1.9.1.17.0.r", "PURGE", []byte("x"))
+	s := &Store{subjectPrefix: "$KV.b."}
+	f.Fuzz(func(t *testing.T, subject, reply, op string, data []byte) {
+		h := nats.Header{}
+		if op != "" {
+			h.Set(hdrOperation, op)
+		}
+		u, a, ackOK, ok := s.decodeMsg(subject, reply, h, data)
+		if !ok {
+			return
+		}
+		if "$KV.b."+u.Key != subject || u.Key == "" {
+			t.Fatalf("key %q from subject %q", u.Key, subject)
+		}
+		if want, wantOK := parseAckSubject(reply); wantOK != ackOK || want != a {
+			t.Fatal("decodeMsg must use the ACK parser")
+		}
+		if ackOK != !u.Version.IsUnknown() {
+			t.Fatalf("version %v with ackOK %v", u.Version, ackOK)
+		}
+		if (u.Op == kv.OpPut) != (op != opDel && op != opPurge) {
+			t.Fatalf("op %v for header %q", u.Op, op)
+		}
+		if u.Op != kv.OpPut && u.Value != nil {
+			t.Fatal("a marker carries no value")
+		}
+	})
+}
