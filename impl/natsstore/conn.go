@@ -2,7 +2,8 @@ package natsstore
 
 import (
 	"context"
-	"crypto/tls"
+	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -13,34 +14,16 @@ import (
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
 
-// DefaultRequestTimeout bounds every request to the server that has no deadline of its own.
-const DefaultRequestTimeout = 30 * time.Second
-
-// Config says how to reach and authenticate to a NATS server. Its String, GoString and
-// LogValue never show credentials.
-type Config struct {
-	// URL is the server URL, or several separated by commas. Userinfo in it (user:pass@) is
-	// used for authentication and removed before dialling, so it never appears in logs.
-	URL string
-	// Creds is the standard-base64 encoding of a .creds file's content (JWT + NKey seed).
-	// It takes priority over every other credential.
-	Creds string
-	// CredsFile is the path of a .creds file, used when Creds is empty.
-	CredsFile string
-	// NKeySeedFile is the path of an NKey seed file, used when no creds are given.
-	NKeySeedFile string
-	// TLS, if set, is the client TLS configuration (root CAs, client certificates).
-	TLS *tls.Config
-	// RequestTimeout bounds each request; 0 means DefaultRequestTimeout.
-	RequestTimeout time.Duration
-	// Logger receives warnings and debug lines; nil means silent.
-	Logger *slog.Logger
-	// Name is the client connection name shown by the server's monitoring.
-	Name string
-}
-
 // Conn is a connection to NATS JetStream that opens key-value stores. It implements
-// kv.Connection. Close ends it; stores opened earlier then fail with kv.ErrNotConnected.
+// kv.Connection and is safe for concurrent use.
+//
+// Lifecycle: Connect (or FromClient) returns a healthy Conn; Close ends it for good. A closed
+// Conn never reconnects — OpenBucket then returns kv.ErrNotConnected, and so does every store
+// opened from it — so to reconnect, call Connect again. Between those two points nats.go
+// reconnects by itself after a network failure, and Healthy follows the live state.
+//
+// The zero Conn is a connection that was never established: Healthy is false and OpenBucket
+// returns kv.ErrNotConnected.
 type Conn struct {
 	cfg      Config
 	nc       *nats.Conn
@@ -51,29 +34,141 @@ type Conn struct {
 	closed bool
 }
 
-// Connect dials the server described by cfg and returns a healthy connection.
+// Connect dials the server described by cfg, authenticates with the first credential set
+// (Creds, CredsFile, NKeySeedFile, URL userinfo; see Config) and returns a healthy connection
+// that reconnects by itself after network failures until Close.
+//
+// Connect is bounded by ctx and by cfg.ConnectTimeout. Every failure — bad credentials
+// configuration, unreachable server, rejected authentication, TLS failure, deadline — matches
+// kv.ErrConnectionFailed; a deadline or cancellation also matches ctx.Err(). No error and no
+// log line contains a credential or a credential file path.
 func Connect(ctx context.Context, cfg Config) (*Conn, error) {
-	// Minimal path; credentials, health tracking and the bucket fallbacks are being built.
-	nc, err := nats.Connect(cfg.URL, nats.MaxReconnects(-1))
+	log := loggerOf(cfg)
+	a, err := cfg.auth()
 	if err != nil {
-		return nil, kv.NewError("connect", "", kv.ErrConnectionFailed, err)
+		log.Warn("nats connect: invalid credentials configuration", "config", cfg, "err", err)
+		return nil, err
+	}
+	if a.ignored != "" {
+		log.Warn("nats connect: some credentials are set but not used", "ignored", a.ignored, "using", a.method)
+	}
+	timeout := cfg.connectTimeout()
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	dialTimeout := timeout
+	if dl, ok := cctx.Deadline(); ok {
+		dialTimeout = max(min(dialTimeout, time.Until(dl)), time.Millisecond)
+	}
+
+	opts := []nats.Option{
+		nats.Name(cfg.Name),
+		nats.MaxReconnects(-1),
+		nats.Timeout(dialTimeout),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			if err != nil {
+				log.Warn("nats connection lost; reconnecting", "url", RedactURL(cfg.URL), "err", a.secrets.scrubErr(err))
+			}
+		}),
+		nats.ReconnectHandler(func(nc *nats.Conn) {
+			log.Info("nats connection re-established", "url", nc.ConnectedUrlRedacted())
+		}),
+		nats.ClosedHandler(func(*nats.Conn) {
+			log.Debug("nats connection closed", "url", RedactURL(cfg.URL))
+		}),
+		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+			log.Warn("nats asynchronous error", "err", a.secrets.scrubErr(err))
+		}),
+	}
+	opts = append(opts, a.opts...)
+	if cfg.TLS != nil {
+		opts = append(opts, nats.Secure(cfg.TLS))
+	}
+
+	type dialed struct {
+		nc  *nats.Conn
+		err error
+	}
+	done := make(chan dialed, 1)
+	go func() {
+		nc, err := nats.Connect(a.dialURL, opts...)
+		done <- dialed{nc, err}
+	}()
+	var nc *nats.Conn
+	select {
+	case d := <-done:
+		if d.err != nil {
+			err := kv.NewError("connect", "", kv.ErrConnectionFailed, a.secrets.scrubErr(d.err)).
+				WithHint(dialHint(d.err, cfg))
+			log.Warn("nats connect failed", "config", cfg, "auth", a.method, "err", err)
+			return nil, err
+		}
+		nc = d.nc
+	case <-cctx.Done():
+		go func() { // the dial may still succeed: do not leak it
+			if d := <-done; d.nc != nil {
+				d.nc.Close()
+			}
+		}()
+		err := kv.NewError("connect", "", kv.ErrConnectionFailed, cctx.Err()).
+			WithHint(fmt.Sprintf("no connection to %s within %v; check the URL, the network and Config.ConnectTimeout",
+				RedactURL(a.dialURL), timeout))
+		log.Warn("nats connect timed out", "config", cfg, "err", err)
+		return nil, err
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {
 		nc.Close()
-		return nil, kv.NewError("connect", "", kv.ErrConnectionFailed, err)
+		return nil, kv.NewError("connect", "", kv.ErrConnectionFailed, a.secrets.scrubErr(err)).
+			WithHint("could not set up the JetStream API on the connection")
 	}
+	log.Debug("nats connected", "url", nc.ConnectedUrlRedacted(), "auth", a.method)
 	return &Conn{cfg: cfg, nc: nc, js: js}, nil
 }
 
-func (c *Conn) timeout() time.Duration {
-	if c.cfg.RequestTimeout > 0 {
-		return c.cfg.RequestTimeout
+// dialHint says what to do about a failed dial.
+func dialHint(err error, cfg Config) string {
+	switch {
+	case errors.Is(err, nats.ErrAuthorization), errors.Is(err, nats.ErrAuthExpired),
+		errors.Is(err, nats.ErrAuthRevoked), errors.Is(err, nats.ErrAccountAuthExpired):
+		return "the server rejected the credentials; check Creds, CredsFile, NKeySeedFile or the URL's userinfo"
+	case errors.Is(err, nats.ErrNoServers):
+		return fmt.Sprintf("no server answered at %s; check the URL and that the server is running", RedactURL(cfg.URL))
+	case errors.Is(err, nats.ErrSecureConnRequired), errors.Is(err, nats.ErrSecureConnWanted):
+		return "the client and the server disagree on TLS; set or clear Config.TLS to match the server"
+	case cfg.TLS != nil:
+		return "check the server address and Config.TLS (root CAs, server name, client certificate)"
+	default:
+		return fmt.Sprintf("check that a NATS server is reachable at %s", RedactURL(cfg.URL))
 	}
-	return DefaultRequestTimeout
 }
 
-// Healthy reports whether the connection is open and connected right now. It does not block.
+// FromClient wraps a connection the caller already owns. Stores can be opened at once, with
+// cfg's RequestTimeout, MarkerTTL and Logger (its URL and credentials are not used: this Conn
+// never dials). Close marks the Conn closed but leaves nc open; the caller closes nc. Like any
+// Conn, a closed one stays closed: wrap nc again with FromClient to continue.
+func FromClient(nc *nats.Conn, cfg Config) (*Conn, error) {
+	if nc == nil {
+		return nil, kv.NewError("from client", "", kv.ErrNotConnected, errors.New("nil *nats.Conn")).
+			WithHint("pass a connection returned by nats.Connect, or use Connect")
+	}
+	if nc.IsClosed() {
+		return nil, kv.NewError("from client", "", kv.ErrNotConnected, nats.ErrConnectionClosed).
+			WithHint("the nats connection is closed; pass an open one, or use Connect")
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, kv.NewError("from client", "", kv.ErrConnectionFailed, err).
+			WithHint("could not set up the JetStream API on the connection")
+	}
+	return &Conn{cfg: cfg, nc: nc, js: js, borrowed: true}, nil
+}
+
+// timeout is the bound of one request.
+func (c *Conn) timeout() time.Duration { return c.cfg.requestTimeout() }
+
+// Healthy reports, without blocking, whether the Conn is open and its connection to the server
+// is up right now. It turns false while nats.go is reconnecting after a failure, true again
+// once it has reconnected, and false for good after Close.
 func (c *Conn) Healthy() bool {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
@@ -84,8 +179,9 @@ func (c *Conn) Healthy() bool {
 // Store.Capabilities).
 func (c *Conn) Capabilities() kv.Capabilities { return capabilities() }
 
-// Close ends the connection (unless it was borrowed with FromClient, in which case the caller
-// keeps owning it). Closing twice is harmless.
+// Close ends the Conn: it closes the nats connection unless it was borrowed with FromClient,
+// and every store opened from it fails with kv.ErrNotConnected from then on. Closing twice is
+// harmless. Close does not wait for an OpenBucket in progress; that call then fails.
 func (c *Conn) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -99,40 +195,39 @@ func (c *Conn) Close() error {
 	return nil
 }
 
-// OpenBucket opens bucket cfg.Name, creating it with cfg if it does not exist, and returns the
-// concrete store (which also implements Writer, Purger, TTL and Watcher). An existing bucket is
-// returned as it is: cfg applies only at creation.
-func (c *Conn) OpenBucket(ctx context.Context, cfg kv.StoreConfig) (*Store, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
+// String describes the connection without credentials.
+func (c *Conn) String() string {
 	c.mu.RLock()
-	closed, js := c.closed, c.js
-	c.mu.RUnlock()
-	if closed || js == nil {
-		return nil, kv.NewError("open bucket", cfg.Name, kv.ErrNotConnected, nil)
+	defer c.mu.RUnlock()
+	state := "never connected"
+	switch {
+	case c.closed:
+		state = "closed"
+	case c.nc != nil:
+		state = c.nc.Status().String()
 	}
-	cfg = cfg.WithDefaults()
-	ctx, cancel := context.WithTimeout(ctx, c.timeout())
-	defer cancel()
-	b, err := js.KeyValue(ctx, cfg.Name)
-	if err != nil {
-		b, err = js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
-			Bucket:   cfg.Name,
-			History:  uint8(cfg.MaxHistory),
-			TTL:      cfg.MaxAge,
-			MaxBytes: cfg.MaxBytes,
-			Replicas: cfg.Replicas,
-		})
-		if err != nil {
-			return nil, kv.NewError("open bucket", cfg.Name, kv.ErrConnectionFailed, err)
-		}
+	own := ""
+	if c.borrowed {
+		own = ", borrowed"
 	}
-	st, err := js.Stream(ctx, "KV_"+cfg.Name)
-	if err != nil {
-		return nil, kv.NewError("open bucket", cfg.Name, kv.ErrConnectionFailed, err)
+	return fmt.Sprintf("natsstore.Conn{url: %q, state: %s%s}", RedactURL(c.cfg.URL), state, own)
+}
+
+// handles returns the nats connection and JetStream context for one operation, or
+// kv.ErrNotConnected if the Conn was never connected or is closed. They are copied out of the
+// lock, so a long operation never blocks Close.
+func (c *Conn) handles(op, key string) (*nats.Conn, jetstream.JetStream, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.closed {
+		return nil, nil, kv.NewError(op, key, kv.ErrNotConnected, nil).
+			WithHint("the connection was closed; Connect again and open the store again")
 	}
-	return newStore(c, js, b, st.CachedInfo()), nil
+	if c.nc == nil || c.js == nil {
+		return nil, nil, kv.NewError(op, key, kv.ErrNotConnected, nil).
+			WithHint("this Conn was never connected; obtain one from Connect or FromClient")
+	}
+	return c.nc, c.js, nil
 }
 
 // isClosed reports whether Close has been called; stores check it before every call.
@@ -143,9 +238,11 @@ func (c *Conn) isClosed() bool {
 }
 
 // logger returns the configured logger, or one that discards everything.
-func (c *Conn) logger() *slog.Logger {
-	if c.cfg.Logger != nil {
-		return c.cfg.Logger
+func (c *Conn) logger() *slog.Logger { return loggerOf(c.cfg) }
+
+func loggerOf(cfg Config) *slog.Logger {
+	if cfg.Logger != nil {
+		return cfg.Logger
 	}
 	return slog.New(slog.DiscardHandler)
 }

@@ -1,0 +1,497 @@
+package natsstore
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/internal/embedded"
+)
+
+// n1Ctx is a test context bounded well above every deadline the tests expect to hit.
+func n1Ctx(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// n1Connect connects to srv with cfg (URL filled in if empty) and closes the Conn at cleanup.
+func n1Connect(t *testing.T, srv *embedded.Server, cfg Config) *Conn {
+	t.Helper()
+	if cfg.URL == "" {
+		cfg.URL = srv.URL()
+	}
+	c, err := Connect(n1Ctx(t), cfg)
+	if err != nil {
+		t.Fatalf("Connect: %v", err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// n1Logs is a slog logger at debug level writing into a buffer the test can inspect.
+type n1Logs struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *n1Logs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *n1Logs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+func (l *n1Logs) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// n1Eventually polls cond every 50 ms until it holds or within passes; it returns how long
+// that took and whether it held.
+func n1Eventually(within time.Duration, cond func() bool) (time.Duration, bool) {
+	start := time.Now()
+	for time.Since(start) < within {
+		if cond() {
+			return time.Since(start), true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return time.Since(start), cond()
+}
+
+// n1RoundTrip writes and reads a key through the store's own bucket handle, proving the
+// handle is wired to a live connection.
+func n1RoundTrip(t *testing.T, s *Store, key, value string) {
+	t.Helper()
+	ctx := n1Ctx(t)
+	rev, err := s.kv.Put(ctx, key, []byte(value))
+	if err != nil {
+		t.Fatalf("put %s: %v", key, err)
+	}
+	e, err := s.kv.Get(ctx, key)
+	if err != nil {
+		t.Fatalf("get %s: %v", key, err)
+	}
+	if string(e.Value()) != value || e.Revision() != rev {
+		t.Fatalf("get %s = %q@%d, want %q@%d", key, e.Value(), e.Revision(), value, rev)
+	}
+}
+
+// Reference test 1 (health_follows_lifecycle).
+func TestHealthFollowsLifecycle(t *testing.T) {
+	srv := embedded.StartT(t)
+	var never Conn
+	if never.Healthy() {
+		t.Fatal("a Conn that was never connected reports healthy")
+	}
+	c := n1Connect(t, srv, Config{})
+	if !c.Healthy() {
+		t.Fatal("a fresh connection is not healthy")
+	}
+	if err := c.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if c.Healthy() {
+		t.Fatal("a closed connection reports healthy")
+	}
+	if !c.nc.IsClosed() {
+		t.Fatal("Close left the owned nats connection open")
+	}
+	if err := c.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+}
+
+// Reference test 2 (store_before_connect_is_not_connected): the Go shape of "not connected
+// yet" is the zero Conn.
+func TestOpenBucketBeforeConnectIsNotConnected(t *testing.T) {
+	var c Conn
+	_, err := c.OpenBucket(context.Background(), kv.StoreConfig{Name: "b"})
+	if !errors.Is(err, kv.ErrNotConnected) {
+		t.Fatalf("OpenBucket on a zero Conn = %v, want ErrNotConnected", err)
+	}
+	if !strings.Contains(err.Error(), "Connect") {
+		t.Fatalf("error %q does not say what to do", err)
+	}
+}
+
+// Reference test 3 (capabilities_report_nats_features).
+func TestCapabilitiesReportNatsFeatures(t *testing.T) {
+	srv := embedded.StartT(t)
+	c := n1Connect(t, srv, Config{})
+	caps := c.Capabilities()
+	if !caps.StreamingWatch || !caps.PrefixWatch || !caps.CAS || !caps.Purge || !caps.LeaderRead {
+		t.Fatalf("missing a NATS capability: %+v", caps)
+	}
+	if caps.TTL || caps.Transactions || caps.GlobalOrdering || caps.MaxValueSize != 0 {
+		t.Fatalf("advertises a capability it lacks: %+v", caps)
+	}
+	ctx := n1Ctx(t)
+	plain, err := c.OpenBucket(ctx, kv.StoreConfig{Name: "caps_plain"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Capabilities().TTL {
+		t.Fatal("a bucket created without AllowTTL advertises TTL")
+	}
+	ttl, err := c.OpenBucket(ctx, kv.StoreConfig{Name: "caps_ttl", AllowTTL: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ttl.Capabilities().TTL {
+		t.Fatal("a bucket created with AllowTTL does not advertise TTL")
+	}
+}
+
+// Reference test 4 (from_client_reuses_existing_connection).
+func TestFromClientReusesExistingConnection(t *testing.T) {
+	srv := embedded.StartT(t)
+	nc, err := nats.Connect(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	c, err := FromClient(nc, Config{RequestTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Healthy() {
+		t.Fatal("a wrapped live connection is not healthy")
+	}
+	s, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "fromclient"})
+	if err != nil {
+		t.Fatalf("OpenBucket without Connect: %v", err)
+	}
+	n1RoundTrip(t, s, "node.a", "1")
+
+	if _, err := FromClient(nil, Config{}); !errors.Is(err, kv.ErrNotConnected) {
+		t.Fatalf("FromClient(nil) = %v, want ErrNotConnected", err)
+	}
+	closedNC, err := nats.Connect(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedNC.Close()
+	if _, err := FromClient(closedNC, Config{}); !errors.Is(err, kv.ErrNotConnected) {
+		t.Fatalf("FromClient(closed) = %v, want ErrNotConnected", err)
+	}
+}
+
+// Reference test 5 (from_client_connection_refuses_to_reconnect). Go shape: a closed Conn
+// stays closed (there is no reconnect method), OpenBucket returns ErrNotConnected, and the
+// caller's connection is left open.
+func TestFromClientCloseLeavesCallerConnection(t *testing.T) {
+	srv := embedded.StartT(t)
+	nc, err := nats.Connect(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	c, err := FromClient(nc, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "borrowed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !nc.IsConnected() {
+		t.Fatal("Close closed a borrowed connection")
+	}
+	if c.Healthy() {
+		t.Fatal("a closed Conn reports healthy although its borrowed connection is up")
+	}
+	_, err = c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "borrowed"})
+	if !errors.Is(err, kv.ErrNotConnected) {
+		t.Fatalf("OpenBucket after Close = %v, want ErrNotConnected", err)
+	}
+	if !s.conn.isClosed() {
+		t.Fatal("a store opened before Close does not see the Conn as closed")
+	}
+	time.Sleep(200 * time.Millisecond)
+	if c.Healthy() {
+		t.Fatal("a closed Conn became healthy again")
+	}
+}
+
+// Reference test 25 (reconnect_after_shutdown): reconnecting is Connect again.
+func TestReconnectAfterClose(t *testing.T) {
+	srv := embedded.StartT(t)
+	first := n1Connect(t, srv, Config{})
+	old, err := first.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "again"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	second := n1Connect(t, srv, Config{})
+	if !second.Healthy() {
+		t.Fatal("a second Connect after Close is not healthy")
+	}
+	s, err := second.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "again"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n1RoundTrip(t, s, "k", "v2")
+	if !old.conn.isClosed() || s.conn.isClosed() {
+		t.Fatal("stores must follow their own Conn: the old one closed, the new one open")
+	}
+}
+
+// Reference test 26 (concurrent_connect_is_safe): 16 concurrent Connects and 16 concurrent
+// get-or-creates of one bucket all succeed and yield working stores.
+func TestConcurrentConnectIsSafe(t *testing.T) {
+	srv := embedded.StartT(t)
+	const n = 16
+	conns := make([]*Conn, n)
+	stores := make([]*Store, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			c, err := Connect(n1Ctx(t), Config{URL: srv.URL()})
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			conns[i] = c
+			stores[i], errs[i] = c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "race", MaxHistory: 3})
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		if conns[i] != nil {
+			t.Cleanup(func() { _ = conns[i].Close() })
+		}
+		if errs[i] != nil {
+			t.Fatalf("connection %d: %v", i, errs[i])
+		}
+		if !conns[i].Healthy() {
+			t.Fatalf("connection %d is not healthy", i)
+		}
+	}
+	n1RoundTrip(t, stores[0], "k", "from-0")
+	e, err := stores[n-1].kv.Get(n1Ctx(t), "k")
+	if err != nil || string(e.Value()) != "from-0" {
+		t.Fatalf("store %d does not see store 0's write: %v", n-1, err)
+	}
+}
+
+// Reference test 36 (health_reflects_server_death), and back: Healthy follows the live
+// connection through an outage.
+func TestHealthReflectsServerDeath(t *testing.T) {
+	srv := embedded.StartT(t)
+	c := n1Connect(t, srv, Config{RequestTimeout: 2 * time.Second})
+	if !c.Healthy() {
+		t.Fatal("not healthy before the outage")
+	}
+	srv.Stop()
+	took, ok := n1Eventually(15*time.Second, func() bool { return !c.Healthy() })
+	if !ok {
+		t.Fatal("still healthy 15 s after the server died")
+	}
+	t.Logf("unhealthy %v after the server stopped", took)
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	took, ok = n1Eventually(15*time.Second, c.Healthy)
+	if !ok {
+		t.Fatal("not healthy again 15 s after the server came back")
+	}
+	t.Logf("healthy again %v after the restart", took)
+	s, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "after_outage"})
+	if err != nil {
+		t.Fatalf("OpenBucket after reconnecting: %v", err)
+	}
+	n1RoundTrip(t, s, "k", "v")
+}
+
+// Connecting to a port nobody listens on fails fast with ErrConnectionFailed.
+func TestConnectDeadURLFailsFast(t *testing.T) {
+	port, err := embedded.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = Connect(context.Background(), Config{URL: fmt.Sprintf("nats://127.0.0.1:%d", port)})
+	took := time.Since(start)
+	if !errors.Is(err, kv.ErrConnectionFailed) {
+		t.Fatalf("Connect to a dead port = %v, want ErrConnectionFailed", err)
+	}
+	if took > 3*time.Second {
+		t.Fatalf("Connect to a dead port took %v", took)
+	}
+	if !strings.Contains(err.Error(), "server is running") {
+		t.Fatalf("error %q does not say what to check", err)
+	}
+	t.Logf("dead port refused in %v", took)
+}
+
+// n1BlackHole accepts TCP connections and never says anything (a server that hangs in the
+// handshake); it returns its address.
+func n1BlackHole(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var held []net.Conn
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, conn)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		_ = l.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range held {
+			_ = c.Close()
+		}
+	})
+	return l.Addr().String()
+}
+
+// Connect is bounded by the caller's context and by ConnectTimeout, even when the server
+// accepts the TCP connection and then never answers.
+func TestConnectIsBounded(t *testing.T) {
+	addr := n1BlackHole(t)
+	for _, tc := range []struct {
+		name string
+		ctx  func() (context.Context, context.CancelFunc)
+		cfg  Config
+	}{
+		{"context", func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), 300*time.Millisecond)
+		}, Config{URL: "nats://" + addr, ConnectTimeout: time.Minute}},
+		{"ConnectTimeout", func() (context.Context, context.CancelFunc) {
+			return context.WithCancel(context.Background())
+		}, Config{URL: "nats://" + addr, ConnectTimeout: 300 * time.Millisecond}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := tc.ctx()
+			defer cancel()
+			start := time.Now()
+			_, err := Connect(ctx, tc.cfg)
+			took := time.Since(start)
+			if !errors.Is(err, kv.ErrConnectionFailed) {
+				t.Fatalf("Connect to a silent server = %v, want ErrConnectionFailed", err)
+			}
+			if took > 2*time.Second {
+				t.Fatalf("Connect took %v with a 300 ms bound", took)
+			}
+		})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := Connect(ctx, Config{URL: "nats://" + addr, ConnectTimeout: time.Minute})
+	if !errors.Is(err, context.DeadlineExceeded) && !strings.Contains(err.Error(), "timeout") {
+		t.Fatalf("a deadline-bound Connect does not report the deadline: %v", err)
+	}
+}
+
+// OpenBucket on a connection whose server died returns ErrTimeout (or ErrNotConnected) within
+// a few request timeouts, never hangs.
+func TestOpenBucketOnDeadServerIsBounded(t *testing.T) {
+	srv := embedded.StartT(t)
+	const rt = 300 * time.Millisecond
+	c := n1Connect(t, srv, Config{RequestTimeout: rt})
+	srv.Stop()
+	if _, ok := n1Eventually(15*time.Second, func() bool { return !c.Healthy() }); !ok {
+		t.Fatal("connection still reported up")
+	}
+	for _, d := range []kv.DiscardPolicy{kv.DiscardNew, kv.DiscardOld} {
+		start := time.Now()
+		_, err := c.OpenBucket(context.Background(), kv.StoreConfig{Name: "dead", Discard: d})
+		took := time.Since(start)
+		if !errors.Is(err, kv.ErrTimeout) && !errors.Is(err, kv.ErrNotConnected) {
+			t.Fatalf("discard %v: OpenBucket on a dead server = %v, want ErrTimeout or ErrNotConnected", d, err)
+		}
+		if took > 4*rt+time.Second {
+			t.Fatalf("discard %v: OpenBucket on a dead server took %v (request timeout %v)", d, took, rt)
+		}
+		t.Logf("discard %v: %v after %v", d, err, took)
+	}
+}
+
+// Close ends an owned connection while a store opened earlier is held: the store sees the
+// Conn closed, and Close does not wait for an OpenBucket in flight.
+func TestCloseDoesNotWaitForOpenBucket(t *testing.T) {
+	srv := embedded.StartT(t)
+	c := n1Connect(t, srv, Config{RequestTimeout: 5 * time.Second})
+	srv.Stop() // OpenBucket now waits on its first request
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.OpenBucket(context.Background(), kv.StoreConfig{Name: "slow"})
+		done <- err
+	}()
+	time.Sleep(100 * time.Millisecond)
+	start := time.Now()
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Fatalf("Close waited %v for an OpenBucket in flight", took)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, kv.ErrNotConnected) && !errors.Is(err, kv.ErrTimeout) {
+			t.Fatalf("OpenBucket interrupted by Close = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("OpenBucket did not return after Close")
+	}
+}
+
+// Conn.String shows the state and never a credential.
+func TestConnStringIsRedacted(t *testing.T) {
+	srv := embedded.StartT(t)
+	nc, err := nats.Connect(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	c, err := FromClient(nc, Config{URL: "nats://alice:hunter2@example:4222", Creds: "c2VjcmV0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{c.String(), fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c)} {
+		if strings.Contains(s, "hunter2") || strings.Contains(s, "c2VjcmV0") || strings.Contains(s, "alice") {
+			t.Fatalf("Conn formats with a credential: %s", s)
+		}
+		if !strings.Contains(s, "CONNECTED") || !strings.Contains(s, "example:4222") {
+			t.Fatalf("Conn.String lacks state or host: %s", s)
+		}
+	}
+	_ = c.Close()
+	if !strings.Contains(c.String(), "closed") {
+		t.Fatalf("closed Conn formats as %s", c.String())
+	}
+}
