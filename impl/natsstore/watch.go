@@ -197,8 +197,10 @@ func (s *Store) pump(ctx context.Context, it jetstream.MessagesContext, out chan
 // kv.ErrNotConnected; anything else is kv.ErrWatch.
 func watchFail(err error) error {
 	kind, _ := classify(err)
-	switch kind {
-	case kv.ErrTimeout, kv.ErrNotConnected:
+	switch {
+	case errors.Is(err, jetstream.ErrNoHeartbeat):
+		kind = kv.ErrWatch // the consumer is gone or unreachable: resume, do not just wait longer
+	case kind == kv.ErrTimeout, kind == kv.ErrNotConnected:
 	default:
 		kind = kv.ErrWatch
 	}

@@ -1,0 +1,309 @@
+package natsstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+)
+
+func expect(t *testing.T, u kv.Update, op kv.Op, key, value string) {
+	t.Helper()
+	if u.Op != op || u.Key != key || (op == kv.OpPut && string(u.Value) != value) {
+		t.Fatalf("got %v %s=%q, want %v %s=%q", u.Op, u.Key, u.Value, op, key, value)
+	}
+	if u.Version.IsUnknown() {
+		t.Fatalf("update %s has the unknown version", key)
+	}
+}
+
+// Test 17.
+func TestWatchAllStreamsLiveUpdates(t *testing.T) {
+	d := newDP(t, "wall")
+	w := d.startWatch(kv.All(), kv.Cursor{})
+	d.establish(w, "sentinel")
+	va := d.put("a", "1")
+	d.put("b", "2")
+	d.del("a")
+	u := w.next(t)
+	expect(t, u, kv.OpPut, "a", "1")
+	if u.Version != va {
+		t.Fatalf("version %v, put returned %v", u.Version, va)
+	}
+	expect(t, w.next(t), kv.OpPut, "b", "2")
+	expect(t, w.next(t), kv.OpDelete, "a", "")
+	if err := d.store.Purge(tctx(t), "b"); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, w.next(t), kv.OpPurge, "b", "")
+}
+
+// Test 18.
+func TestWatchPrefixFiltersBySubject(t *testing.T) {
+	d := newDP(t, "wprefix")
+	w := d.startWatch(kv.Prefix("node"), kv.Cursor{})
+	d.establish(w, "node.sentinel")
+	d.put("other.x", "1")
+	d.put("nodes.y", "1") // not below node.
+	d.put("node.a", "2")
+	expect(t, w.next(t), kv.OpPut, "node.a", "2")
+	w.none(t, 300*time.Millisecond)
+}
+
+// Test 19: one multi-filter consumer for the union.
+func TestWatchPrefixesUnionsOnASingleConsumer(t *testing.T) {
+	d := newDP(t, "watchmany")
+	w := d.startWatch(kv.Prefixes("vpcA", "vpcB."), kv.Cursor{})
+	d.establish(w, "vpcA.sentinel")
+	if n := d.consumers(); n != 1 {
+		t.Fatalf("stream has %d consumers, want 1", n)
+	}
+	d.put("vpcA.a", "1")
+	d.put("vpcC.x", "1")
+	d.put("vpcB.b", "2")
+	expect(t, w.next(t), kv.OpPut, "vpcA.a", "1")
+	expect(t, w.next(t), kv.OpPut, "vpcB.b", "2")
+	w.none(t, 500*time.Millisecond)
+}
+
+// Test 20: resume of a Prefixes scope, one consumer, delta only, in order.
+func TestWatchPrefixesFromReplaysOnlyTheDelta(t *testing.T) {
+	d := newDP(t, "manyfrom")
+	d.put("vpcA.a", "1")
+	cur := d.put("vpcB.b", "1")
+	d.put("vpcC.x", "1")
+	d.put("vpcA.a2", "2")
+	d.put("vpcB.b2", "2")
+	w := d.startWatch(kv.Prefixes("vpcA", "vpcB"), kv.CursorFromVersion(cur))
+	u1, u2 := w.next(t), w.next(t)
+	expect(t, u1, kv.OpPut, "vpcA.a2", "2")
+	expect(t, u2, kv.OpPut, "vpcB.b2", "2")
+	if rev(t, u1.Version) <= rev(t, cur) || rev(t, u2.Version) <= rev(t, u1.Version) {
+		t.Fatalf("revisions %v %v after cursor %v", u1.Version, u2.Version, cur)
+	}
+	w.none(t, 500*time.Millisecond)
+	if n := d.consumers(); n != 1 {
+		t.Fatalf("a resumed Prefixes watch uses %d consumers, want 1", n)
+	}
+}
+
+// Test 21.
+func TestWatchAllFromReplaysOnlyTheDelta(t *testing.T) {
+	d := newDP(t, "allfrom")
+	d.put("node.a", "1")
+	cur := d.put("node.b", "1")
+	d.put("node.c", "1")
+	d.put("node.a", "2")
+	w := d.startWatch(kv.All(), kv.CursorFromVersion(cur))
+	got := map[string]string{}
+	for range 2 {
+		u := w.next(t)
+		got[u.Key] = string(u.Value)
+	}
+	if len(got) != 2 || got["node.c"] != "1" || got["node.a"] != "2" {
+		t.Fatalf("delta = %v", got)
+	}
+	w.none(t, 300*time.Millisecond)
+}
+
+// Test 22.
+func TestWatchPrefixFromReplaysOnlyTheDelta(t *testing.T) {
+	d := newDP(t, "prefixfrom")
+	d.put("node.a", "1")
+	cur := d.put("other.z", "1")
+	d.put("other.y", "1")
+	d.put("node.b", "2")
+	w := d.startWatch(kv.Prefix("node."), kv.CursorFromVersion(cur))
+	expect(t, w.next(t), kv.OpPut, "node.b", "2")
+	w.none(t, 300*time.Millisecond)
+}
+
+// Test 23: state-sync semantics and the correctness of scan versions.
+func TestWatchPrefixRelistCoversSeedThenWatchGap(t *testing.T) {
+	d := newDP(t, "relist")
+	d.put("blackhole.1", "1")
+	base, err := d.store.Scan(tctx(t), "blackhole")
+	if err != nil || len(base) != 1 {
+		t.Fatalf("baseline scan: %v %v", base, err)
+	}
+	d.put("blackhole.2", "2")
+	w := d.startWatch(kv.Prefix("blackhole"), kv.Cursor{})
+	expect(t, w.next(t), kv.OpPut, "blackhole.1", "1")
+	expect(t, w.next(t), kv.OpPut, "blackhole.2", "2")
+	d.put("blackhole.3", "3")
+	expect(t, w.next(t), kv.OpPut, "blackhole.3", "3")
+
+	w2 := d.startWatch(kv.Prefix("blackhole"), kv.CursorFromVersion(base[0].Version))
+	expect(t, w2.next(t), kv.OpPut, "blackhole.2", "2")
+}
+
+// A state-sync watch re-lists surviving delete markers too.
+func TestStateSyncIncludesDeleteMarkers(t *testing.T) {
+	d := newDP(t, "markers")
+	d.put("a", "1")
+	d.put("b", "1")
+	d.del("a")
+	w := d.startWatch(kv.All(), kv.Cursor{})
+	expect(t, w.next(t), kv.OpPut, "b", "1")
+	expect(t, w.next(t), kv.OpDelete, "a", "")
+}
+
+// Test 24.
+func TestWatchFromCompactedCursorDoesNotSpuriouslyFail(t *testing.T) {
+	d := newDP(t, "compacted")
+	for range 6 {
+		d.put("k", "v")
+	}
+	w := d.startWatch(kv.All(), kv.CursorFromUint64(1))
+	mustKind(t, w.result(t, 2*time.Second), kv.ErrCursorExpired, "resume from an evicted cursor")
+}
+
+// Reference §3.3 R1, the key server pin: nats.go's own resume silently clamps a start below the
+// first retained sequence, while Watch returns kv.ErrCursorExpired.
+func TestServerSilentlyClampsButWatchReportsExpiry(t *testing.T) {
+	d := newDP(t, "clamp")
+	for round := range 4 {
+		d.put("k1", string(rune('a'+round)))
+		d.put("k2", string(rune('a'+round)))
+	}
+	first := d.streamInfo().State.FirstSeq
+	if first <= 3 {
+		t.Fatalf("setup: first sequence %d, want > 3", first)
+	}
+	raw, err := d.js.KeyValue(tctx(t), "clamp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	watcher, err := raw.WatchAll(context.Background(), jetstream.ResumeFromRevision(3))
+	if err != nil {
+		t.Fatalf("the server is expected to accept a start below its first sequence: %v", err)
+	}
+	select {
+	case e := <-watcher.Updates():
+		if e == nil || e.Revision() < first {
+			t.Fatalf("raw watch first entry %v, want a revision >= first sequence %d (the clamp)", e, first)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("raw watch delivered nothing")
+	}
+	_ = watcher.Stop()
+	for deadline := time.Now().Add(5 * time.Second); d.consumers() != 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the raw watcher's consumer did not go away")
+		}
+	}
+	err = d.store.Watch(context.Background(), kv.All(), kv.CursorFromUint64(2), make(chan kv.Update, 16))
+	mustKind(t, err, kv.ErrCursorExpired, "Watch from cursor 2")
+	for _, sc := range []kv.Scope{kv.Prefix("k1"), kv.Prefixes("k1", "k2")} {
+		err = d.store.Watch(context.Background(), sc, kv.CursorFromUint64(2), make(chan kv.Update, 16))
+		mustKind(t, err, kv.ErrCursorExpired, "Watch "+sc.String()+" from cursor 2")
+	}
+	if n := d.consumers(); n != 0 {
+		t.Fatalf("expired resumes left %d consumers", n)
+	}
+}
+
+// DESIGN §5: a cursor beyond the stream's last sequence (a recreated bucket) is expired too.
+func TestCursorBeyondStreamEndIsExpired(t *testing.T) {
+	d := newDP(t, "beyond")
+	d.put("a", "1")
+	err := d.store.Watch(context.Background(), kv.All(), kv.CursorFromUint64(50), make(chan kv.Update))
+	mustKind(t, err, kv.ErrCursorExpired, "cursor 50 on a stream ending at 1")
+	// The last sequence itself is a fine resume point.
+	w := d.startWatch(kv.All(), kv.CursorFromUint64(1))
+	w.none(t, 200*time.Millisecond)
+	d.put("b", "2")
+	expect(t, w.next(t), kv.OpPut, "b", "2")
+}
+
+func TestWatchRejectsBadArgumentsBeforeAnyRequest(t *testing.T) {
+	d := newDP(t, "badwatch")
+	d.put("a", "1")
+	ctx := context.Background()
+	out := make(chan kv.Update, 1)
+	before := d.outMsgs()
+	// An empty Prefixes watches nothing and returns at once (pitfall P12), resuming or not.
+	for _, from := range []kv.Cursor{{}, kv.CursorFromUint64(1)} {
+		done := make(chan error, 1)
+		go func() { done <- d.store.Watch(ctx, kv.Prefixes(), from, out) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("empty Prefixes: %v", err)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatal("an empty Prefixes watch must return at once")
+		}
+	}
+	mustKind(t, d.store.Watch(ctx, kv.Prefixes("a", "a.b"), kv.Cursor{}, out), kv.ErrInvalidScope, "overlapping prefixes")
+	mustKind(t, d.store.Watch(ctx, kv.Prefixes("a", "a."), kv.Cursor{}, out), kv.ErrInvalidScope, "duplicate prefixes")
+	mustKind(t, d.store.Watch(ctx, kv.Prefix("a.*"), kv.Cursor{}, out), kv.ErrInvalidScope, "wildcard prefix")
+	ten, _ := kv.VersionFromBytes([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
+	mustKind(t, d.store.Watch(ctx, kv.All(), kv.CursorFromVersion(ten), out), kv.ErrInvalidVersion, "10-byte cursor")
+	// Pitfall P7: the maximum cursor fails instead of wrapping to 0.
+	err := d.store.Watch(ctx, kv.All(), kv.CursorFromUint64(math.MaxUint64), out)
+	mustKind(t, err, kv.ErrWatch, "cursor at max uint64")
+	if d.outMsgs() != before {
+		t.Fatal("a rejected watch sent a request")
+	}
+	if len(out) != 0 {
+		t.Fatal("a rejected watch delivered something")
+	}
+}
+
+// Test 31: cancelling the context ends the watch with nil, promptly, and its consumer goes away.
+func TestCancelStopsWatchAndDeletesConsumer(t *testing.T) {
+	d := newDP(t, "cancelwatch")
+	for i, sc := range []kv.Scope{kv.All(), kv.Prefix("a"), kv.Prefixes("a", "b")} {
+		for _, from := range []kv.Cursor{{}, kv.CursorFromUint64(0)} {
+			w := d.startWatch(sc, from)
+			d.put(fmt.Sprintf("a.k%d", d.outMsgs()), "v")
+			w.next(t)
+			if n := d.consumers(); n != 1 {
+				t.Fatalf("case %d: %d consumers while watching", i, n)
+			}
+			w.cancel()
+			if err := w.result(t, 5*time.Second); err != nil {
+				t.Fatalf("case %d: a cancelled watch returned %v", i, err)
+			}
+			if n := d.consumers(); n != 0 {
+				t.Fatalf("case %d: %d consumers after cancel", i, n)
+			}
+		}
+	}
+	// Also while blocked sending to a reader that went away.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.store.Watch(ctx, kv.All(), kv.Cursor{}, make(chan kv.Update)) }()
+	time.Sleep(200 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a watch blocked on its reader did not stop on cancel")
+	}
+	if n := d.consumers(); n != 0 {
+		t.Fatalf("%d consumers after cancel", n)
+	}
+}
+
+// A Conn closed under a running watch ends it with an error, never nil.
+func TestWatchEndsWhenConnCloses(t *testing.T) {
+	d := newDP(t, "connclose")
+	w := d.startWatch(kv.All(), kv.Cursor{})
+	d.establish(w, "s")
+	_ = d.conn.Close()
+	err := w.result(t, 10*time.Second)
+	if err == nil || !(errors.Is(err, kv.ErrNotConnected) || errors.Is(err, kv.ErrWatch)) {
+		t.Fatalf("watch after Close: %v", err)
+	}
+}
