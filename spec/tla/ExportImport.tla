@@ -13,6 +13,9 @@
 (* pointer published through PointerPublishAllowed and a conditional put. *)
 (* Layout "Legacy"  = two last-write-wins registers (payload, manifest).   *)
 (*                                                                         *)
+(* Mutation selects one of the reference's three protocol mutations or     *)
+(* one of the Go model's kernel mutations (a broken kernel swapped in).    *)
+(*                                                                         *)
 (* Canonical encoding (the distinct-state count must equal the Go          *)
 (* checker's): every variant's unused fields hold the fixed value Null;    *)
 (* `payload` stays Null forever under Shipped and `uploaded` stays {}      *)
@@ -26,13 +29,15 @@ CONSTANTS
     Layout,     \* "Shipped" (pointer swap) or "Legacy" (two LWW registers)
     Resync,     \* "None" | "Degrade" | "FailStop"
     Mutation,   \* "None" | "LwwPointer" | "PruneAgeOnly" | "SilentClamp"
+                \* | "K1AllowsOneBelow" | "K2PrunesEqualRank" | "K3OffByOne"
     Null        \* a model value: "none" in every optional field
 
 ASSUME N \in Nat \ {0}
 ASSUME MaxRev \in Nat \ {0}
 ASSUME Layout \in {"Shipped", "Legacy"}
 ASSUME Resync \in {"None", "Degrade", "FailStop"}
-ASSUME Mutation \in {"None", "LwwPointer", "PruneAgeOnly", "SilentClamp"}
+ASSUME Mutation \in {"None", "LwwPointer", "PruneAgeOnly", "SilentClamp",
+                     "K1AllowsOneBelow", "K2PrunesEqualRank", "K3OffByOne"}
 
 Nodes == 0 .. N - 1
 PointerSwap == Layout = "Shipped"
@@ -67,6 +72,26 @@ PayloadPrunable(payloadRank, rankKnown, pointerRank, isPointerTarget, agedOut) =
 \* firstSequence <= revision + 1.  Go saturates the addition at the maximum
 \* uint64; revisions here never exceed MaxRev, so plain addition is exact.
 ResumeWindowOK(revision, firstSequence) == firstSequence <= revision + 1
+
+\* Kernel mutations (Go: model/exportimport K1AllowsOneBelow, K2PrunesEqualRank,
+\* K3OffByOne): one broken kernel swapped in, the transition table unchanged.
+K1AllowsOneBelow(current, candidateRank) ==
+    ~current.present \/ ~current.known \/ candidateRank + 1 >= current.rank
+K2PrunesEqualRank(payloadRank, rankKnown, pointerRank, isPointerTarget, agedOut) ==
+    ~isPointerTarget /\ agedOut /\ rankKnown /\ payloadRank <= pointerRank
+K3OffByOne(revision, firstSequence) == firstSequence <= revision + 2
+
+\* The kernels the model runs (Go: exportimport.KernelsFor(mutation)).
+K1(current, candidateRank) ==
+    IF Mutation = "K1AllowsOneBelow" THEN K1AllowsOneBelow(current, candidateRank)
+                                     ELSE PointerPublishAllowed(current, candidateRank)
+K2(payloadRank, rankKnown, pointerRank, isPointerTarget, agedOut) ==
+    IF Mutation = "K2PrunesEqualRank"
+      THEN K2PrunesEqualRank(payloadRank, rankKnown, pointerRank, isPointerTarget, agedOut)
+      ELSE PayloadPrunable(payloadRank, rankKnown, pointerRank, isPointerTarget, agedOut)
+K3(revision, firstSequence) ==
+    IF Mutation = "K3OffByOne" THEN K3OffByOne(revision, firstSequence)
+                               ELSE ResumeWindowOK(revision, firstSequence)
 
 \* Unit pins of the kernels (export-protocol.md §1), checked by TLC before
 \* every run, so an edit to an operator that breaks a truth table fails fast.
@@ -122,7 +147,7 @@ vars == <<head, deleteRev, floor, applied, exporters, payload, manifest,
 \* Pure helpers (export-protocol.md §5.3).
 KeyPresentAt(c) == deleteRev = Null \/ c < deleteRev
 BucketHasKey == deleteRev = Null
-ResumeOK(a) == ResumeWindowOK(a.cursor, floor + 1)
+ResumeOK(a) == K3(a.cursor, floor + 1)
 RelistOnly(a) ==
     IF a.hasKey /\ deleteRev # Null /\ deleteRev <= floor THEN "StaleKey" ELSE "Synced"
 
@@ -203,7 +228,7 @@ Publish(n) ==
            obs == IF manifest = Null THEN PointerAbsent ELSE PointerAt(manifest.cursor)
            allowed == ~PointerSwap
                       \/ Mutation = "LwwPointer"
-                      \/ PointerPublishAllowed(obs, a.cursor)
+                      \/ K1(obs, a.cursor)
        IN
         /\ IF allowed
              THEN /\ regressed' = (regressed \/ (manifest # Null /\ manifest.cursor > a.cursor))
@@ -241,7 +266,7 @@ Prune ==
          IF Mutation = "PruneAgeOnly"
            THEN uploaded \cap {manifest}
            ELSE {u \in uploaded :
-                   ~PayloadPrunable(u.cursor, TRUE, manifest.cursor, u = manifest, TRUE)}
+                   ~K2(u.cursor, TRUE, manifest.cursor, u = manifest, TRUE)}
     /\ UNCHANGED <<head, deleteRev, floor, applied, exporters, payload, manifest,
                    regressed, refused, importer>>
 
@@ -275,10 +300,15 @@ Retry ==
 
 \* Under FailStop a failed resync changes nothing, so Resume simply stays
 \* enabled; there is no explicit failure action.
+\* When K3 says the window is intact, the fold is what a tail replay really
+\* delivers: Synced when floor <= cursor, otherwise what NATS's silent clamp
+\* delivers (RelistOnly).  With the production K3 "intact" is exactly
+\* floor <= cursor, so this is the reference's "Synced" (as in the Go model,
+\* it only gives a wrong K3 a visible consequence).
 Resume ==
     /\ importer.pc = "Imported"
     /\ LET a == importer.art
-           st == IF ResumeOK(a) THEN "Synced"
+           st == IF ResumeOK(a) THEN (IF floor <= a.cursor THEN "Synced" ELSE RelistOnly(a))
                  ELSE IF Mutation = "SilentClamp" THEN RelistOnly(a)
                  ELSE IF Resync # "None" THEN "Synced"
                  ELSE RelistOnly(a)
