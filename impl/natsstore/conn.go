@@ -34,6 +34,8 @@ type Conn struct {
 	closed bool
 }
 
+var _ kv.Connection = (*Conn)(nil)
+
 // Connect dials the server described by cfg, authenticates with the first credential set
 // (Creds, CredsFile, NKeySeedFile, URL userinfo; see Config) and returns a healthy connection
 // that reconnects by itself after network failures until Close.
@@ -178,6 +180,16 @@ func (c *Conn) Healthy() bool {
 // Capabilities reports what stores on this connection can do (TTL depends on the bucket: see
 // Store.Capabilities).
 func (c *Conn) Capabilities() kv.Capabilities { return capabilities() }
+
+// Store opens bucket cfg.Name as a kv.Store; it is OpenBucket behind the kv.Connection
+// interface. The concrete *Store also implements kv.Writer, kv.Purger, kv.TTL and kv.Watcher.
+func (c *Conn) Store(ctx context.Context, cfg kv.StoreConfig) (kv.Store, error) {
+	s, err := c.OpenBucket(ctx, cfg)
+	if err != nil {
+		return nil, err // a nil interface, not a typed nil
+	}
+	return s, nil
+}
 
 // Close ends the Conn: it closes the nats connection unless it was borrowed with FromClient,
 // and every store opened from it fails with kv.ErrNotConnected from then on. Closing twice is

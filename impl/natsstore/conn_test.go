@@ -495,3 +495,44 @@ func TestConnStringIsRedacted(t *testing.T) {
 		t.Fatalf("closed Conn formats as %s", c.String())
 	}
 }
+
+// Conn used through kv.Connection: Store opens a working kv.Store (with the optional
+// interfaces), a failure is a nil interface, and after Close every store handed out earlier
+// fails with ErrNotConnected.
+func TestConnectionInterfaceAndCloseBreaksStores(t *testing.T) {
+	srv := embedded.StartT(t)
+	var conn kv.Connection = n1Connect(t, srv, Config{})
+	st, err := conn.Store(n1Ctx(t), kv.StoreConfig{Name: "iface"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, ok := st.(kv.Writer)
+	if !ok {
+		t.Fatal("the store is not a kv.Writer")
+	}
+	if _, ok := st.(kv.Watcher); !ok {
+		t.Fatal("the store is not a kv.Watcher")
+	}
+	if _, err := w.Put(n1Ctx(t), "k", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	if e, ok, err := st.Get(n1Ctx(t), "k"); err != nil || !ok || string(e.Value) != "v" {
+		t.Fatalf("Get = %+v, %v, %v", e, ok, err)
+	}
+	bad, err := conn.Store(n1Ctx(t), kv.StoreConfig{Name: "bad.name"})
+	if err == nil || bad != nil {
+		t.Fatalf("Store with an invalid name = %v, %v; want a nil interface and an error", bad, err)
+	}
+	if err := conn.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.Get(n1Ctx(t), "k"); !errors.Is(err, kv.ErrNotConnected) {
+		t.Fatalf("Get after Close = %v, want ErrNotConnected", err)
+	}
+	if _, err := w.Put(n1Ctx(t), "k", []byte("v2")); !errors.Is(err, kv.ErrNotConnected) {
+		t.Fatalf("Put after Close = %v, want ErrNotConnected", err)
+	}
+	if _, err := conn.Store(n1Ctx(t), kv.StoreConfig{Name: "iface"}); !errors.Is(err, kv.ErrNotConnected) {
+		t.Fatalf("Store after Close = %v, want ErrNotConnected", err)
+	}
+}
