@@ -72,7 +72,7 @@ func classify(err error) (kind error, hint string) {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, nats.ErrTimeout),
 		errors.Is(err, jetstream.ErrNoHeartbeat):
-		return kv.ErrTimeout, "the server did not answer in time; a write may or may not have been applied — re-read before retrying"
+		return kv.ErrTimeout, "the server did not answer in time; if this was a write it may or may not have been applied — re-read before retrying"
 	case errors.Is(err, context.Canceled):
 		return kv.ErrOperationFailed, "the caller cancelled the operation; a write may or may not have been applied"
 	case errors.Is(err, nats.ErrConnectionClosed), errors.Is(err, jetstream.ErrConnectionClosed),

@@ -59,7 +59,7 @@ func TestFloorGuardDecisions(t *testing.T) {
 	}
 	first = 12
 	if err := g.admit(ctx, 20); err != nil {
-		t.Fatalf("first == frontier+1 is within the window: %v", err)
+		t.Fatalf("first sequence 12 right after frontier 11 is within the window: %v", err)
 	}
 	g.delivered(20)
 	g.delivered(15)
@@ -238,7 +238,8 @@ func TestPrefixResumeWatchHasNoFloorGuard(t *testing.T) {
 		w.none(t, 300*time.Millisecond)
 	}
 	d.put("x.4", "v")
-	d.purgeStreamBelow(d.streamInfo().State.LastSeq + 1)
+	everything, _ := protocol.ResumeStartSequence(d.streamInfo().State.LastSeq)
+	d.purgeStreamBelow(everything)
 	v := d.put("y.1", "v")
 	first := d.streamInfo().State.FirstSeq
 	if protocol.ResumeWindowOK(rev(t, cur), first) {

@@ -3,6 +3,10 @@ package natsstore
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -217,3 +221,35 @@ func TestStoreImplementsTheKVInterfaces(t *testing.T) {
 }
 
 func isA[T any](v any) bool { _, ok := v.(T); return ok }
+
+// Every resume start goes through protocol.ResumeStartSequence (which refuses to wrap at the
+// maximum uint64): no file of this package spells "+ 1" on a revision, sequence, cursor or
+// frontier (pitfall P7, and the reference's source-text test).
+func TestNoNakedRevisionPlusOne(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Go files found: %v", err)
+	}
+	naked := regexp.MustCompile(`(?i)[a-z_.()]*(rev|revision|seq|sequence|cursor|frontier|start|first|last)[a-z0-9_.()]*\s*\+\s*1\b`)
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if c := strings.Index(line, "//"); c >= 0 {
+				line = line[:c] // prose may say cursor+1; code may not
+			}
+			if m := naked.FindString(line); m != "" {
+				t.Errorf("%s:%d spells %q; compute resume starts with protocol.ResumeStartSequence", f, i+1, m)
+			}
+		}
+	}
+	// The detector itself works.
+	for _, bad := range []string{"start := cursor ", "rev", "info.State.LastSeq ", "ack.streamSeq"} {
+		bad += "+ 1" // assembled here so this file does not trip its own check
+		if !naked.MatchString(bad) {
+			t.Errorf("the detector misses %q", bad)
+		}
+	}
+}
