@@ -105,11 +105,12 @@ RecreateBeforeListingConverges == kInList /\ foldK /\ bucketK
 NeverRecreateBeforeListingConverges == ~RecreateBeforeListingConverges
 
 \* sometimes: "never-recreated K is reconciled away"
-NeverRecreatedReconciledAway == ~foldK /\ ~bucketK /\ deletesFolded
-NeverNeverRecreatedReconciledAway == ~NeverRecreatedReconciledAway
+ReconciledAwayWhenNeverRecreated == ~foldK /\ ~bucketK /\ deletesFolded
+NeverReconciledAwayWhenNeverRecreated == ~ReconciledAwayWhenNeverRecreated
 
 \* sometimes (NoAckBarrier): "HAZARD reachable: synthetic delete erases a re-created key"
 \* -- reached exactly when TerminalFoldEqualsBucket is violated.
 HazardSyntheticDeleteErasesRecreatedKey == ~EnabledAny /\ bucketK /\ ~foldK
+NeverHazardSyntheticDeleteErasesRecreatedKey == ~HazardSyntheticDeleteErasesRecreatedKey
 
 =============================================================================

@@ -1,0 +1,7 @@
+---- MODULE MC_LiveFloorGuard_HazardUnguarded ----
+\* The TLA+ mirror of the Go model configuration LiveFloorGuard_HazardUnguarded (model/configs):
+\* MaxRev=5, the reference unguarded variant with its property list.
+\* The constants are set in MC_LiveFloorGuard_HazardUnguarded.cfg; the witness configs
+\* MC_LiveFloorGuard_HazardUnguarded__W_*.cfg run with this module too.
+EXTENDS LiveFloorGuard
+====
