@@ -12,13 +12,11 @@ import (
 // noParent marks an initial state in the parent array.
 const noParent = math.MaxUint32
 
-type item[S comparable] struct {
-	s  S
-	id uint32
-}
-
-type cand[S comparable] struct {
-	s      S
+// cand is a successor that was not seen at an earlier level: its fingerprint, the number of
+// the state that produced it and the ordinal of that emission. The successor state itself is
+// not stored: phase 3 regenerates the accepted ones from their parents, which keeps the
+// per-level memory at 16 bytes per candidate whatever the size of S.
+type cand struct {
 	fp     uint64
 	parent uint32
 	act    uint8
@@ -32,11 +30,12 @@ type localDisc struct {
 
 // chunkOut is phase 1's output for one chunk: the candidates in generation order, and per
 // insertion group the indices of its candidates.
-type chunkOut[S comparable] struct {
-	cands  []cand[S]
+type chunkOut struct {
+	cands  []cand
 	groups [numGroups][]int32
 	gen    uint64
 	found  []localDisc
+	accept int // accepted candidates (phase 3)
 }
 
 type discovery[S comparable] struct {
@@ -74,7 +73,7 @@ type engine[S comparable] struct {
 
 // Run explores m exhaustively (unless opts bound it) and returns the verdict of every property
 // with shortest traces, the state counts and resource figures. It panics if the model breaks
-// its contract (duplicate property names, more than 255 actions enabled in one state, more
+// its contract (duplicate property names, more than 256 actions enabled in one state, more
 // than 2³²−1 distinct states, or a Next that is not deterministic when a trace is rebuilt).
 func Run[S comparable](m Model[S], opts Options) *Result[S] {
 	e := newEngine(m, opts, !opts.Lean)
@@ -112,6 +111,8 @@ func newEngine[S comparable](m Model[S], opts Options, track bool) *engine[S] {
 	}
 }
 
+// run is the level loop. A level's states are numbered consecutively from base, in frontier
+// order, so a state's number is base + its position.
 func (e *engine[S]) run() {
 	e.start = time.Now()
 	stopProgress := e.startProgress()
@@ -119,11 +120,10 @@ func (e *engine[S]) run() {
 
 	e.inits = e.m.Init()
 	e.generated.Add(uint64(len(e.inits)))
-	var frontier []item[S]
+	var frontier []S
 	for i, s := range e.inits {
 		if e.seen.insert(e.fp(s)) {
-			id := uint32(len(frontier))
-			frontier = append(frontier, item[S]{s: s, id: id})
+			frontier = append(frontier, s)
 			e.rootInit = append(e.rootInit, i)
 			if e.track {
 				e.parents = append(e.parents, noParent)
@@ -133,10 +133,11 @@ func (e *engine[S]) run() {
 	}
 	e.distinct = uint64(len(frontier))
 	e.complete = true
+	base := uint32(0)
 	for depth := 0; len(frontier) > 0; depth++ {
 		e.depth = depth
 		last := e.bound >= 0 && depth >= e.bound
-		outs := e.expand(frontier, depth, last)
+		outs := e.expand(frontier, base, depth, last)
 		e.sampleHeap()
 		if e.opts.Exploration == StopWhenAllDiscovered && e.allDiscovered() {
 			e.complete = false
@@ -144,7 +145,7 @@ func (e *engine[S]) run() {
 		}
 		if last {
 			for i := range outs {
-				if e.hasCandidates(&outs[i]) {
+				if len(outs[i].cands) > 0 {
 					e.complete = false
 					break
 				}
@@ -152,12 +153,13 @@ func (e *engine[S]) run() {
 			break
 		}
 		e.insert(outs)
-		frontier = e.nextLevel(outs, frontier)
+		e.sampleHeap()
+		nextBase := uint32(e.distinct)
+		frontier = e.nextLevel(outs, frontier, base)
+		base = nextBase
 		e.sampleHeap()
 	}
 }
-
-func (e *engine[S]) hasCandidates(o *chunkOut[S]) bool { return len(o.cands) > 0 }
 
 func (e *engine[S]) allDiscovered() bool {
 	for i := range e.disc {
@@ -168,11 +170,32 @@ func (e *engine[S]) allDiscovered() bool {
 	return true
 }
 
+// parallel runs f(i) for i in [0, n) on up to e.workers goroutines, handing out indices in
+// increasing order.
+func (e *engine[S]) parallel(n int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(e.workers, n); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 // expand is phase 1: it evaluates the active properties on every state of the level, generates
-// successors and keeps, per chunk and insertion group, those not seen at an earlier level.
-// At the depth bound (last) it still expands, so Terminal properties see the true enabled set,
-// and keeps a candidate only to tell whether the bound clipped the search.
-func (e *engine[S]) expand(frontier []item[S], depth int, last bool) []chunkOut[S] {
+// successors and keeps, per chunk, those not seen at an earlier level, indexed by insertion
+// group. At the depth bound (last) it still expands, so Terminal properties see the true
+// enabled set, and keeps one candidate only to tell whether the bound clipped the search.
+func (e *engine[S]) expand(frontier []S, base uint32, depth int, last bool) []chunkOut {
 	var active []int
 	for i := range e.props {
 		if !e.disc[i].found {
@@ -180,37 +203,30 @@ func (e *engine[S]) expand(frontier []item[S], depth int, last bool) []chunkOut[
 		}
 	}
 	nChunks := (len(frontier) + chunkStates - 1) / chunkStates
-	outs := make([]chunkOut[S], nChunks)
+	outs := make([]chunkOut, nChunks)
 	e.levelLeft.Store(int64(len(frontier)))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < min(e.workers, nChunks); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			x := &expander[S]{e: e, active: active, last: last}
-			for {
-				c := int(next.Add(1) - 1)
-				if c >= nChunks {
-					return
-				}
-				lo := c * chunkStates
-				hi := min(lo+chunkStates, len(frontier))
-				x.chunk(&outs[c], frontier[lo:hi], lo)
-				e.levelLeft.Add(int64(lo - hi))
-			}
-		}()
-	}
-	wg.Wait()
+	var pool sync.Pool
+	e.parallel(nChunks, func(c int) {
+		x, _ := pool.Get().(*expander[S])
+		if x == nil {
+			x = &expander[S]{e: e, active: active, last: last}
+			x.emitFn = x.emit
+		}
+		lo := c * chunkStates
+		hi := min(lo+chunkStates, len(frontier))
+		x.chunk(&outs[c], frontier[lo:hi], base, lo)
+		e.levelLeft.Add(int64(lo - hi))
+		pool.Put(x)
+	})
 	// The first discovery of each property in this level, in frontier order.
 	for c := range outs {
 		for _, d := range outs[c].found {
 			if e.disc[d.prop].found {
 				continue
 			}
-			it := frontier[d.pos]
-			e.disc[d.prop] = discovery[S]{found: true, state: it.s, id: it.id, depth: depth}
+			e.disc[d.prop] = discovery[S]{found: true, state: frontier[d.pos], id: base + uint32(d.pos), depth: depth}
 		}
+		outs[c].found = nil
 	}
 	return outs
 }
@@ -220,9 +236,10 @@ type expander[S comparable] struct {
 	e      *engine[S]
 	active []int
 	last   bool
-	out    *chunkOut[S]
+	out    *chunkOut
 	parent uint32
 	n      int
+	emitFn func(Action, S)
 }
 
 func (x *expander[S]) emit(_ Action, t S) {
@@ -231,10 +248,10 @@ func (x *expander[S]) emit(_ Action, t S) {
 	}
 	ord := uint8(x.n)
 	x.n++
-	fp := x.e.fp(t)
 	if x.last && len(x.out.cands) > 0 {
 		return
 	}
+	fp := x.e.fp(t)
 	if x.e.seen.contains(fp) {
 		return
 	}
@@ -243,10 +260,10 @@ func (x *expander[S]) emit(_ Action, t S) {
 	}
 	g := groupOf(fp)
 	x.out.groups[g] = append(x.out.groups[g], int32(len(x.out.cands)))
-	x.out.cands = append(x.out.cands, cand[S]{s: t, fp: fp, parent: x.parent, act: ord})
+	x.out.cands = append(x.out.cands, cand{fp: fp, parent: x.parent, act: ord})
 }
 
-func (x *expander[S]) chunk(out *chunkOut[S], items []item[S], base int) {
+func (x *expander[S]) chunk(out *chunkOut, items []S, base uint32, lo int) {
 	x.out = out
 	var seenProp uint64 // bit per active index already found in this chunk (first 64 active)
 	foundInChunk := func(ai int) bool {
@@ -266,9 +283,8 @@ func (x *expander[S]) chunk(out *chunkOut[S], items []item[S], base int) {
 		}
 		out.found = append(out.found, localDisc{prop: x.active[ai], pos: pos})
 	}
-	emit := x.emit
 	for i := range items {
-		s := items[i].s
+		s := items[i]
 		for ai, p := range x.active {
 			if foundInChunk(ai) {
 				continue
@@ -277,23 +293,23 @@ func (x *expander[S]) chunk(out *chunkOut[S], items []item[S], base int) {
 			switch pr.Kind {
 			case Always:
 				if !pr.Holds(s) {
-					markFound(ai, base+i)
+					markFound(ai, lo+i)
 				}
 			case Sometimes:
 				if pr.Holds(s) {
-					markFound(ai, base+i)
+					markFound(ai, lo+i)
 				}
 			}
 		}
-		x.parent = items[i].id
+		x.parent = base + uint32(lo+i)
 		x.n = 0
-		x.e.m.Next(s, emit)
+		x.e.m.Next(s, x.emitFn)
 		out.gen += uint64(x.n)
 		if x.n == 0 {
 			for ai, p := range x.active {
 				pr := x.e.props[p]
 				if pr.Kind == Terminal && !foundInChunk(ai) && !pr.Holds(s) {
-					markFound(ai, base+i)
+					markFound(ai, lo+i)
 				}
 			}
 		}
@@ -304,68 +320,99 @@ func (x *expander[S]) chunk(out *chunkOut[S], items []item[S], base int) {
 
 // insert is phase 2: each insertion group owns disjoint shards, so groups run in parallel;
 // within a group candidates are inserted in chunk order, so the first candidate of a state in
-// frontier order is the one accepted.
-func (e *engine[S]) insert(outs []chunkOut[S]) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < min(e.workers, numGroups); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				g := int(next.Add(1) - 1)
-				if g >= numGroups {
-					return
-				}
-				for c := range outs {
-					cs := outs[c].cands
-					for _, i := range outs[c].groups[g] {
-						cs[i].ok = e.seen.insert(cs[i].fp)
-					}
-				}
+// generation order is the one accepted.
+func (e *engine[S]) insert(outs []chunkOut) {
+	e.parallel(numGroups, func(g int) {
+		for c := range outs {
+			cs := outs[c].cands
+			for _, i := range outs[c].groups[g] {
+				cs[i].ok = e.seen.insert(cs[i].fp)
 			}
-		}()
-	}
-	wg.Wait()
+			outs[c].groups[g] = nil
+		}
+	})
 }
 
 // nextLevel is phase 3: the accepted candidates, in generation order, become the next level
 // and get consecutive state numbers. The order is that of a sequential FIFO breadth-first
-// search, independent of fingerprints and of the number of workers.
-func (e *engine[S]) nextLevel(outs []chunkOut[S], reuse []item[S]) []item[S] {
-	n := 0
-	for c := range outs {
+// search, independent of fingerprints and of the number of workers. Each accepted state is
+// regenerated by replaying its parent's Next and taking the recorded emission.
+func (e *engine[S]) nextLevel(outs []chunkOut, frontier []S, base uint32) []S {
+	offs := make([]int, len(outs)+1)
+	e.parallel(len(outs), func(c int) {
+		n := 0
 		for i := range outs[c].cands {
 			if outs[c].cands[i].ok {
 				n++
 			}
 		}
+		outs[c].accept = n
+	})
+	for c := range outs {
+		offs[c+1] = offs[c] + outs[c].accept
 	}
+	n := offs[len(outs)]
 	if e.distinct+uint64(n) >= noParent {
 		panic("check: more than 2^32-1 distinct states; the parent encoding is 32-bit — bound the model further")
 	}
-	next := reuse[:0]
-	if cap(next) < n {
-		next = make([]item[S], 0, n)
+	next := make([]S, n)
+	if e.track {
+		e.parents = append(e.parents, make([]uint32, n)...)
+		e.acts = append(e.acts, make([]uint8, n)...)
 	}
-	id := uint32(e.distinct)
-	for c := range outs {
+	idBase := int(e.distinct)
+	e.parallel(len(outs), func(c int) {
+		r := regen[S]{m: e.m}
+		r.emitFn = r.emit
+		pos := offs[c]
 		cs := outs[c].cands
-		for i := range cs {
+		for i := 0; i < len(cs); {
 			if !cs[i].ok {
+				i++
 				continue
 			}
-			next = append(next, item[S]{s: cs[i].s, id: id})
-			id++
-			if e.track {
-				e.parents = append(e.parents, cs[i].parent)
-				e.acts = append(e.acts, cs[i].act)
+			// All accepted candidates of this parent, in ordinal order.
+			p := cs[i].parent
+			r.want = r.want[:0]
+			r.dst = next[pos:pos]
+			for j := i; j < len(cs) && cs[j].parent == p; j++ {
+				if cs[j].ok {
+					r.want = append(r.want, cs[j].act)
+					if e.track {
+						e.parents[idBase+pos+len(r.want)-1] = p
+						e.acts[idBase+pos+len(r.want)-1] = cs[j].act
+					}
+				}
+				i = j + 1
 			}
+			r.n, r.k = 0, 0
+			e.m.Next(frontier[p-base], r.emitFn)
+			if r.k != len(r.want) {
+				panic(fmt.Sprintf("check: regenerating the successors of %v, Next emitted %d actions, fewer than during the search: Next is not deterministic", frontier[p-base], r.n))
+			}
+			pos += len(r.want)
 		}
-		outs[c] = chunkOut[S]{}
-	}
+		outs[c] = chunkOut{}
+	})
 	e.distinct += uint64(n)
 	return next
+}
+
+// regen collects the wanted emissions of one parent into dst.
+type regen[S comparable] struct {
+	m      Model[S]
+	want   []uint8
+	dst    []S
+	n, k   int
+	emitFn func(Action, S)
+}
+
+func (r *regen[S]) emit(_ Action, t S) {
+	if r.k < len(r.want) && int(r.want[r.k]) == r.n {
+		r.dst = append(r.dst, t)
+		r.k++
+	}
+	r.n++
 }
 
 func (e *engine[S]) sampleHeap() {
