@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -71,5 +73,45 @@ func TestSpecPropertyNames(t *testing.T) {
 	}
 	if moduleOf("ExportImport_Deep_Shipped3Exporters") != "ExportImport" {
 		t.Error("moduleOf")
+	}
+}
+
+// Every property the Go models name (their Prop… constants in model/*/*.go) is quoted above a
+// TLA+ operator, so a violates row written with the Go checker's wording always maps onto the
+// invariant TLC reports, and a renamed Go property fails here instead of in `make tlc`.
+func TestGoPropertyNamesHaveTLAOperators(t *testing.T) {
+	all, err := loadPropertyNames(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join("..", "..", "..", "..", "model", "*", "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	propRE := regexp.MustCompile(`(?m)^\s*Prop[A-Za-z0-9]*\s*=\s*"([^"]+)"`)
+	found := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range propRE.FindAllStringSubmatch(string(b), -1) {
+			found++
+			ok := false
+			for _, names := range all {
+				if _, in := names[m[1]]; in {
+					ok = true
+				}
+			}
+			if !ok {
+				t.Errorf("%s: property %q has no TLA+ operator quoting it", f, m[1])
+			}
+		}
+	}
+	if found == 0 {
+		t.Fatal("found no Prop constants under model/: the Go models moved?")
 	}
 }
