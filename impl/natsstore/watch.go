@@ -21,6 +21,9 @@ const (
 	watchHeartbeat = 5 * time.Second
 )
 
+// watchConsumerCreated, when set by a test, runs right after a watch's consumer is created.
+var watchConsumerCreated func()
+
 // Watch streams the updates in scope to out, in revision order, until ctx ends (then it returns
 // nil and its consumer is deleted) or the stream fails (then it returns an error matching
 // kv.ErrWatch, kv.ErrCursorExpired, kv.ErrTimeout or kv.ErrNotConnected — never nil).
@@ -46,7 +49,8 @@ const (
 //
 // Setup (stream lookups, consumer creation) is bounded by the request timeout; the stream
 // itself is not, and ctx must carry no deadline. Sends to out block, so a slow reader slows the
-// watch. If the server goes away the watch keeps waiting while the client reconnects; once
+// watch; a reader that stalls for longer than the consumer inactive threshold (5 min) lets the
+// server reap the idle consumer, and the watch then ends with kv.ErrWatch. If the server goes away the watch keeps waiting while the client reconnects; once
 // reconnected, a consumer the server lost (or two missed heartbeats, 10 s) ends the watch with
 // kv.ErrWatch, and a closed Conn ends it with kv.ErrNotConnected. Resume from your cursor.
 func (s *Store) Watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out chan<- kv.Update) error {
@@ -115,6 +119,9 @@ func (s *Store) Watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out c
 		return watchFail(fmt.Errorf("create watch consumer on %s: %w", s.stream, err))
 	}
 	defer s.deleteConsumer(ctx, op, cons.CachedInfo().Name)
+	if watchConsumerCreated != nil {
+		watchConsumerCreated()
+	}
 
 	var guard *floorGuard
 	if resuming {

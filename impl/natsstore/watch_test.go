@@ -307,3 +307,32 @@ func TestWatchEndsWhenConnCloses(t *testing.T) {
 		t.Fatalf("watch after Close: %v", err)
 	}
 }
+
+// Pitfall P4: the head can be evicted between the first resume check and the consumer's
+// creation, and the server clamps without a word; the check after creation catches it.
+func TestResumeCheckAfterConsumerCreation(t *testing.T) {
+	for _, sc := range []kv.Scope{kv.All(), kv.Prefix("k"), kv.Prefixes("k", "z")} {
+		d := newDP(t, "recheck")
+		for i := range 5 {
+			d.put(fmt.Sprintf("k.%d", i), "v")
+		}
+		created := 0
+		watchConsumerCreated = func() {
+			created = d.consumers()
+			d.purgeStreamBelow(4) // first sequence 4: revisions 2 and 3 are gone
+		}
+		w := d.startWatch(sc, kv.CursorFromUint64(1))
+		err := w.result(t, 5*time.Second)
+		watchConsumerCreated = nil
+		mustKind(t, err, kv.ErrCursorExpired, sc.String()+": head evicted after the first check")
+		if len(w.ch) != 0 {
+			t.Fatalf("%v: the clamped stream delivered updates", sc)
+		}
+		if created != 1 {
+			t.Fatalf("%v: the hook saw %d consumers, want the watch's 1", sc, created)
+		}
+		if n := d.consumers(); n != 0 {
+			t.Fatalf("%v: %d consumers left after the expired resume", sc, n)
+		}
+	}
+}
