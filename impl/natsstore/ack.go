@@ -54,9 +54,10 @@ func parseAckSubject(subject string) (ackInfo, bool) {
 	return ackInfo{streamSeq: sseq, consumerSeq: cseq}, true
 }
 
-// parseUint parses a non-empty decimal uint64 with no sign and no overflow.
+// parseUint parses a non-empty decimal uint64 (leading zeros allowed) with no sign and no
+// overflow.
 func parseUint(s string) (uint64, bool) {
-	if s == "" || len(s) > 20 {
+	if s == "" {
 		return 0, false
 	}
 	var v uint64

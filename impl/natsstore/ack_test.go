@@ -31,6 +31,7 @@ func TestParseAckSubject(t *testing.T) {
 		{"$JS.ACK.s.c.1.18446744073709551616.7.0.0", 0, 0, false}, // overflows uint64
 		{"$JS.ACK.s.c.1.18446744073709551615.7.0.0", 18446744073709551615, 7, true},
 		{"$JS.ACK.s.c.1..7.0.0", 0, 0, false},
+		{"$JS.ACK.s.c.1.000000000000000000000042.07.0.0", 42, 7, true}, // leading zeros, longer than 20 digits
 	}
 	for _, c := range cases {
 		got, ok := parseAckSubject(c.subj)
