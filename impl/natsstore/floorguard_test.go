@@ -205,18 +205,21 @@ func TestBackstopTripsAnIdleWatch(t *testing.T) {
 	old := floorGuardBackstop
 	floorGuardBackstop = 300 * time.Millisecond
 	defer func() { floorGuardBackstop = old }()
-	d := newDP(t, "backstop")
-	for i := range 5 {
-		d.put(fmt.Sprintf("k%d", i), "v")
-	}
-	w := d.startWatch(kv.All(), kv.CursorFromUint64(5))
-	w.none(t, 500*time.Millisecond) // idle, probing, not tripping
-	d.purgeStreamBelow(100)         // the head jumps past the frontier with nothing delivered
-	if first := d.streamInfo().State.FirstSeq; first <= 6 {
-		t.Fatalf("setup: first sequence %d", first)
-	}
-	if err := w.result(t, 5*time.Second); !isTrip(err) {
-		t.Fatalf("idle watch: %v, want the floor-guard trip", err)
+	// Prefix("") selects every key: the same dense stream as All, so the same guard.
+	for _, sc := range []kv.Scope{kv.All(), kv.Prefix("")} {
+		d := newDP(t, "backstop")
+		for i := range 5 {
+			d.put(fmt.Sprintf("k%d", i), "v")
+		}
+		w := d.startWatch(sc, kv.CursorFromUint64(5))
+		w.none(t, 500*time.Millisecond) // idle, probing, not tripping
+		d.purgeStreamBelow(100)         // the head jumps past the frontier with nothing delivered
+		if first := d.streamInfo().State.FirstSeq; first <= 6 {
+			t.Fatalf("setup: first sequence %d", first)
+		}
+		if err := w.result(t, 5*time.Second); !isTrip(err) {
+			t.Fatalf("idle %v watch: %v, want the floor-guard trip", sc, err)
+		}
 	}
 }
 

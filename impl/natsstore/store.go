@@ -6,6 +6,15 @@ import (
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
 
+// The interfaces *Store implements.
+var (
+	_ kv.Store   = (*Store)(nil)
+	_ kv.Writer  = (*Store)(nil)
+	_ kv.Purger  = (*Store)(nil)
+	_ kv.TTL     = (*Store)(nil)
+	_ kv.Watcher = (*Store)(nil)
+)
+
 // Store is one JetStream KV bucket. It implements kv.Store, kv.Writer, kv.Purger, kv.TTL and
 // kv.Watcher. It is safe for concurrent use. After its Conn is closed every call fails with
 // kv.ErrNotConnected.

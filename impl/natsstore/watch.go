@@ -42,7 +42,8 @@ var watchConsumerCreated func()
 // bucket) — gives kv.ErrCursorExpired: resync and watch from the zero cursor. A cursor at the
 // maximum uint64 gives kv.ErrWatch (it cannot be resumed without wrapping to 0).
 //
-// The All-scope resume watch also runs the live floor guard: a delivery that skips revisions is
+// The All-scope resume watch (and Prefix(""), the same unfiltered stream) also runs the live
+// floor guard: a delivery that skips revisions is
 // checked against the stream's first sequence before it is forwarded, and an idle watch is
 // checked every 30 s; retention overrunning the watch fails it with kv.ErrWatch
 // ("stream retention overran live watch"), and the caller's restart from its cursor resyncs.
@@ -130,7 +131,8 @@ func (s *Store) Watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out c
 		if err := s.checkResume(ctx, cursor); err != nil {
 			return err
 		}
-		if scope.IsAll() {
+		if len(prefixes) == 1 && prefixes[0] == "" {
+			// All, or a Prefix("") that selects every key: the unfiltered, dense stream.
 			guard = s.newFloorGuard(cursor)
 		}
 	}
