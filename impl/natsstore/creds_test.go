@@ -253,6 +253,23 @@ func TestURLUserPassword(t *testing.T) {
 	}
 	n1RoundTrip(t, s, "k", "v")
 
+	// Through an outage: the reconnect authenticates again (the userinfo was moved into the
+	// options, not lost with the URL), and the disconnect/reconnect log lines show no secret.
+	srv.Stop()
+	if _, ok := n1Eventually(15*time.Second, func() bool { return !c.Healthy() }); !ok {
+		t.Fatal("still healthy after the server stopped")
+	}
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := n1Eventually(15*time.Second, c.Healthy); !ok {
+		t.Fatal("did not re-authenticate after the restart")
+	}
+	n1RoundTrip(t, s, "k", "after-restart")
+	if !strings.Contains(logs.String(), "connection lost") || !strings.Contains(logs.String(), "re-established") {
+		t.Fatalf("the outage was not logged:\n%s", logs.String())
+	}
+
 	bad := Config{URL: "nats://alice:wrong-secret-pw@" + host, Logger: logs.logger()}
 	_, err = Connect(n1Ctx(t), bad)
 	if !errors.Is(err, kv.ErrConnectionFailed) {
@@ -437,4 +454,43 @@ func TestTLS(t *testing.T) {
 	if !errors.Is(err, kv.ErrConnectionFailed) || !strings.Contains(err.Error(), "TLS") {
 		t.Fatalf("TLS with an unknown CA: Connect = %v, want ErrConnectionFailed mentioning TLS", err)
 	}
+}
+
+// A creds file is read again at every reconnect: after an outage the connection
+// re-authenticates from the file, and if the file has become unreadable it does not, and the
+// failure is logged without the path.
+func TestCredsFileIsReadAtReconnect(t *testing.T) {
+	op := n1NewOperator(t)
+	srv := embedded.StartT(t, embedded.Options{Configure: op.configure})
+	credsPath := filepath.Join(t.TempDir(), "rotating.creds")
+	if err := os.WriteFile(credsPath, op.creds, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var logs n1Logs
+	c := n1Connect(t, srv, Config{CredsFile: credsPath, Logger: logs.logger()})
+	bounce := func() {
+		t.Helper()
+		srv.Stop()
+		if _, ok := n1Eventually(15*time.Second, func() bool { return !c.Healthy() }); !ok {
+			t.Fatal("still healthy after the server stopped")
+		}
+		if err := srv.Restart(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bounce()
+	if _, ok := n1Eventually(15*time.Second, c.Healthy); !ok {
+		t.Fatal("did not re-authenticate from the creds file")
+	}
+	if err := os.Remove(credsPath); err != nil {
+		t.Fatal(err)
+	}
+	bounce()
+	if _, ok := n1Eventually(5*time.Second, c.Healthy); ok {
+		t.Fatal("reconnected although the creds file is gone")
+	}
+	if !strings.Contains(logs.String(), "Config.CredsFile cannot be read") {
+		t.Fatalf("the unreadable creds file was not logged:\n%s", logs.String())
+	}
+	n1AssertNoSecret(t, "logs", logs.String(), credsPath, "rotating.creds", string(op.creds))
 }
