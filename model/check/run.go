@@ -466,7 +466,7 @@ func (e *engine[S]) printProgress(final bool) {
 		label = e.opts.Label + ": "
 	}
 	fmt.Fprintf(e.opts.Progress,
-		"%s%s(depth %d): %d states generated (%.0f s/s), %d distinct states found (+level in progress), %d states left on queue, %s elapsed, heap %s\n",
+		"%s%s(depth %d): %d states generated (%.0f s/s), %d distinct states found before this level, %d states of this level left to expand, %s elapsed, heap %s\n",
 		label, word, e.depth, gen, float64(gen)/max(el.Seconds(), 1e-9), e.distinct,
 		max(e.levelLeft.Load(), 0), el.Round(time.Millisecond), formatBytes(ms.HeapAlloc))
 }
