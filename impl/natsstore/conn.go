@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -133,6 +134,8 @@ func dialHint(err error, cfg Config) string {
 	case errors.Is(err, nats.ErrAuthorization), errors.Is(err, nats.ErrAuthExpired),
 		errors.Is(err, nats.ErrAuthRevoked), errors.Is(err, nats.ErrAccountAuthExpired):
 		return "the server rejected the credentials; check Creds, CredsFile, NKeySeedFile or the URL's userinfo"
+	case strings.Contains(err.Error(), "natsstore: Config.") || strings.Contains(err.Error(), "signing nonce"):
+		return "the configured credentials could not be used; fix the credential named in the error"
 	case errors.Is(err, nats.ErrNoServers):
 		return fmt.Sprintf("no server answered at %s; check the URL and that the server is running", RedactURL(cfg.URL))
 	case errors.Is(err, nats.ErrSecureConnRequired), errors.Is(err, nats.ErrSecureConnWanted):
