@@ -47,15 +47,18 @@ func seedBench(b *testing.B) *benchBucket {
 		b.Fatal(err)
 	}
 	value := make([]byte, 100)
+	const chunk = 2000 // below the async window, so a slow server never stalls the publisher
 	for i := range benchKeys {
 		if _, err := js.PublishAsync(fmt.Sprintf("$KV.bench.node.%06d", i), value); err != nil {
 			b.Fatal(err)
 		}
-	}
-	select {
-	case <-js.PublishAsyncComplete():
-	case <-ctx.Done():
-		b.Fatal("seeding did not complete")
+		if i%chunk == chunk-1 || i == benchKeys-1 {
+			select {
+			case <-js.PublishAsyncComplete():
+			case <-ctx.Done():
+				b.Fatal("seeding did not complete")
+			}
+		}
 	}
 	raw, err := js.KeyValue(ctx, "bench")
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -115,21 +116,27 @@ func (s *Store) list(ctx context.Context, op, prefix string, headersOnly bool) (
 	defer it.Stop()
 	stop := context.AfterFunc(ctx, it.Stop) // a cancelled ctx ends Next at once
 	defer stop()
+	// The per-message bound: a watchdog re-armed after every message stops the iterator when
+	// none arrives within the timeout (one timer for the whole drain, not one per message).
+	var stalled atomic.Bool
+	dog := time.AfterFunc(timeout, func() { stalled.Store(true); it.Stop() })
+	defer dog.Stop()
 
 	recs := make([]listed, 0, pending)
 	seen := make(map[string]int, pending)
 	for got := uint64(0); got < pending; got++ {
-		msg, err := it.Next(jetstream.NextMaxWait(timeout))
+		msg, err := it.Next()
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, fail(op, prefix, ctx.Err())
 			}
-			if errors.Is(err, nats.ErrTimeout) {
+			if stalled.Load() || errors.Is(err, nats.ErrTimeout) {
 				return nil, kv.NewError(op, prefix, kv.ErrTimeout, err).WithHint(fmt.Sprintf(
 					"no message for %v after %d of %d; nothing partial is returned — retry", timeout, got, pending))
 			}
 			return nil, fail(op, prefix, fmt.Errorf("listing ended after %d of %d messages: %w", got, pending, err))
 		}
+		dog.Reset(timeout)
 		u, ack, ackOK, ok := s.decodeMsg(msg.Subject(), msg.Reply(), msg.Headers(), msg.Data())
 		if ackOK && ack.consumerSeq != got+1 {
 			return nil, kv.NewError(op, prefix, kv.ErrOperationFailed, nil).WithHint(fmt.Sprintf(

@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/internal/embedded"
 )
 
 func entryKeys(es []kv.Entry) []string {
@@ -281,4 +282,27 @@ func FuzzDecodeMsg(f *testing.F) {
 			t.Fatal("a marker carries no value")
 		}
 	})
+}
+
+// The per-message bound: a server that goes away while a listing drains makes it fail with
+// kv.ErrTimeout within about the request timeout (plus the bounded consumer delete), never a
+// hang and never a partial result.
+func TestListingStallIsATimeout(t *testing.T) {
+	srv := embedded.StartT(t)
+	const timeout = 500 * time.Millisecond
+	d := dpOn(t, srv, Config{URL: srv.URL(), RequestTimeout: timeout}, "stall")
+	for i := range 20 {
+		d.put(fmt.Sprintf("k.%d", i), "v")
+	}
+	listConsumerCreated = srv.Stop
+	defer func() { listConsumerCreated = nil }()
+	start := time.Now()
+	got, err := d.store.Scan(context.Background(), "")
+	mustKind(t, err, kv.ErrTimeout, "scan with the server gone mid-drain")
+	if got != nil {
+		t.Fatalf("a failed scan returned %d entries", len(got))
+	}
+	if el := time.Since(start); el > 4*timeout {
+		t.Fatalf("the stalled scan took %v with a %v request timeout", el, timeout)
+	}
 }
