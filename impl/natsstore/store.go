@@ -49,10 +49,12 @@ func newStore(c *Conn, js jetstream.JetStream, b jetstream.KeyValue, info *jetst
 func (s *Store) Name() string { return s.name }
 
 // Capabilities reports what this bucket can do; TTL is true only if the bucket was created with
-// per-key TTLs allowed.
+// per-key TTLs allowed, and MaxValueSize is the largest value a write accepts (the server's
+// maximum payload less room for the KV headers).
 func (s *Store) Capabilities() kv.Capabilities {
 	c := capabilities()
 	c.TTL = s.allowTTL
+	c.MaxValueSize = s.maxValueSize()
 	return c
 }
 

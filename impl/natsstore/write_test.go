@@ -197,6 +197,9 @@ func TestInvalidKeyAndValueAreRefusedBeforeAnyRequest(t *testing.T) {
 	if limit <= 0 || limit >= int(d.store.js.Conn().MaxPayload()) {
 		t.Fatalf("max value size %d for max payload %d", limit, d.store.js.Conn().MaxPayload())
 	}
+	if got := d.store.Capabilities().MaxValueSize; got != limit {
+		t.Fatalf("Capabilities().MaxValueSize = %d, writes accept %d", got, limit)
+	}
 	big := bytes.Repeat([]byte("x"), limit+1)
 	_, err := d.store.Put(ctx, "big", big)
 	mustKind(t, err, kv.ErrValueTooLarge, "put of max+1 bytes")
