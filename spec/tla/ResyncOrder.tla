@@ -58,7 +58,9 @@ FoldSyntheticDeletes ==
 \* The state-sync re-list starts: after the ack (barrier) or at once (mutation).
 StartFallback ==
     /\ phase = "Listed"
-    /\ ~AckBarrier \/ deletesFolded
+    \* Compared with TRUE so that TLC does not branch on the disjunction (one
+    \* successor per action, as in the Go model; equal "states generated").
+    /\ (~AckBarrier \/ deletesFolded) = TRUE
     /\ phase' = "Fallback"
     /\ UNCHANGED <<bucketK, kInList, foldK, deletesFolded, relistPutFolded>>
 
