@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/internal/embedded"
 )
 
 func expect(t *testing.T, u kv.Update, op kv.Op, key, value string) {
@@ -335,4 +336,45 @@ func TestResumeCheckAfterConsumerCreation(t *testing.T) {
 			t.Fatalf("%v: %d consumers left after the expired resume", sc, n)
 		}
 	}
+}
+
+// On an R3 bucket a watch (here the guarded All-scope resume from 0) keeps delivering every
+// update, in revision order and without tripping, across stream-leader step-downs.
+func TestWatchSurvivesLeaderStepDowns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a 3-node cluster")
+	}
+	c := embedded.StartClusterT(t, embedded.ClusterOptions{})
+	ctx := tctx(t)
+	conn, err := Connect(ctx, Config{URL: c.URLs()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	st, err := conn.OpenBucket(ctx, kv.StoreConfig{Name: "stepdown", Replicas: 3, MaxBytes: 8 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &dp{t: t, store: st}
+	w := d.startWatch(kv.All(), kv.CursorFromUint64(0))
+	const perRound, rounds = 20, 3
+	for round := range rounds {
+		for i := range perRound {
+			d.put(fmt.Sprintf("k.%d.%d", round, i), "v")
+		}
+		if _, err := c.StepDownStream(st.stream); err != nil {
+			t.Fatalf("step down: %v", err)
+		}
+	}
+	var last uint64
+	for range perRound * rounds {
+		u := w.next(t)
+		if r := rev(t, u.Version); r <= last {
+			t.Fatalf("revision %d after %d", r, last)
+		} else {
+			last = r
+		}
+	}
+	d.put("after", "v")
+	expect(t, w.next(t), kv.OpPut, "after", "v")
 }
