@@ -73,6 +73,7 @@ func (g grid) Properties() []Property[point] {
 type packedGrid struct{ grid }
 
 func (packedGrid) Fingerprint(s point) uint64 { return uint64(s.x)<<32 | uint64(s.y) }
+func (packedGrid) FingerprintInjective() bool { return true }
 
 func TestGridCountsAcrossWorkersAndModes(t *testing.T) {
 	const n = 300 // 90,601 states: many chunks, every shard and group used
@@ -102,6 +103,9 @@ func TestGridCountsAcrossWorkersAndModes(t *testing.T) {
 		}
 		if err := Replay(tc.m, cex); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if _, injective := tc.m.(packedGrid); r.InjectiveFingerprints != injective || injective && r.CollisionProbability() != 0 {
+			t.Fatalf("%s: InjectiveFingerprints = %v, collision probability %g", tc.name, r.InjectiveFingerprints, r.CollisionProbability())
 		}
 		if ref == nil {
 			ref = r

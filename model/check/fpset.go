@@ -24,7 +24,9 @@ func mix64(x uint64) uint64 {
 func fingerprinter[S comparable](m Model[S]) func(S) uint64 {
 	if f, ok := m.(Fingerprinter[S]); ok {
 		return func(s S) uint64 {
-			h := mix64(f.Fingerprint(s))
+			// +1 then a bijection: 0 is produced only by MaxUint64, so an injective
+			// encoding below MaxUint64 never needs the zero remap and stays injective.
+			h := mix64(f.Fingerprint(s) + 1)
 			if h == 0 {
 				h = 0x9e3779b97f4a7c15
 			}

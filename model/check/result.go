@@ -112,12 +112,19 @@ type Result[S any] struct {
 	PeakHeapBytes uint64
 	// Workers is the number of workers used.
 	Workers int
+	// InjectiveFingerprints reports that the model's fingerprints are an injective encoding
+	// of its states (see InjectiveFingerprinter): no collision can have merged two states.
+	InjectiveFingerprints bool
 }
 
 func (e *engine[S]) result() *Result[S] {
 	r := &Result[S]{
 		Label: e.opts.Label, Distinct: e.distinct, Generated: e.generated.Load(), Depth: e.depth,
 		Complete: e.complete, Elapsed: time.Since(e.start), PeakHeapBytes: e.peakHeap, Workers: e.workers,
+	}
+	if f, ok := e.m.(InjectiveFingerprinter); ok {
+		_, isFP := e.m.(Fingerprinter[S])
+		r.InjectiveFingerprints = isFP && f.FingerprintInjective()
 	}
 	for i, p := range e.props {
 		pr := PropertyResult[S]{Name: p.Name, Kind: p.Kind}
@@ -193,8 +200,12 @@ func (r *Result[S]) StatesPerSecond() float64 {
 }
 
 // CollisionProbability is TLC's optimistic estimate of the chance that a fingerprint collision
-// merged two distinct states: n·(g−n)/2⁶⁴ for n distinct and g generated states.
+// merged two distinct states: n·(g−n)/2⁶⁴ for n distinct and g generated states, or exactly 0
+// when the fingerprints are injective.
 func (r *Result[S]) CollisionProbability() float64 {
+	if r.InjectiveFingerprints {
+		return 0
+	}
 	n := float64(r.Distinct)
 	g := float64(r.Generated)
 	return n * max(g-n, 0) / math.Pow(2, 64)
@@ -244,7 +255,11 @@ func (r *Result[S]) Report() string {
 	}
 	fmt.Fprintf(&b, "%d states generated, %d distinct states found, 0 states left on queue.\n", r.Generated, r.Distinct)
 	fmt.Fprintf(&b, "The depth of the state graph search is %d (TLC counts %d).\n", r.Depth, r.Depth+1)
-	fmt.Fprintf(&b, "Fingerprint collision probability (optimistic, as TLC computes it): %.1E\n", r.CollisionProbability())
+	if r.InjectiveFingerprints {
+		b.WriteString("Fingerprints are an injective encoding of the state: no collision is possible.\n")
+	} else {
+		fmt.Fprintf(&b, "Fingerprint collision probability (optimistic, as TLC computes it): %.1E\n", r.CollisionProbability())
+	}
 	fmt.Fprintf(&b, "Finished in %s (%.0f states/s), peak heap %s, %d workers.\n",
 		r.Elapsed.Round(time.Millisecond), r.StatesPerSecond(), formatBytes(r.PeakHeapBytes), r.Workers)
 	return b.String()

@@ -175,8 +175,9 @@ type Config struct {
 
 // Model is the export/import model for one Config. It implements check.Model[State].
 type Model struct {
-	cfg Config
-	k   Kernels
+	cfg   Config
+	k     Kernels
+	exact bool // the exact mixed-radix fingerprint fits in 64 bits
 }
 
 // New validates cfg and returns its model.
@@ -200,7 +201,9 @@ func New(cfg Config) (*Model, error) {
 	if cfg.Kernels.ResumeWindowOK != nil {
 		k.ResumeWindowOK = cfg.Kernels.ResumeWindowOK
 	}
-	return &Model{cfg: cfg, k: k}, nil
+	m := &Model{cfg: cfg, k: k}
+	m.exact = fits(m.radices())
+	return m, nil
 }
 
 // MustNew is New for configurations known to be valid; it panics on an invalid one.

@@ -372,23 +372,32 @@ func TestCountsDoNotDependOnWorkers(t *testing.T) {
 // recorder collects every reachable state (run it with one worker).
 type recorder struct {
 	*Model
-	seen map[[2]uint64]State
-	bad  *string
+	seen  map[[2]uint64]State
+	codes map[uint64]State
+	bad   *string
 }
 
 func (r recorder) Properties() []check.Property[State] {
 	return []check.Property[State]{{Name: "packing is injective", Kind: check.Always, Holds: func(s State) bool {
 		w1, w2 := pack(&s)
 		if prev, ok := r.seen[[2]uint64{w1, w2}]; ok && prev != s {
-			*r.bad = prev.String() + " and " + s.String()
+			*r.bad = "pack: " + prev.String() + " and " + s.String()
 			return false
 		}
 		r.seen[[2]uint64{w1, w2}] = s
+		if r.exact {
+			c := r.code(&s)
+			if prev, ok := r.codes[c]; ok && prev != s {
+				*r.bad = "code: " + prev.String() + " and " + s.String()
+				return false
+			}
+			r.codes[c] = s
+		}
 		return true
 	}}}
 }
 
-// The packing behind Fingerprint is injective on every reachable state of configurations that
+// The exact encoding and the packing behind Fingerprint are injective on every reachable state of configurations that
 // exercise every field (both layouts, three exporters, the degrade path), and hashing with it finds exactly the states the generic hash finds.
 func TestFingerprintPackingIsInjective(t *testing.T) {
 	for _, c := range []Config{
@@ -397,12 +406,15 @@ func TestFingerprintPackingIsInjective(t *testing.T) {
 		cfg(Legacy, ResyncDegrade, MutNone),
 	} {
 		var bad string
-		rec := recorder{Model: MustNew(c), seen: map[[2]uint64]State{}, bad: &bad}
+		rec := recorder{Model: MustNew(c), seen: map[[2]uint64]State{}, codes: map[uint64]State{}, bad: &bad}
+		if !rec.exact {
+			t.Fatalf("%+v: the exact encoding must fit in 64 bits", c)
+		}
 		r := check.Run[State](rec, check.Options{Workers: 1})
 		if !r.OK() {
 			t.Fatalf("%+v: two states pack alike: %s", c, bad)
 		}
-		if uint64(len(rec.seen)) != r.Distinct {
+		if uint64(len(rec.seen)) != r.Distinct || uint64(len(rec.codes)) != r.Distinct {
 			t.Fatalf("%+v: %d packings for %d distinct states", c, len(rec.seen), r.Distinct)
 		}
 		generic := check.Run[State](plain{MustNew(c)}, check.Options{})
@@ -418,3 +430,20 @@ type plain struct{ m *Model }
 func (p plain) Init() []State                                { return p.m.Init() }
 func (p plain) Next(s State, emit func(check.Action, State)) { p.m.Next(s, emit) }
 func (p plain) Properties() []check.Property[State]          { return p.m.Properties() }
+
+// The exact encoding fits every configuration the project registers; beyond them the
+// fingerprint falls back to a hash.
+func TestExactEncodingFits(t *testing.T) {
+	for _, c := range []Config{
+		{N: 2, MaxRev: 5, Layout: PointerSwap, Resync: ResyncFailStop},
+		{N: 3, MaxRev: 3, Layout: PointerSwap, Resync: ResyncFailStop},
+		{N: 3, MaxRev: 3, Layout: Legacy, Resync: ResyncFailStop},
+	} {
+		if !MustNew(c).FingerprintInjective() {
+			t.Errorf("%+v: the exact encoding does not fit in 64 bits", c)
+		}
+	}
+	if MustNew(Config{N: 3, MaxRev: 5}).FingerprintInjective() {
+		t.Error("N=3, maxRev=5 has more than 2^64 encodings; the exact encoding cannot fit")
+	}
+}
