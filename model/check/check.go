@@ -28,11 +28,15 @@
 //
 // The search is level-synchronous breadth-first. Each level is expanded in parallel in
 // fixed-size chunks (phase 1: evaluate properties, generate successors, fingerprint them and
-// drop those already seen at an earlier level); the surviving candidates are then inserted
-// into the seen-set in parallel by disjoint shard groups, in chunk order (phase 2); and the
-// accepted ones, in chunk order, form the next level (phase 3). Because chunking and sharding
-// do not depend on the worker count, the order of every level, the state chosen as a
-// discovery, and the trace reported for it are the same for any Workers value.
+// keep, as 16-byte candidates (fingerprint, parent number, action ordinal), those not seen at
+// an earlier level); the candidates are then inserted into the seen-set in parallel by
+// disjoint shard groups, in generation order (phase 2); and the accepted ones, in generation
+// order, are regenerated from their parents by replaying Next and form the next level
+// (phase 3). The level order is exactly that of a sequential FIFO breadth-first search, and
+// since chunking and sharding do not depend on the worker count, the state chosen as each
+// discovery and the trace reported for it are the same for any Workers value (and any
+// fingerprint function). Memory per level is the frontier of full states plus 16 bytes per
+// candidate; a state's number is its position in the search order.
 //
 // States are deduplicated by a 64-bit fingerprint kept in a sharded open-addressing table of
 // bare uint64 keys (8 bytes per slot, load at most 3/4), never by a Go map of full states.
