@@ -1,0 +1,74 @@
+package configs
+
+import (
+	"github.com/slipstream-go/slipstream/model/applied"
+	"github.com/slipstream-go/slipstream/model/check"
+	"github.com/slipstream-go/slipstream/model/floorguard"
+	"github.com/slipstream-go/slipstream/model/resync"
+)
+
+// The configurations of the three watch-loop models (snapshot-applied.md §6.1–§6.3), all in
+// the default tier (each runs in milliseconds):
+//
+//   - <Model>_<Shipped variant>: the shipped behaviour; every property holds.
+//   - <Model>_Hazard<Mutation>: a reference mutation exactly as the reference checks it, with
+//     its single "HAZARD reachable" sometimes property (holds = the hazard is reachable).
+//   - <Model>_Mut<Mutation>: the same mutation checked against the shipped properties, which
+//     must then be violated (the contrast; the row names the property).
+//   - extension configurations (applied: UnknownVersions, FailStop) and one mutation per
+//     kernel, each violating the property its kernel carries.
+func init() {
+	app := func(name, desc string, c applied.Config) Config {
+		return Model(name, Default, desc, func() check.Model[applied.State] { return applied.New(c) })
+	}
+	res := func(name, desc string, c resync.Config) Config {
+		return Model(name, Default, desc, func() check.Model[resync.State] { return resync.New(c) })
+	}
+	fg := func(name, desc string, c floorguard.Config) Config {
+		return Model(name, Default, desc, func() check.Model[floorguard.State] { return floorguard.New(c) })
+	}
+	Register(
+		app("AppliedCursor_Shipped", "shipped flush path: cursor authority holds (5 properties)",
+			applied.Config{}),
+		app("AppliedCursor_HazardDropFailedBatch", "reference mutation DropFailedBatch: the cursor-over-dropped-data hazard is reachable",
+			applied.Config{Mutation: applied.DropFailedBatch, Properties: applied.HazardWitness}),
+		app("AppliedCursor_HazardResumeFromMemApplied", "reference mutation ResumeFromMemApplied: the cursor-over-dropped-data hazard is reachable",
+			applied.Config{Mutation: applied.ResumeFromMemApplied, Properties: applied.HazardWitness}),
+		app("AppliedCursor_MutDropFailedBatch", "mutation (= the re-queue kernel dropping the failed batch): store completeness must be violated",
+			applied.Config{Mutation: applied.DropFailedBatch}),
+		app("AppliedCursor_MutResumeFromMemApplied", "mutation: resuming from the in-memory cursor must violate store completeness",
+			applied.Config{Mutation: applied.ResumeFromMemApplied}),
+		app("AppliedCursor_UnknownVersions", "extension UnknownVersions: position-less updates never move the flushed cursor (6 properties)",
+			applied.Config{UnknownVersions: true}),
+		app("AppliedCursor_MutBatchHighOnUnknown", "kernel mutation: a batch high-water moved by an unknown version leaves a quiescent store behind the head",
+			applied.Config{UnknownVersions: true, Kernels: applied.Kernels{BatchHigh: applied.MutBatchHighOnUnknown}}),
+		app("AppliedCursor_FailStop", "extension FailStop: 15 consecutive store failures tolerated, the 16th stops the watch (7 properties)",
+			applied.Config{FailStop: true}),
+		app("AppliedCursor_MutFailStopAt15", "kernel mutation: a store-failure rule stopping at the 15th failure must be caught",
+			applied.Config{FailStop: true, Kernels: applied.Kernels{StoreFailure: applied.MutStoreFailureAt(15)}}),
+		app("AppliedCursor_MutFailStopAt17", "kernel mutation: a store-failure rule running on after the 16th failure must be caught",
+			applied.Config{FailStop: true, Kernels: applied.Kernels{StoreFailure: applied.MutStoreFailureAt(17)}}),
+
+		res("ResyncOrder_AckBarrier", "shipped resync: the ack barrier makes every run converge (4 properties)",
+			resync.Config{}),
+		res("ResyncOrder_HazardNoAckBarrier", "reference mutation NoAckBarrier: a synthetic delete erasing a re-created key is reachable",
+			resync.Config{NoAckBarrier: true, Properties: resync.HazardWitness}),
+		res("ResyncOrder_MutNoAckBarrier", "mutation: without the ack barrier convergence must be violated",
+			resync.Config{NoAckBarrier: true}),
+
+		fg("LiveFloorGuard_Guarded", "shipped in-band floor guard: every run converges (4 properties)",
+			floorguard.Config{}),
+		fg("LiveFloorGuard_HazardUnguarded", "reference unguarded variant: permanent silent divergence is reachable (3 properties)",
+			floorguard.Config{Mode: floorguard.Unguarded, Properties: floorguard.ReferenceUnguarded}),
+		fg("LiveFloorGuard_MutUnguarded", "mutation: without the guard convergence must be violated",
+			floorguard.Config{Mode: floorguard.Unguarded}),
+		fg("LiveFloorGuard_MutPeriodicOnly", "rejected design: a timer-only guard with ungated deliveries must violate convergence",
+			floorguard.Config{Mode: floorguard.PeriodicOnly}),
+		fg("LiveFloorGuard_MutProbeGapOfTwo", "kernel mutation: probing only on gaps of two revisions must violate convergence",
+			floorguard.Config{Kernels: floorguard.Kernels{ProbeNeeded: floorguard.MutProbeGapOfTwo}}),
+		fg("LiveFloorGuard_MutTripsLate", "kernel mutation: a trip condition tolerating one evicted revision must violate convergence",
+			floorguard.Config{Kernels: floorguard.Kernels{Trips: floorguard.MutTripsLate}}),
+		fg("LiveFloorGuard_MutFrontierOvershoot", "kernel mutation: a frontier claiming one revision more than delivered must violate convergence",
+			floorguard.Config{Kernels: floorguard.Kernels{Frontier: floorguard.MutFrontierOvershoot}}),
+	)
+}
