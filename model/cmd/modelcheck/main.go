@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -108,6 +109,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			opts.Progress = stderr
 			opts.ProgressInterval = *progress
 		}
+		runtime.GC() // so each run's peak heap is its own, not the previous run's garbage
 		s := c.Run(opts)
 		sums = append(sums, s)
 		fmt.Fprint(stdout, s.Report)
