@@ -269,6 +269,13 @@ func TestInitialStatesAreChecked(t *testing.T) {
 	if cex.Len() != 0 {
 		t.Fatalf("terminal counterexample %v, want the initial state", cex)
 	}
+	// Lean mode re-derives the same traces with a re-run bounded to depth 0.
+	lean := Run[int](bad, Options{Lean: true})
+	for _, name := range []string{"positive", "ends positive"} {
+		if got, want := RequireViolated(t, lean, name), RequireViolated(t, r, name); !reflect.DeepEqual(got, want) {
+			t.Fatalf("lean trace of %q = %v, want %v", name, got, want)
+		}
+	}
 }
 
 type badInit struct{}
