@@ -10,6 +10,17 @@
 // go through the stream leader (the stream message-get API) — use it when the answer must not
 // be stale.
 //
+// Connections: Connect authenticates with the first credential set in Config, in this order:
+// inline creds (base64 of a .creds file), a creds file, an NKey seed file, user:pass in the URL,
+// none. Credentials never appear in errors or logs (Config redacts itself). Conn.Close ends an
+// owned connection, and every store opened from it then fails with kv.ErrNotConnected; a
+// connection wrapped with FromClient stays the caller's and is never closed here. Health
+// (Conn.Healthy) follows the live connection.
+//
+// Buckets: OpenBucket gets or creates; the StoreConfig applies only at creation. DiscardOld
+// buckets, and any bucket whose normal creation fails or times out, go through a raw
+// STREAM.CREATE request, which is always followed by a lookup that verifies the bucket exists.
+//
 // Resumes: NATS clamps a start sequence below the first retained message without an error, so
 // every resume compares the stream's first sequence with cursor+1 before and after creating the
 // consumer (protocol.ResumeWindowOK) and returns kv.ErrCursorExpired on a gap.

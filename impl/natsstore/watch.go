@@ -43,16 +43,16 @@ var watchConsumerCreated func()
 // maximum uint64 gives kv.ErrWatch (it cannot be resumed without wrapping to 0).
 //
 // The All-scope resume watch (and Prefix(""), the same unfiltered stream) also runs the live
-// floor guard: a delivery that skips revisions is
-// checked against the stream's first sequence before it is forwarded, and an idle watch is
-// checked every 30 s; retention overrunning the watch fails it with kv.ErrWatch
-// ("stream retention overran live watch"), and the caller's restart from its cursor resyncs.
+// floor guard: a delivery that skips revisions is checked against the stream's first sequence
+// before it is forwarded, and an idle watch is checked every 30 s; retention overrunning the
+// watch fails it with kv.ErrWatch ("stream retention overran live watch"), and the caller's
+// restart from its cursor resyncs.
 //
 // Setup (stream lookups, consumer creation) is bounded by the request timeout; the stream
 // itself is not, and ctx must carry no deadline. Sends to out block, so a slow reader slows the
 // watch; a reader that stalls for longer than the consumer inactive threshold (5 min) lets the
-// server reap the idle consumer, and the watch then ends with kv.ErrWatch. If the server goes away the watch keeps waiting while the client reconnects; once
-// reconnected, a consumer the server lost (or two missed heartbeats, 10 s) ends the watch with
+// server reap the idle consumer, and the watch then ends with kv.ErrWatch. If the server goes
+// away the watch keeps waiting while the client reconnects; once reconnected, a consumer the server lost (or two missed heartbeats, 10 s) ends the watch with
 // kv.ErrWatch, and a closed Conn ends it with kv.ErrNotConnected. Resume from your cursor.
 func (s *Store) Watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out chan<- kv.Update) error {
 	const op = "watch"
