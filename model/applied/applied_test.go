@@ -104,36 +104,13 @@ func reference(mut Mutation, s State, emit func(string, State)) {
 	emit(ActCrashRestart, t)
 }
 
-type step struct {
-	name string
-	to   State
-}
-
 func TestTransitionsEqualTheReferenceTable(t *testing.T) {
 	for _, mut := range []Mutation{Shipped, DropFailedBatch, ResumeFromMemApplied} {
-		m := New(Config{Mutation: mut})
-		seen := map[State]bool{}
-		queue := m.Init()
-		for len(queue) > 0 {
-			s := queue[0]
-			queue = queue[1:]
-			if seen[s] {
-				continue
-			}
-			seen[s] = true
-			var got, want []step
-			m.Next(s, func(a check.Action, n State) { got = append(got, step{a.Name, n}) })
-			reference(mut, s, func(name string, n State) { want = append(want, step{name, n}) })
-			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("%v: from %v the model emits %v, the reference table %v", mut, s, got, want)
-			}
-			for _, st := range got {
-				queue = append(queue, st.to)
-			}
-		}
-		if len(seen) < 100 {
-			t.Fatalf("%v: the audit visited only %d states", mut, len(seen))
-		}
+		t.Run(mut.String(), func(t *testing.T) {
+			check.RequireSameTransitions[State](t, New(Config{Mutation: mut}), func(s State, emit func(string, State)) {
+				reference(mut, s, emit)
+			}, 100)
+		})
 	}
 }
 

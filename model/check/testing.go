@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -99,4 +100,39 @@ func Replay[S comparable](m Model[S], tr Trace[S]) error {
 		s = st.State
 	}
 	return nil
+}
+
+// RequireSameTransitions walks every state reachable in m and fails the test at the first state
+// where m's successors (action names and states, in order) differ from those of reference — an
+// independent transcription of the same transition table, for auditing that a model routed
+// through kernels still takes exactly the reference's steps. It also fails if fewer than
+// minStates states were visited (an audit that saw almost nothing proves almost nothing).
+func RequireSameTransitions[S comparable](t testing.TB, m Model[S], reference func(s S, emit func(name string, next S)), minStates int) {
+	t.Helper()
+	type step struct {
+		name string
+		to   S
+	}
+	seen := map[S]bool{}
+	queue := m.Init()
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		var got, want []step
+		m.Next(s, func(a Action, n S) { got = append(got, step{a.Name, n}) })
+		reference(s, func(name string, n S) { want = append(want, step{name, n}) })
+		if !slices.Equal(got, want) {
+			t.Fatalf("from %v the model emits %v, the reference table %v", s, got, want)
+		}
+		for _, st := range got {
+			queue = append(queue, st.to)
+		}
+	}
+	if len(seen) < minStates {
+		t.Fatalf("the audit visited only %d states, want at least %d", len(seen), minStates)
+	}
 }

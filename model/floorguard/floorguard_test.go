@@ -95,36 +95,13 @@ func reference(mode Mode, s State, emit func(string, State)) {
 	}
 }
 
-type step struct {
-	name string
-	to   State
-}
-
 func TestTransitionsEqualTheReferenceTable(t *testing.T) {
 	for _, mode := range []Mode{Guarded, Unguarded, PeriodicOnly} {
-		m := New(Config{Mode: mode})
-		seen := map[State]bool{}
-		queue := m.Init()
-		for len(queue) > 0 {
-			s := queue[0]
-			queue = queue[1:]
-			if seen[s] {
-				continue
-			}
-			seen[s] = true
-			var got, want []step
-			m.Next(s, func(a check.Action, n State) { got = append(got, step{a.Name, n}) })
-			reference(mode, s, func(name string, n State) { want = append(want, step{name, n}) })
-			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("%v: from %v the model emits %v, the reference table %v", mode, s, got, want)
-			}
-			for _, st := range got {
-				queue = append(queue, st.to)
-			}
-		}
-		if len(seen) < 500 {
-			t.Fatalf("%v: the audit visited only %d states", mode, len(seen))
-		}
+		t.Run(mode.String(), func(t *testing.T) {
+			check.RequireSameTransitions[State](t, New(Config{Mode: mode}), func(s State, emit func(string, State)) {
+				reference(mode, s, emit)
+			}, 500)
+		})
 	}
 }
 
