@@ -57,8 +57,12 @@ func TestStandaloneRestartKeepsData(t *testing.T) {
 }
 
 func waitGet(ctx context.Context, kv jetstream.KeyValue, key string) (jetstream.KeyValueEntry, error) {
+	// A request written to the connection just before the server went down is lost (core NATS
+	// requests are at most once), so each attempt gets its own short deadline.
 	for {
-		e, err := kv.Get(ctx, key)
+		attempt, cancel := context.WithTimeout(ctx, time.Second)
+		e, err := kv.Get(attempt, key)
+		cancel()
 		if err == nil || ctx.Err() != nil {
 			return e, err
 		}
