@@ -111,10 +111,23 @@ func TestParseExpected(t *testing.T) {
 		"A\tviolates\t-\t-\n",              // violates without a property
 		"A\tpasses\t12\t-\n",               // unknown verdict
 		"A\tholds\t1\t-\nA\tholds\t1\t-\n", // duplicate
+		"\tholds\t5\t-\n",                  // empty config name
+		"A\tholds\t-5\t-\n",                // negative count
+		"A\tholds\t5\n",                    // three fields
 	} {
 		if _, err := ParseExpected(strings.NewReader(bad)); err == nil {
 			t.Errorf("ParseExpected accepted %q", bad)
+		} else if !strings.Contains(err.Error(), "line") {
+			t.Errorf("error %q does not name the line", err)
 		}
+	}
+	// A file saved with CRLF line ends reads the same.
+	crlf, err := ParseExpected(strings.NewReader(strings.ReplaceAll(good, "\n", "\r\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := crlf.Row("B"); b.Property != "some property name" {
+		t.Fatalf("CRLF row B = %+v", b)
 	}
 }
 

@@ -45,6 +45,8 @@ func (e *Expected) Row(config string) (Expectation, bool) {
 }
 
 // ParseExpected parses expected.tsv text. Blank lines and lines starting with # are comments.
+// It is the one parser of the file: the Go checker (make model) and the TLC runner (make tlc)
+// both read it through this function.
 func ParseExpected(r io.Reader) (*Expected, error) {
 	e := &Expected{}
 	sc := bufio.NewScanner(r)
@@ -56,11 +58,17 @@ func ParseExpected(r io.Reader) (*Expected, error) {
 		if trim == "" || strings.HasPrefix(trim, "#") {
 			continue
 		}
-		f := strings.Split(line, "\t")
+		f := strings.Split(strings.TrimRight(line, "\r"), "\t")
 		if len(f) != 4 {
 			return nil, fmt.Errorf("expected.tsv line %d: %d tab-separated fields, want 4 (config, verdict, distinct, property): %q", n, len(f), line)
 		}
+		for i := range f {
+			f[i] = strings.TrimSpace(f[i])
+		}
 		x := Expectation{Config: f[0], Verdict: f[1], Property: f[3], Line: n}
+		if x.Config == "" {
+			return nil, fmt.Errorf("expected.tsv line %d: empty config name", n)
+		}
 		switch x.Verdict {
 		case VerdictHolds:
 			d, err := strconv.ParseUint(f[2], 10, 64)

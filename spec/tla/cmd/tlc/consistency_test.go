@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/slipstream-go/slipstream/model/configs"
 )
 
 // cfgFile is what the consistency test reads from a TLC .cfg file.
@@ -62,11 +64,12 @@ func TestSpecDirectoryMatchesExpected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := ParseExpected(f)
+	table, err := configs.ParseExpected(f)
 	f.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
+	rows := table.Rows
 	names, err := loadPropertyNames(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +96,7 @@ func TestSpecDirectoryMatchesExpected(t *testing.T) {
 			t.Errorf("%s (line %d): no spec module %s.tla", r.Config, r.Line, mod)
 			continue
 		}
-		tla := filepath.Join(dir, "MC_"+r.BaseConfig()+".tla")
+		tla := filepath.Join(dir, "MC_"+baseConfig(r.Config)+".tla")
 		b, err := os.ReadFile(tla)
 		if err != nil {
 			t.Errorf("%s (line %d): %v", r.Config, r.Line, err)

@@ -32,6 +32,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/slipstream-go/slipstream/model/configs"
 )
 
 func main() {
@@ -71,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	specDir := *dir
 	if specDir == "" {
-		root, err := moduleRoot()
+		root, err := configs.FindModuleRoot()
 		if err != nil {
 			fmt.Fprintf(stderr, "tlc: %v (run from inside the repository, or pass -dir spec/tla)\n", err)
 			return 2
@@ -90,7 +92,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tlc: %v (the expected results file lists every configuration to run)\n", err)
 		return 2
 	}
-	rows, err := ParseExpected(f)
+	table, err := configs.ParseExpected(f)
 	f.Close()
 	if err != nil {
 		fmt.Fprintf(stderr, "tlc: %v\n", err)
@@ -111,11 +113,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "TLC: %s with %s, %d workers, specs in %s\n", tools.Jar, tools.Java, *workers, specDir)
 	var ran, failed, skipped int
 	start := time.Now()
-	for _, row := range rows {
+	for _, row := range table.Rows {
 		if sel != nil && !sel.MatchString(row.Config) {
 			continue
 		}
-		if row.Deep() && !*deep {
+		if isDeep(row.Config) && !*deep {
 			skipped++
 			continue
 		}
@@ -157,8 +159,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // runConfig runs TLC on one row and returns its output and parsed result. The error is set
 // when TLC could not be started or the row has no TLA+ files.
-func runConfig(ctx context.Context, tools Tools, specDir, logDir string, row Row, workers int) (string, Result, time.Duration, error) {
-	module := "MC_" + row.BaseConfig()
+func runConfig(ctx context.Context, tools Tools, specDir, logDir string, row configs.Expectation, workers int) (string, Result, time.Duration, error) {
+	module := "MC_" + baseConfig(row.Config)
 	cfg := "MC_" + row.Config + ".cfg"
 	for _, p := range []string{module + ".tla", cfg} {
 		if _, err := os.Stat(filepath.Join(specDir, p)); err != nil {
@@ -201,7 +203,7 @@ func runConfig(ctx context.Context, tools Tools, specDir, logDir string, row Row
 
 // judge compares a TLC result with its row. names maps a property's original wording to its
 // TLA+ operator, so a row may name either.
-func judge(row Row, res Result, names map[string]map[string]string) (bool, string) {
+func judge(row configs.Expectation, res Result, names map[string]map[string]string) (bool, string) {
 	switch {
 	case res.Verdict == VerdictError:
 		return false, "TLC failed: " + res.Detail
@@ -225,7 +227,7 @@ func sameProperty(want, got string, names map[string]string) bool {
 	return ok && op == got
 }
 
-func describeExpected(r Row) string {
+func describeExpected(r configs.Expectation) string {
 	if r.Verdict == VerdictHolds {
 		return fmt.Sprintf("holds %d", r.Distinct)
 	}
@@ -247,22 +249,4 @@ func describeGot(res Result, err error) string {
 
 func indent(s string) string {
 	return "    | " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    | ")
-}
-
-// moduleRoot walks up from the working directory to the directory holding go.mod.
-func moduleRoot() (string, error) {
-	d, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d, nil
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		d = parent
-	}
 }

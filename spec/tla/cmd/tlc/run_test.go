@@ -20,7 +20,7 @@ func specDir(t *testing.T, expected string, configs ...string) string {
 		"Demo.tla":     "---- MODULE Demo ----\n\\* always: \"the store's contents are always complete up to its cursor\"\nStoreCompleteUpToCursor == TRUE\n====\n",
 	}
 	for _, c := range configs {
-		base := Row{Config: c}.BaseConfig()
+		base := baseConfig(c)
 		files["MC_"+base+".tla"] = "---- MODULE MC_" + base + " ----\n====\n"
 		files["MC_"+c+".cfg"] = "\n"
 	}
