@@ -173,7 +173,9 @@ func runConfig(ctx context.Context, tools Tools, specDir, logDir string, row con
 	}
 	defer os.RemoveAll(meta)
 
-	cmd := exec.CommandContext(ctx, tools.Java, "-XX:+UseParallelGC", "-cp", tools.Jar, "tlc2.TLC",
+	// TLC unpacks its standard modules into java.io.tmpdir and never removes them; pointing it
+	// at the run's own temporary directory removes them with it.
+	cmd := exec.CommandContext(ctx, tools.Java, "-XX:+UseParallelGC", "-Djava.io.tmpdir="+meta, "-cp", tools.Jar, "tlc2.TLC",
 		"-workers", fmt.Sprint(workers),
 		"-config", cfg,
 		"-metadir", meta,
