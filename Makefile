@@ -5,15 +5,22 @@ BENCHTIME ?= 3x
 
 .PHONY: test lint bench fuzz model model-deep tlc
 
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# Packages with goroutines of their own run under the race detector; the rest (models, checkers,
+# kernels) are single-purpose CPU work, where -race only multiplies the time.
+RACE_PKGS = ./impl/... ./internal/...
+
 ## test: vet, then every test (short model tiers included). This is what CI runs.
 test:
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -count=1 -race -timeout 20m $(RACE_PKGS)
+	$(GO) test -count=1 -timeout 20m $$($(GO) list ./... | grep -v -e '/impl/' -e '/internal/')
 
-## lint: fail on unformatted files or vet findings.
+## lint: fail on unformatted files, vet findings or staticcheck findings (run with go run: nothing to install).
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 ## bench: benchmarks, each reported against a baseline measured in the same run.
 bench:
