@@ -17,6 +17,7 @@ type faultFS struct {
 	mu    sync.Mutex
 	armed map[string]int
 	calls map[string]int
+	log   []string // every op, in call order
 }
 
 func newFaultFS() *faultFS { return &faultFS{armed: map[string]int{}, calls: map[string]int{}} }
@@ -33,10 +34,20 @@ func (f *faultFS) count(op string) int {
 	return f.calls[op]
 }
 
+// ops returns the ops called so far, in order, and forgets them.
+func (f *faultFS) ops() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := f.log
+	f.log = nil
+	return out
+}
+
 func (f *faultFS) check(op string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls[op]++
+	f.log = append(f.log, op)
 	n, ok := f.armed[op]
 	if !ok {
 		return nil
