@@ -233,7 +233,7 @@ func (w *Writer) Compact() error {
 	if err != nil {
 		return fmt.Errorf("compact %s: %w", w.path, err)
 	}
-	return w.replaceWith(sorted(r.entries), r.cursor)
+	return w.replaceWith(r.entries.sorted(), r.cursor)
 }
 
 // replaceWith replaces the file with the compacted (entries, cursor), which must hold every

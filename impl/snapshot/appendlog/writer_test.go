@@ -62,7 +62,7 @@ func TestStoreCompactsOnceOverTheThreshold(t *testing.T) {
 	if n := len(readFile(t, path)); n > HeaderLen+100+41 {
 		t.Fatalf("log is %d bytes after 50 overwrites with threshold 100", n)
 	}
-	if snap := mustLoad(t, path); snap.Cursor != kv.CursorFromUint64(50) || snap.Entries["k"].Version != rev(50) {
+	if snap := mustLoad(t, path); snap.Cursor != kv.CursorFromUint64(50) || entryOf(snap, "k").Version != rev(50) {
 		t.Fatalf("after compactions: %+v", snap)
 	}
 }
@@ -72,7 +72,7 @@ func TestReopenedWriterAppendsAfterTheExistingRecords(t *testing.T) {
 	writeBatches(t, path, batch{[]kv.Update{putU("a", "1", 1)}, kv.CursorFromUint64(1)})
 	writeBatches(t, path, batch{[]kv.Update{putU("b", "2", 2)}, kv.CursorFromUint64(2)})
 	snap := mustLoad(t, path)
-	if snap.Cursor != kv.CursorFromUint64(2) || len(snap.Entries) != 2 {
+	if snap.Cursor != kv.CursorFromUint64(2) || snap.Len() != 2 {
 		t.Fatalf("after two writers: %+v", snap)
 	}
 }
@@ -89,7 +89,7 @@ func TestCompactKeepsRecordsWrittenSinceTheLastCheckpoint(t *testing.T) {
 	}
 	checkpoint(t, w, kv.CursorFromUint64(3))
 	w.Close()
-	if snap := mustLoad(t, path); string(snap.Entries["pending"].Value) != "p" || snap.Cursor != kv.CursorFromUint64(3) {
+	if snap := mustLoad(t, path); string(entryOf(snap, "pending").Value) != "p" || snap.Cursor != kv.CursorFromUint64(3) {
 		t.Fatalf("after compact: %+v", snap)
 	}
 }
@@ -140,7 +140,7 @@ func TestFailureAfterTheRenameStillReopensTheLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkpoint(t, w, kv.CursorFromUint64(2))
-	if snap := mustLoad(t, path); len(snap.Entries) != 2 || snap.Cursor != kv.CursorFromUint64(2) {
+	if snap := mustLoad(t, path); snap.Len() != 2 || snap.Cursor != kv.CursorFromUint64(2) {
 		t.Fatalf("the write after the failed compaction is lost: %+v", snap)
 	}
 }
@@ -167,7 +167,7 @@ func TestFailedReopenAfterTheRenamePoisonsTheWriter(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatalf("close of a poisoned writer: %v", err)
 	}
-	if snap := mustLoad(t, path); len(snap.Entries) != 1 || snap.Cursor != kv.CursorFromUint64(1) {
+	if snap := mustLoad(t, path); snap.Len() != 1 || snap.Cursor != kv.CursorFromUint64(1) {
 		t.Fatalf("the compacted file: %+v", snap)
 	}
 }
@@ -191,7 +191,7 @@ func TestCompactionFailureBeforeTheRenameKeepsTheLog(t *testing.T) {
 		}
 		apply(t, s, []kv.Update{putU("c", "3", 3)}, kv.CursorFromUint64(3)) // compaction retried
 		s.Close()
-		if snap := mustLoad(t, path); len(snap.Entries) != 3 || snap.Cursor != kv.CursorFromUint64(3) {
+		if snap := mustLoad(t, path); snap.Len() != 3 || snap.Cursor != kv.CursorFromUint64(3) {
 			t.Fatalf("%s failing: %+v", op, snap)
 		}
 		if tmps, _ := filepath.Glob(path + ".compact-*"); len(tmps) != 0 {
