@@ -3,6 +3,7 @@ package applied
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -139,16 +140,18 @@ func TestCursorAdvancesOnlyAfterApply(t *testing.T) {
 func TestRejectedUpdatesAdvanceCursor(t *testing.T) {
 	var stream []rec
 	for i := uint64(1); i <= 7; i++ {
-		stream = append(stream, put(i, "k", "junk"))
+		stream = append(stream, put(i, fmt.Sprintf("k%d", i), "junk"))
 	}
 	calls := 0
+	p := &Progress{}
 	cfg := Config[string]{
-		Watcher: &scriptWatcher{stream: stream},
-		Parse:   func(kv.Update) (string, bool) { return "", false },
-		Apply:   func([]string) error { calls++; return nil },
+		Progress: p,
+		Watcher:  &scriptWatcher{stream: stream},
+		Parse:    func(kv.Update) (string, bool) { return "", false },
+		Apply:    func([]string) error { calls++; return nil },
 	}
 	c, err := Run(bg(), cfg)
-	if err != nil || rev(t, c) != 7 || calls != 0 {
+	if err != nil || rev(t, c) != 7 || calls != 0 || p.Stats().Received != 7 {
 		t.Fatalf("Run = %v, %v with %d apply calls; want cursor 7, none", c, err, calls)
 	}
 }
