@@ -22,6 +22,10 @@ import (
 
 // Store is a durable fold. Methods are safe for concurrent use: readers (Get, Range, Keys) may
 // run while one writer calls Apply.
+//
+// Values are never shared with the caller: Apply keeps no reference to the batch's values, and
+// the entries Get returns and Range yields belong to the caller (changing them changes nothing
+// in the store).
 type Store interface {
 	// Cursor returns the cursor of the last successful Apply, or the zero Cursor when none has
 	// succeeded. After Open it is the cursor recovered from disk: resume the watch from it,
