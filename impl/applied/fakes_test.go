@@ -37,9 +37,12 @@ type scriptWatcher struct {
 	mu     sync.Mutex
 	stream []rec
 	first  uint64
-	hold   bool  // after the script, wait for ctx instead of returning
-	end    error // returned after the script when not holding
-	froms  []kv.Cursor
+	hold   bool // after the script, wait for ctx instead of returning
+	// history makes a zero-cursor watch deliver the whole stream instead of the last record
+	// of each key (a replay from the start, for checks that follow every update).
+	history bool
+	end     error // returned after the script when not holding
+	froms   []kv.Cursor
 	// onWatch, if set, runs at the start of every Watch call with the call's from.
 	onWatch func(from kv.Cursor)
 }
@@ -53,7 +56,9 @@ func (w *scriptWatcher) Watch(ctx context.Context, scope kv.Scope, from kv.Curso
 		hook(from)
 	}
 	var send []rec
-	if from.IsZero() {
+	if from.IsZero() && w.history {
+		send = stream
+	} else if from.IsZero() {
 		send = lastPerKey(stream, first)
 	} else {
 		c, _ := from.Uint64()

@@ -17,6 +17,10 @@ import (
 // error (ErrApplyFailed, ErrStoreFailed, ErrResyncFailed, ErrExportFailed, an expired cursor
 // Run cannot repair) stops the watch and is returned with the cursor reached so far.
 //
+// With a store, a nil error does not mean the store caught up: when the last flush's store
+// apply failed, the batch stays re-queued in memory and is lost with the loop; the store still
+// holds everything up to its own cursor, and the next Run resumes from there.
+//
 // The priority between events, highest first: ctx ending, the batch window, a resync's
 // deletes, an export request, a received update. Exports and resyncs are never starved by a
 // busy watch.
