@@ -241,11 +241,10 @@ func TestResyncRepairsEvictedDeleteMarkers(t *testing.T) {
 // with the store consistent up to its cursor, and the restart repairs the fold.
 func TestFloorGuardTripThenRestartRepairs(t *testing.T) {
 	l := newLive(t, kv.StoreConfig{Name: "overrun", MaxBytes: 64 << 20})
-	var head uint64
 	for i := range 10 {
-		head = l.put(fmt.Sprintf("seed.%d", i), "v")
+		l.put(fmt.Sprintf("seed.%d", i), "v")
 	}
-	head = l.put("victim", "v")
+	head := l.put("victim", "v")
 	s := l.start(nil)
 	s.stopAt(t, head)
 
@@ -314,4 +313,3 @@ func TestFloorGuardTripThenRestartRepairs(t *testing.T) {
 		t.Fatalf("fold has %d keys, bucket %d", len(fold), len(want))
 	}
 }
-
