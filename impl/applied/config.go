@@ -99,7 +99,8 @@ type Config[U any] struct {
 	// Apply applies a parsed batch, in order. It runs on the loop, never concurrently with
 	// itself, and must not keep the slice after it returns. An error stops Run with
 	// ErrApplyFailed; the cursor does not advance over the batch, so a restart applies it
-	// again: Apply must be idempotent over a re-delivered suffix. Nil applies nothing.
+	// again: Apply must be idempotent over a re-delivered suffix. A panic in Apply, Parse or
+	// OnApplied stops the watch and propagates out of Run. Nil applies nothing.
 	Apply func([]U) error
 	// OnApplied is called after each flush that advanced the cursor, with the new cursor
 	// (the in-memory one; see Resume). Without a Store it is the caller's persistence hook.

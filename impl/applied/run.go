@@ -102,6 +102,12 @@ func (l *loop[U]) run(ctx context.Context) (kv.Cursor, error) {
 	l.log.Info("applied: loop starting", "scope", l.cfg.Scope.String(), "resume", l.resume.String(),
 		"store", l.cfg.Store != nil, "resync", l.resyncCh != nil)
 	go l.watch(wctx)
+	defer func() {
+		if r := recover(); r != nil { // a panicking callback: stop the watch, then propagate
+			l.abort()
+			panic(r)
+		}
+	}()
 	for {
 		done, err := l.step(ctx)
 		if done || err != nil {
@@ -157,8 +163,35 @@ func (l *loop[U]) step(ctx context.Context) (done bool, err error) {
 		if !ok {
 			return true, l.watchEnded()
 		}
-		return false, l.receive(u)
+		if err := l.receive(u); err != nil {
+			return false, err
+		}
+		return l.drain()
 	}
+}
+
+// drainMax bounds how many queued updates the loop takes in a row before it looks at the
+// higher-priority arms again.
+const drainMax = 64
+
+// drain receives the updates already queued, up to drainMax, without blocking: under a busy
+// watch this skips the full cascade per update, and the bound keeps shutdown, the window,
+// resyncs and exports prompt.
+func (l *loop[U]) drain() (done bool, err error) {
+	for range drainMax {
+		select {
+		case u, ok := <-l.rx:
+			if !ok {
+				return true, l.watchEnded()
+			}
+			if err := l.receive(u); err != nil {
+				return false, err
+			}
+		default:
+			return false, nil
+		}
+	}
+	return false, nil
 }
 
 func (l *loop[U]) timerFired() error {
