@@ -48,7 +48,9 @@ type Store interface {
 	// Range yields the live entries whose key starts with prefix ("" for all), in ascending
 	// byte order of key. It streams: the matching set is never copied whole into memory. An
 	// error ends the sequence (it is the last pair yielded). Breaking out of the loop early is
-	// fine.
+	// fine, and the loop body may call Apply. An Apply running meanwhile may show in part:
+	// every entry yielded was live when it was yielded, but the whole need not be one
+	// point-in-time view.
 	Range(prefix string) iter.Seq2[kv.Entry, error]
 
 	// Keys yields the live keys under prefix in ascending byte order, as Range does, without

@@ -16,16 +16,27 @@ func ioErr(op, path string, err error) error {
 	return fmt.Errorf("%w: %s %s: %w", snapshot.ErrIO, op, path, err)
 }
 
-// sorted yields the entries of m in ascending byte order of key.
-func sorted(m map[string]kv.Entry) iter.Seq[kv.Entry] {
+// slot is one live key's value and version; the key is the map key.
+type slot struct {
+	value []byte
+	ver   kv.Version
+}
+
+// fold maps each live key to its slot (smaller than a map of kv.Entry, which would hold every
+// key twice).
+type fold map[string]slot
+
+// sorted yields the entries of f in ascending byte order of key. The values are f's own.
+func (f fold) sorted() iter.Seq[kv.Entry] {
 	return func(yield func(kv.Entry) bool) {
-		keys := make([]string, 0, len(m))
-		for k := range m {
+		keys := make([]string, 0, len(f))
+		for k := range f {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			if !yield(m[k]) {
+			s := f[k]
+			if !yield(kv.Entry{Key: k, Value: s.value, Version: s.ver}) {
 				return
 			}
 		}
@@ -36,8 +47,12 @@ func sorted(m map[string]kv.Entry) iter.Seq[kv.Entry] {
 // per entry in ascending key order, then a CURSOR record unless cursor is zero. Equal states
 // give equal bytes.
 func EncodeCompacted(entries map[string]kv.Entry, cursor kv.Cursor) []byte {
+	f := make(fold, len(entries))
+	for k, e := range entries {
+		f[k] = slot{value: e.Value, ver: e.Version}
+	}
 	buf := append([]byte(nil), header[:]...)
-	for e := range sorted(entries) {
+	for e := range f.sorted() {
 		buf = appendPut(buf, e.Key, e.Value, e.Version)
 	}
 	if !cursor.IsZero() {

@@ -53,7 +53,7 @@ func TestTornFirstRecordIsRewrittenSoLaterAppliesSurvive(t *testing.T) {
 		t.Fatal(err)
 	}
 	snap := mustLoad(t, path)
-	if snap == nil || string(snap.Entries["charlie"].Value) != "c" || snap.Cursor != kv.CursorFromUint64(3) {
+	if snap == nil || string(entryOf(snap, "charlie").Value) != "c" || snap.Cursor != kv.CursorFromUint64(3) {
 		t.Fatalf("after reopen: %+v, want charlie at cursor 3", snap)
 	}
 }
@@ -62,7 +62,7 @@ func TestTrailingZeroBytesDoNotRejectThePrefix(t *testing.T) {
 	path := logPath(t)
 	writeFile(t, path, append(writeThree(t, path), make([]byte, 8)...))
 	snap := mustLoad(t, path)
-	if snap == nil || len(snap.Entries) != 3 || snap.Cursor != kv.CursorFromUint64(3) {
+	if snap == nil || snap.Len() != 3 || snap.Cursor != kv.CursorFromUint64(3) {
 		t.Fatalf("load: %+v, want 3 entries at cursor 3", snap)
 	}
 	// The zero slack was rewritten away: the next load sees a compact file.
@@ -189,7 +189,7 @@ func TestEveryByteValueReplaysToARefusalOrAConsistentPrefix(t *testing.T) {
 				requireRefusal(t, fmt.Sprintf("byte %d = %#x", off, v), err)
 				continue
 			}
-			if prefixIndex(states, state{cursor: r.cursor, entries: r.entries}) < 0 {
+			if prefixIndex(states, stateOf(&Snapshot{Cursor: r.cursor, entries: r.entries})) < 0 {
 				t.Fatalf("byte %d = %#x: replayed to a state after no prefix", off, v)
 			}
 		}

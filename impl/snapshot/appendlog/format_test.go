@@ -104,10 +104,10 @@ func TestGoldenFileLoadsWithoutRewrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if snap.Cursor != kv.CursorFromUint64(1) || len(snap.Entries) != 1 {
+	if snap.Cursor != kv.CursorFromUint64(1) || snap.Len() != 1 {
 		t.Fatalf("loaded %+v", snap)
 	}
-	if e := snap.Entries["a"]; string(e.Value) != "x" || e.Version != rev(1) {
+	if e := entryOf(snap, "a"); string(e.Value) != "x" || e.Version != rev(1) {
 		t.Fatalf("entry a: %+v", e)
 	}
 	if n := fs.count("createTemp"); n != 0 {
@@ -180,7 +180,7 @@ func TestWriteRefusesWhatCannotBeReadBack(t *testing.T) {
 	big := kv.Update{Op: kv.OpPut, Key: "big", Value: bytes.Repeat([]byte{7}, MaxValueLen), Version: rev(3)}
 	apply(t, s, []kv.Update{big}, kv.CursorFromUint64(3))
 	snap, err := Load(path, Options{})
-	if err != nil || !bytes.Equal(snap.Entries["big"].Value, big.Value) {
+	if err != nil || !bytes.Equal(entryOf(snap, "big").Value, big.Value) {
 		t.Fatalf("value at the cap: err %v", err)
 	}
 }

@@ -80,7 +80,17 @@ func stateOf(snap *Snapshot) state {
 	if snap == nil {
 		return state{entries: map[string]kv.Entry{}}
 	}
-	return state{cursor: snap.Cursor, entries: snap.Entries}
+	st := state{cursor: snap.Cursor, entries: map[string]kv.Entry{}}
+	for e := range snap.All() {
+		st.entries[e.Key] = e
+	}
+	return st
+}
+
+// entryOf returns the snapshot's entry for key (the zero Entry when absent).
+func entryOf(snap *Snapshot, key string) kv.Entry {
+	e, _ := snap.Get(key)
+	return e
 }
 
 func (a state) equal(b state) bool {

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
+	"iter"
 	"slices"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
@@ -14,8 +14,24 @@ import (
 // checkpoint (zero when none was written).
 type Snapshot struct {
 	Cursor  kv.Cursor
-	Entries map[string]kv.Entry
+	entries fold
 }
+
+// Len returns the number of live entries.
+func (s *Snapshot) Len() int { return len(s.entries) }
+
+// Get returns the live entry of key; ok is false when the log holds none. The value is shared
+// with the snapshot: do not change it.
+func (s *Snapshot) Get(key string) (e kv.Entry, ok bool) {
+	sl, ok := s.entries[key]
+	if !ok {
+		return kv.Entry{}, false
+	}
+	return kv.Entry{Key: key, Value: sl.value, Version: sl.ver}, true
+}
+
+// All yields the live entries in ascending byte order of key, values shared as Get's are.
+func (s *Snapshot) All() iter.Seq[kv.Entry] { return s.entries.sorted() }
 
 // StaleKeys returns, in ascending order, the keys of s absent from current: after a cursor
 // expired, these are the keys to delete, since the bucket no longer holds them.
@@ -25,7 +41,7 @@ func (s *Snapshot) StaleKeys(current []string) []string {
 		live[k] = struct{}{}
 	}
 	var stale []string
-	for k := range s.Entries {
+	for k := range s.entries {
 		if _, ok := live[k]; !ok {
 			stale = append(stale, k)
 		}
@@ -73,17 +89,17 @@ func Load(path string, opts Options) (*Snapshot, error) {
 		return nil, nil
 	}
 	if !r.compact {
-		if _, err := compactToFile(fsys, path, sorted(r.entries), r.cursor); err != nil {
+		if _, err := compactToFile(fsys, path, r.entries.sorted(), r.cursor); err != nil {
 			return nil, fmt.Errorf("rewrite %s after replay: %w", path, err)
 		}
 		detach(r.entries)
 	}
-	return &Snapshot{Cursor: r.cursor, Entries: r.entries}, nil
+	return &Snapshot{Cursor: r.cursor, entries: r.entries}, nil
 }
 
 // rewriteEmpty replaces the file at path with a bare header.
 func rewriteEmpty(fsys FS, path string) error {
-	if _, err := compactToFile(fsys, path, maps.Values(map[string]kv.Entry{}), kv.Cursor{}); err != nil {
+	if _, err := compactToFile(fsys, path, fold{}.sorted(), kv.Cursor{}); err != nil {
 		return fmt.Errorf("rewrite %s as an empty log: %w", path, err)
 	}
 	return nil
@@ -91,16 +107,16 @@ func rewriteEmpty(fsys FS, path string) error {
 
 // detach copies the values of entries into one fresh buffer, so that they stop pinning the
 // file image they were parsed from (which also held the dead records).
-func detach(entries map[string]kv.Entry) {
+func detach(entries fold) {
 	total := 0
-	for _, e := range entries {
-		total += len(e.Value)
+	for _, s := range entries {
+		total += len(s.value)
 	}
 	arena := make([]byte, 0, total)
-	for k, e := range entries {
+	for k, s := range entries {
 		start := len(arena)
-		arena = append(arena, e.Value...)
-		e.Value = arena[start:len(arena):len(arena)]
-		entries[k] = e
+		arena = append(arena, s.value...)
+		s.value = arena[start:len(arena):len(arena)]
+		entries[k] = s
 	}
 }

@@ -107,8 +107,8 @@ func TestTruncatedFinalRecordIsDroppedAndTheLogStaysAppendable(t *testing.T) {
 	data := writeThree(t, path)
 	writeFile(t, path, data[:len(data)-3]) // charlie's cursor record is torn
 	snap := mustLoad(t, path)
-	if snap.Cursor != kv.CursorFromUint64(2) || len(snap.Entries) != 3 {
-		t.Fatalf("load: cursor %v, %d entries; want cursor 2 and charlie's data ahead of it", snap.Cursor, len(snap.Entries))
+	if snap.Cursor != kv.CursorFromUint64(2) || snap.Len() != 3 {
+		t.Fatalf("load: cursor %v, %d entries; want cursor 2 and charlie's data ahead of it", snap.Cursor, snap.Len())
 	}
 	s, err := Open(path, Options{})
 	if err != nil {
@@ -117,8 +117,8 @@ func TestTruncatedFinalRecordIsDroppedAndTheLogStaysAppendable(t *testing.T) {
 	apply(t, s, []kv.Update{putU("delta", "d", 4)}, kv.CursorFromUint64(4))
 	s.Close()
 	snap = mustLoad(t, path)
-	if snap.Cursor != kv.CursorFromUint64(4) || len(snap.Entries) != 4 {
-		t.Fatalf("after repair and append: cursor %v, %d entries", snap.Cursor, len(snap.Entries))
+	if snap.Cursor != kv.CursorFromUint64(4) || snap.Len() != 4 {
+		t.Fatalf("after repair and append: cursor %v, %d entries", snap.Cursor, snap.Len())
 	}
 }
 
@@ -145,10 +145,10 @@ func TestCompactionOnLoadKeepsTheLastValue(t *testing.T) {
 	}
 	data := writeBatches(t, path, bs...)
 	snap := mustLoad(t, path)
-	if e := snap.Entries["k"]; string(e.Value) != strings.Repeat("v", 10) || e.Version != rev(10) {
+	if e := entryOf(snap, "k"); string(e.Value) != strings.Repeat("v", 10) || e.Version != rev(10) {
 		t.Fatalf("k = %q@%v", e.Value, e.Version)
 	}
-	if got := readFile(t, path); !bytes.Equal(got, EncodeCompacted(snap.Entries, snap.Cursor)) || len(got) >= len(data) {
+	if got := readFile(t, path); !bytes.Equal(got, EncodeCompacted(stateOf(snap).entries, snap.Cursor)) || len(got) >= len(data) {
 		t.Fatalf("file after load is not the compacted encoding (%d bytes from %d)", len(got), len(data))
 	}
 }
@@ -157,7 +157,7 @@ func TestCursorOnlyLogLoadsWithNoEntries(t *testing.T) {
 	path := logPath(t)
 	writeBatches(t, path, batch{nil, kv.CursorFromUint64(42)})
 	snap := mustLoad(t, path)
-	if snap == nil || snap.Cursor != kv.CursorFromUint64(42) || len(snap.Entries) != 0 {
+	if snap == nil || snap.Cursor != kv.CursorFromUint64(42) || snap.Len() != 0 {
 		t.Fatalf("load: %+v, want cursor 42 and no entries", snap)
 	}
 }
@@ -168,7 +168,7 @@ func TestEmptyCursorRecordMeansNoCursor(t *testing.T) {
 		batch{[]kv.Update{putU("a", "1", 1)}, kv.CursorFromUint64(5)},
 		batch{[]kv.Update{putU("b", "2", 2)}, kv.Cursor{}})
 	snap := mustLoad(t, path)
-	if snap == nil || !snap.Cursor.IsZero() || len(snap.Entries) != 2 {
+	if snap == nil || !snap.Cursor.IsZero() || snap.Len() != 2 {
 		t.Fatalf("load: %+v, want both entries and no cursor", snap)
 	}
 	if bytes.Contains(readFile(t, path), unhex(t, goldenEmptyCursor)) {
@@ -180,7 +180,7 @@ func TestLargeValuesRoundTrip(t *testing.T) {
 	path := logPath(t)
 	big := bytes.Repeat([]byte("0123456789"), 10_000)
 	writeBatches(t, path, batch{[]kv.Update{{Op: kv.OpPut, Key: "big", Value: big, Version: rev(1)}}, kv.CursorFromUint64(1)})
-	if got := mustLoad(t, path).Entries["big"].Value; !bytes.Equal(got, big) {
+	if got := entryOf(mustLoad(t, path), "big").Value; !bytes.Equal(got, big) {
 		t.Fatalf("100000-byte value came back as %d bytes", len(got))
 	}
 }
@@ -210,5 +210,29 @@ func TestStoreOpensAFileWrittenByTheRawWriter(t *testing.T) {
 		if e, ok, _ := s.Get(k); !ok || string(e.Value) != v {
 			t.Fatalf("get %s: %q %v", k, e.Value, ok)
 		}
+	}
+}
+
+// Compaction output is a function of the state alone: two histories reaching the same state
+// compact to the same bytes, whatever the order the keys were written in.
+func TestCompactionIsDeterministicInSortedKeyOrder(t *testing.T) {
+	a, b := logPath(t), logPath(t)
+	writeBatches(t, a,
+		batch{[]kv.Update{putU("zeta", "z", 1), putU("alpha", "old", 2), putU("mid", "m", 3)}, kv.CursorFromUint64(3)},
+		batch{[]kv.Update{putU("alpha", "a", 4), delU("gone", 5)}, kv.CursorFromUint64(9)})
+	writeBatches(t, b,
+		batch{[]kv.Update{putU("gone", "g", 1), putU("mid", "m", 3), putU("alpha", "a", 4)}, kv.CursorFromUint64(4)},
+		batch{[]kv.Update{delU("gone", 5), putU("zeta", "z", 1)}, kv.CursorFromUint64(9)})
+	sa, sb := mustLoad(t, a), mustLoad(t, b)
+	fa, fb := readFile(t, a), readFile(t, b)
+	if !bytes.Equal(fa, fb) {
+		t.Fatalf("same state, different compacted files:\n %x\n %x", fa, fb)
+	}
+	var order []string
+	for e := range sa.All() {
+		order = append(order, e.Key)
+	}
+	if !slices.Equal(order, []string{"alpha", "mid", "zeta"}) || !stateOf(sa).equal(stateOf(sb)) {
+		t.Fatalf("keys %q", order)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
@@ -112,7 +113,7 @@ func finish(r []byte, rec record, vl int) (record, outcome) {
 
 // replayed is the state a log describes.
 type replayed struct {
-	entries map[string]kv.Entry // values alias the input
+	entries fold // values alias the input
 	cursor  kv.Cursor
 	// compact: the file is exactly what a compaction would write (no overwritten key, no
 	// delete, at most one cursor record, no dropped tail), so load need not rewrite it.
@@ -126,7 +127,11 @@ func replay(data []byte) (replayed, error) {
 	if err := checkHeader(data); err != nil {
 		return replayed{}, err
 	}
-	out := replayed{entries: make(map[string]kv.Entry, countPuts(data))}
+	puts, keyBytes := countPuts(data)
+	out := replayed{entries: make(fold, puts)}
+	// Keys are cut from one string holding every PUT's key: one allocation, not one per key.
+	var keys strings.Builder
+	keys.Grow(keyBytes)
 	redundant, clean := false, true
 	for pos := HeaderLen; pos < len(data); {
 		rec, oc := parseRecord(data[pos:])
@@ -145,11 +150,14 @@ func replay(data []byte) (replayed, error) {
 			ver, _ := kv.VersionFromBytes(rec.ver) // length checked by parseRecord
 			switch rec.kind {
 			case recPut:
-				if _, had := out.entries[string(rec.key)]; had {
-					redundant = true
+				start := keys.Len()
+				keys.Write(rec.key)
+				k := keys.String()[start:]
+				n := len(out.entries)
+				out.entries[k] = slot{value: rec.value, ver: ver}
+				if len(out.entries) == n {
+					redundant = true // it overwrote a live key
 				}
-				k := string(rec.key)
-				out.entries[k] = kv.Entry{Key: k, Value: rec.value, Version: ver}
 			case recDelete:
 				delete(out.entries, string(rec.key))
 				redundant = true
@@ -182,24 +190,23 @@ func checkHeader(data []byte) error {
 	return nil
 }
 
-// countPuts counts the well-framed PUT records, to size the map once. It trusts lengths
-// without checking CRCs: it is only a hint.
-func countPuts(data []byte) int {
-	n := 0
+// countPuts counts the well-framed PUT records and their key bytes, to size the map and the
+// key string once. It trusts lengths without checking CRCs: it is only a hint.
+func countPuts(data []byte) (n, keyBytes int) {
 	for pos := HeaderLen; pos+7 <= len(data); {
 		r := data[pos:]
 		switch r[4] {
 		case recPut:
 			kl := int(binary.LittleEndian.Uint16(r[5:]))
 			if len(r) < 7+kl+5 {
-				return n
+				return n, keyBytes
 			}
 			vl := int(binary.LittleEndian.Uint32(r[7+kl:]))
 			if vl > MaxValueLen || len(r) < 7+kl+4+vl+1 {
-				return n
+				return n, keyBytes
 			}
 			pos += 7 + kl + 4 + vl + 1 + int(r[7+kl+4+vl])
-			n++
+			n, keyBytes = n+1, keyBytes+kl
 		case recDelete:
 			pos += 7 + int(binary.LittleEndian.Uint16(r[5:])) + 1
 			if pos <= len(data) {
@@ -208,8 +215,8 @@ func countPuts(data []byte) int {
 		case recCursor:
 			pos += 6 + int(r[5])
 		default:
-			return n
+			return n, keyBytes
 		}
 	}
-	return n
+	return n, keyBytes
 }

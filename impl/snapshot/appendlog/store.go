@@ -29,7 +29,7 @@ type Store struct {
 	w   *Writer
 
 	mu      sync.RWMutex // guards the fields below
-	entries map[string]kv.Entry
+	entries fold
 	cursor  kv.Cursor
 	closed  bool
 }
@@ -47,9 +47,9 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, opts: opts, w: w, entries: map[string]kv.Entry{}}
+	s := &Store{path: path, opts: opts, w: w, entries: fold{}}
 	if snap != nil {
-		s.entries, s.cursor = snap.Entries, snap.Cursor
+		s.entries, s.cursor = snap.entries, snap.Cursor
 	}
 	return s, nil
 }
@@ -104,21 +104,21 @@ func (s *Store) Apply(batch []kv.Update, cursor kv.Cursor) error {
 	return nil
 }
 
-// stage copies the batch's puts into entries (values in one fresh buffer), outside any lock.
-func stage(batch []kv.Update) []kv.Entry {
+// stage copies the batch's puts into slots (values in one fresh buffer), outside any lock.
+func stage(batch []kv.Update) []slot {
 	total := 0
 	for _, u := range batch {
 		total += len(u.Value)
 	}
 	arena := make([]byte, 0, total)
-	out := make([]kv.Entry, len(batch))
+	out := make([]slot, len(batch))
 	for i, u := range batch {
 		if u.IsDelete() {
 			continue
 		}
 		start := len(arena)
 		arena = append(arena, u.Value...)
-		out[i] = kv.Entry{Key: u.Key, Value: arena[start:len(arena):len(arena)], Version: u.Version}
+		out[i] = slot{value: arena[start:len(arena):len(arena)], ver: u.Version}
 	}
 	return out
 }
@@ -126,7 +126,7 @@ func stage(batch []kv.Update) []kv.Entry {
 // compact rewrites the log from the fold in RAM. Readers keep running meanwhile.
 func (s *Store) compact() {
 	s.mu.RLock()
-	err := s.w.replaceWith(sorted(s.entries), s.cursor)
+	err := s.w.replaceWith(s.entries.sorted(), s.cursor)
 	s.mu.RUnlock()
 	if err != nil && s.opts.OnCompactError != nil {
 		s.opts.OnCompactError(err)
@@ -140,11 +140,11 @@ func (s *Store) Get(key string) (kv.Entry, bool, error) {
 	if s.closed {
 		return kv.Entry{}, false, s.errClosed()
 	}
-	e, ok := s.entries[key]
-	if ok {
-		e.Value = slices.Clone(e.Value)
+	sl, ok := s.entries[key]
+	if !ok {
+		return kv.Entry{}, false, nil
 	}
-	return e, ok, nil
+	return kv.Entry{Key: key, Value: slices.Clone(sl.value), Version: sl.ver}, true, nil
 }
 
 // Range implements snapshot.Store. It lists the matching keys under the read lock and sorts

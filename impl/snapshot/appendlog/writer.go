@@ -4,43 +4,10 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"math"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/impl/snapshot"
 )
-
-const (
-	// DefaultCompactThreshold is the compaction threshold the zero Options use: 10 MiB
-	// appended since the last compaction.
-	DefaultCompactThreshold = 10 << 20
-	// NeverCompact as a threshold turns compaction after Apply off (Load still compacts).
-	NeverCompact = math.MaxUint64
-	// flushAt bounds the bytes a batch buffers before they are written out.
-	flushAt = 1 << 20
-)
-
-// Options configure Open, Load and OpenWriter. The zero Options are the defaults.
-type Options struct {
-	// CompactThreshold: once more than this many bytes were appended since the log was opened or
-	// last compacted, a checkpoint reports that a compaction is due (Store.Apply then runs it).
-	// 0 means DefaultCompactThreshold; 1 compacts after every Apply; NeverCompact never does.
-	CompactThreshold uint64
-	// FS is the file system; nil means the operating system's (OSFS).
-	FS FS
-	// OnCompactError, if set, is told when a compaction run by Store.Apply fails. The batch
-	// that Apply wrote is safe either way (it is in the log before compaction starts), so Apply
-	// still returns nil; the compaction is tried again at the next Apply. A failure that leaves
-	// the log unwritable poisons the writer, and the next Apply returns snapshot.ErrPoisoned.
-	OnCompactError func(error)
-}
-
-func (o Options) threshold() uint64 {
-	if o.CompactThreshold == 0 {
-		return DefaultCompactThreshold
-	}
-	return o.CompactThreshold
-}
 
 // Writer appends records to a log file. Records are buffered and written (write(2), no fsync)
 // at each Checkpoint: a checkpoint survives a process crash, not a power loss. The only fsyncs
@@ -67,7 +34,8 @@ type Writer struct {
 // A zero-length file, or one holding only the start of a header (a crash while creating it),
 // is given a fresh header; any other file shorter than a header, or one whose header is not a
 // version-2 header, is refused with snapshot.ErrInvalidFormat. The file's existing body counts
-// toward the compaction threshold.
+// toward the compaction threshold. OpenWriter does not replay the body: Load it first (Open
+// does), so that a torn tail is repaired before anything is appended after it.
 func OpenWriter(path string, opts Options) (*Writer, error) {
 	w := &Writer{path: path, fs: fsOrOS(opts.FS), threshold: opts.threshold()}
 	if err := w.open(); err != nil {
@@ -233,7 +201,7 @@ func (w *Writer) Compact() error {
 	if err != nil {
 		return fmt.Errorf("compact %s: %w", w.path, err)
 	}
-	return w.replaceWith(sorted(r.entries), r.cursor)
+	return w.replaceWith(r.entries.sorted(), r.cursor)
 }
 
 // replaceWith replaces the file with the compacted (entries, cursor), which must hold every

@@ -3,6 +3,7 @@ package snapshottest
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
@@ -133,4 +134,36 @@ func checkRangeBreak(h *harness) {
 	apply(h.t, s, []kv.Update{put("svc.z", "sz", 8)}, kv.CursorFromUint64(8))
 	want := append(expected(), entry("svc.z", "sz", 8))
 	requireEntries(h.t, "range after an early break", dump(h.t, s, ""), want)
+}
+
+func checkApplyInsideRange(h *harness) {
+	s := h.reopen()
+	fold(h.t, s, stream())
+	done := make(chan error, 1)
+	go func() {
+		n := 0
+		for e, err := range s.Range("") {
+			if err != nil {
+				done <- err
+				return
+			}
+			// The resync pattern: act on each entry as it streams by.
+			n++
+			if err := s.Apply([]kv.Update{del(e.Key, uint64(7+n))}, kv.CursorFromUint64(uint64(7+n))); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			h.t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		h.t.Fatal("Apply inside a Range loop did not return within 30s (a lock held while yielding?)")
+	}
+	requireEntries(h.t, "state after deleting every entry while ranging", dump(h.t, s, ""), nil)
+	requireCursor(h.t, s, kv.CursorFromUint64(11))
 }

@@ -76,6 +76,7 @@ func Run(t *testing.T, open OpenFunc, opts ...Option) {
 		{"TenByteVersionTokensRoundTripExactly", checkTenByteTokens},
 		{"StoreKeepsItsOwnCopyOfValues", checkValueCopies},
 		{"RangeAndKeysStopWhenTheLoopBreaks", checkRangeBreak},
+		{"ApplyInsideARangeLoopDoesNotBlock", checkApplyInsideRange},
 		{"ReadersRunConcurrentlyWithApply", checkConcurrentReaders},
 		{"ClosedStoreReturnsErrClosed", checkClosed},
 		{"FailedApplyLeavesTheStoreAsItWas", func(h *harness) { checkFailedApply(h, cfg) }},
