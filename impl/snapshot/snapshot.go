@@ -22,6 +22,10 @@ import (
 
 // Store is a durable fold. Methods are safe for concurrent use: readers (Get, Range, Keys) may
 // run while one writer calls Apply.
+//
+// Values are never shared with the caller: Apply keeps no reference to the batch's values, and
+// the entries Get returns and Range yields belong to the caller (changing them changes nothing
+// in the store).
 type Store interface {
 	// Cursor returns the cursor of the last successful Apply, or the zero Cursor when none has
 	// succeeded. After Open it is the cursor recovered from disk: resume the watch from it,
@@ -44,7 +48,9 @@ type Store interface {
 	// Range yields the live entries whose key starts with prefix ("" for all), in ascending
 	// byte order of key. It streams: the matching set is never copied whole into memory. An
 	// error ends the sequence (it is the last pair yielded). Breaking out of the loop early is
-	// fine.
+	// fine, and the loop body may call Apply. An Apply running meanwhile may show in part:
+	// every entry yielded was live when it was yielded, but the whole need not be one
+	// point-in-time view.
 	Range(prefix string) iter.Seq2[kv.Entry, error]
 
 	// Keys yields the live keys under prefix in ascending byte order, as Range does, without

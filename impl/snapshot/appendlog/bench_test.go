@@ -1,0 +1,149 @@
+package appendlog
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"iter"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+)
+
+// benchEntries is the fold size BenchmarkLoad loads (100k with -short).
+func benchEntries() int {
+	if testing.Short() {
+		return 100_000
+	}
+	return 1_000_000
+}
+
+// writeBenchLog writes a compacted log of n entries: keys "route.svc-NNNN.NNNNNNNN", 100-byte
+// pseudo-random values, NATS versions.
+func writeBenchLog(b *testing.B, path string, n int) {
+	b.Helper()
+	rng := rand.New(rand.NewPCG(1, 2))
+	value := make([]byte, 100)
+	entries := func(yield func(kv.Entry) bool) {
+		for i := range n {
+			for j := range value {
+				value[j] = byte(rng.Uint32())
+			}
+			e := kv.Entry{Key: fmt.Sprintf("route.svc-%04d.%08d", i/1000, i), Value: value, Version: kv.VersionFromUint64(uint64(i + 1))}
+			if !yield(e) {
+				return
+			}
+		}
+	}
+	if _, err := compactToFile(OSFS{}, path, iter.Seq[kv.Entry](entries), kv.CursorFromUint64(uint64(n))); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// readAndCheckCRCs is the floor any loader pays: read the file, walk its records and verify
+// each CRC, building nothing. It returns the record count.
+func readAndCheckCRCs(path string) (int, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for pos := HeaderLen; pos < len(data); n++ {
+		r := data[pos:]
+		var size int
+		switch r[4] {
+		case recPut:
+			kl := int(binary.LittleEndian.Uint16(r[5:]))
+			vl := int(binary.LittleEndian.Uint32(r[7+kl:]))
+			size = 7 + kl + 4 + vl + 1 + int(r[7+kl+4+vl])
+		case recCursor:
+			size = 6 + int(r[5])
+		default:
+			return n, fmt.Errorf("unexpected record type %d at %d", r[4], pos)
+		}
+		if binary.LittleEndian.Uint32(r) != crc32.ChecksumIEEE(r[4:size]) {
+			return n, fmt.Errorf("bad CRC at %d", pos)
+		}
+		pos += size
+	}
+	return n, nil
+}
+
+// heapPeak samples the bytes of live and unswept heap objects until stopped.
+type heapPeak struct {
+	stop chan struct{}
+	wg   sync.WaitGroup
+	peak uint64
+}
+
+func startHeapPeak() *heapPeak {
+	h := &heapPeak{stop: make(chan struct{})}
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	h.wg.Go(func() {
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			h.peak = max(h.peak, sample[0].Value.Uint64())
+			select {
+			case <-h.stop:
+				return
+			case <-tick.C:
+			}
+		}
+	})
+	return h
+}
+
+func (h *heapPeak) done() uint64 {
+	close(h.stop)
+	h.wg.Wait()
+	return h.peak
+}
+
+// BenchmarkLoad loads a 1M-entry log (already compact, so nothing is rewritten) and, in the
+// same iterations, reads the same file and checks its CRCs. load/read+crc is the ratio (goal
+// at most 2); peak-heap-MiB is the heap's high-water mark during the loads, file-MiB the log.
+func BenchmarkLoad(b *testing.B) {
+	n := benchEntries()
+	path := filepath.Join(b.TempDir(), "fold.snap")
+	writeBenchLog(b, path, n)
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var base, load time.Duration
+	var peak uint64
+	b.ResetTimer()
+	for range b.N {
+		runtime.GC()
+		start := time.Now()
+		if recs, err := readAndCheckCRCs(path); err != nil || recs != n+1 {
+			b.Fatalf("read+crc: %d records, %v", recs, err)
+		}
+		base += time.Since(start)
+
+		runtime.GC()
+		h := startHeapPeak()
+		start = time.Now()
+		snap, err := Load(path, Options{})
+		load += time.Since(start)
+		peak = max(peak, h.done())
+		if err != nil || snap.Len() != n {
+			b.Fatalf("load: %v", err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(load)/float64(base), "load/read+crc")
+	b.ReportMetric(float64(load.Nanoseconds())/float64(b.N), "load-ns")
+	b.ReportMetric(float64(base.Nanoseconds())/float64(b.N), "read+crc-ns")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(float64(fi.Size())/(1<<20), "file-MiB")
+}

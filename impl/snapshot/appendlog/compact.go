@@ -1,0 +1,117 @@
+package appendlog
+
+import (
+	"bufio"
+	"fmt"
+	"iter"
+	"path/filepath"
+	"slices"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/impl/snapshot"
+)
+
+// ioErr wraps a file-system failure as snapshot.ErrIO, naming the operation and the path.
+func ioErr(op, path string, err error) error {
+	return fmt.Errorf("%w: %s %s: %w", snapshot.ErrIO, op, path, err)
+}
+
+// slot is one live key's value and version; the key is the map key.
+type slot struct {
+	value []byte
+	ver   kv.Version
+}
+
+// fold maps each live key to its slot (smaller than a map of kv.Entry, which would hold every
+// key twice).
+type fold map[string]slot
+
+// sorted yields the entries of f in ascending byte order of key. The values are f's own.
+func (f fold) sorted() iter.Seq[kv.Entry] {
+	return func(yield func(kv.Entry) bool) {
+		keys := make([]string, 0, len(f))
+		for k := range f {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			s := f[k]
+			if !yield(kv.Entry{Key: k, Value: s.value, Version: s.ver}) {
+				return
+			}
+		}
+	}
+}
+
+// EncodeCompacted returns the bytes a compaction writes for this state: the header, one PUT
+// per entry in ascending key order, then a CURSOR record unless cursor is zero. Equal states
+// give equal bytes.
+func EncodeCompacted(entries map[string]kv.Entry, cursor kv.Cursor) []byte {
+	f := make(fold, len(entries))
+	for k, e := range entries {
+		f[k] = slot{value: e.Value, ver: e.Version}
+	}
+	buf := append([]byte(nil), header[:]...)
+	for e := range f.sorted() {
+		buf = appendPut(buf, e.Key, e.Value, e.Version)
+	}
+	if !cursor.IsZero() {
+		buf = appendCursor(buf, cursor)
+	}
+	return buf
+}
+
+// compactToFile replaces the file at path with the compacted form of (entries, cursor), which
+// must come in ascending key order. It writes a temporary file beside path (same file system,
+// so the rename is atomic), fsyncs it, renames it over path, then fsyncs the directory so the
+// rename itself survives a power loss. renamed reports whether path now names the new file,
+// even when a later step (the directory fsync) failed.
+func compactToFile(fs FS, path string, entries iter.Seq[kv.Entry], cursor kv.Cursor) (renamed bool, err error) {
+	dir := filepath.Dir(path)
+	tmp, err := fs.CreateTemp(dir, filepath.Base(path)+".compact-*")
+	if err != nil {
+		return false, ioErr("create temporary file in", dir, err)
+	}
+	tmpName := tmp.Name()
+	closed := false
+	defer func() {
+		if !closed {
+			_ = tmp.Close()
+		}
+		if !renamed {
+			_ = fs.Remove(tmpName)
+		}
+	}()
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	rec := append(make([]byte, 0, 4096), header[:]...)
+	for e := range entries {
+		rec = appendPut(rec, e.Key, e.Value, e.Version)
+		if _, err := bw.Write(rec); err != nil {
+			return false, ioErr("write", tmpName, err)
+		}
+		rec = rec[:0]
+	}
+	if !cursor.IsZero() {
+		rec = appendCursor(rec, cursor)
+	}
+	if _, err := bw.Write(rec); err != nil {
+		return false, ioErr("write", tmpName, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return false, ioErr("write", tmpName, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return false, ioErr("fsync", tmpName, err)
+	}
+	closed = true
+	if err := tmp.Close(); err != nil {
+		return false, ioErr("close", tmpName, err)
+	}
+	if err := fs.Rename(tmpName, path); err != nil {
+		return false, ioErr("rename compacted file over", path, err)
+	}
+	if err := fs.SyncDir(dir); err != nil {
+		return true, ioErr("fsync directory", dir, err)
+	}
+	return true, nil
+}

@@ -1,0 +1,223 @@
+// Package appendlog is the default snapshot.Store: the fold is held in RAM and every Apply is
+// appended to one log file, which Load replays at open.
+//
+// The file format (version 2, see format.go) is byte-compatible with the Rust slipstream crate.
+// Apply writes the batch's records and then a cursor record in one write, without fsync: an
+// applied batch survives a process crash, and a power loss can only lose a tail, which the
+// watch folds again from the recovered cursor. Once enough has been appended the log is
+// compacted: rewritten in ascending key order into a temporary file, fsynced, renamed over the
+// log, and the directory fsynced.
+package appendlog
+
+import (
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/impl/snapshot"
+)
+
+// Store is the append-log snapshot.Store. Open one per file; it is safe for concurrent use.
+type Store struct {
+	path string
+	opts Options
+
+	wmu sync.Mutex // serializes Apply and Close, the users of w
+	w   *Writer
+
+	mu      sync.RWMutex // guards the fields below
+	entries fold
+	cursor  kv.Cursor
+	closed  bool
+}
+
+var _ snapshot.Store = (*Store)(nil)
+
+// Open loads the log at path (creating it when missing; see Load for the repairs and refusals)
+// and returns the store holding its state. Resume the watch from store.Cursor().
+func Open(path string, opts Options) (*Store, error) {
+	snap, err := Load(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	w, err := OpenWriter(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{path: path, opts: opts, w: w, entries: fold{}}
+	if snap != nil {
+		s.entries, s.cursor = snap.entries, snap.Cursor
+	}
+	return s, nil
+}
+
+// Cursor implements snapshot.Store.
+func (s *Store) Cursor() kv.Cursor {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.cursor
+}
+
+// Apply implements snapshot.Store. The batch is validated first (ValidateUpdate: a value over
+// MaxValueLen is refused with snapshot.ErrInvalidFormat and nothing is written), then written
+// with its cursor record in one write, and only then folded into RAM, so a failed Apply leaves
+// both the file and the in-memory fold as they were.
+func (s *Store) Apply(batch []kv.Update, cursor kv.Cursor) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.w == nil {
+		return fmt.Errorf("apply to %s: %w", s.path, snapshot.ErrClosed)
+	}
+	for i, u := range batch {
+		if err := ValidateUpdate(u); err != nil {
+			return fmt.Errorf("apply to %s: update %d of %d: %w", s.path, i, len(batch), err)
+		}
+	}
+	for _, u := range batch {
+		if err := s.w.WriteUpdate(u); err != nil {
+			s.w.abandon()
+			return fmt.Errorf("apply: %w", err)
+		}
+	}
+	due, err := s.w.Checkpoint(cursor)
+	if err != nil {
+		s.w.abandon()
+		return fmt.Errorf("apply: %w", err)
+	}
+	staged := stage(batch)
+	s.mu.Lock()
+	for i, u := range batch {
+		if u.IsDelete() {
+			delete(s.entries, u.Key)
+		} else {
+			s.entries[u.Key] = staged[i]
+		}
+	}
+	s.cursor = cursor
+	s.mu.Unlock()
+	if due {
+		s.compact()
+	}
+	return nil
+}
+
+// stage copies the batch's puts into slots (values in one fresh buffer), outside any lock.
+func stage(batch []kv.Update) []slot {
+	total := 0
+	for _, u := range batch {
+		total += len(u.Value)
+	}
+	arena := make([]byte, 0, total)
+	out := make([]slot, len(batch))
+	for i, u := range batch {
+		if u.IsDelete() {
+			continue
+		}
+		start := len(arena)
+		arena = append(arena, u.Value...)
+		out[i] = slot{value: arena[start:len(arena):len(arena)], ver: u.Version}
+	}
+	return out
+}
+
+// compact rewrites the log from the fold in RAM. Readers keep running meanwhile.
+func (s *Store) compact() {
+	s.mu.RLock()
+	err := s.w.replaceWith(s.entries.sorted(), s.cursor)
+	s.mu.RUnlock()
+	if err != nil && s.opts.OnCompactError != nil {
+		s.opts.OnCompactError(err)
+	}
+}
+
+// Get implements snapshot.Store.
+func (s *Store) Get(key string) (kv.Entry, bool, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return kv.Entry{}, false, s.errClosed()
+	}
+	sl, ok := s.entries[key]
+	if !ok {
+		return kv.Entry{}, false, nil
+	}
+	return kv.Entry{Key: key, Value: slices.Clone(sl.value), Version: sl.ver}, true, nil
+}
+
+// Range implements snapshot.Store. It lists the matching keys under the read lock and sorts
+// them (values are not copied), then looks each entry up as it is yielded: an entry reflects
+// the latest Apply at the time it is yielded, and a key deleted meanwhile is skipped.
+func (s *Store) Range(prefix string) iter.Seq2[kv.Entry, error] {
+	return func(yield func(kv.Entry, error) bool) {
+		for k, err := range s.Keys(prefix) {
+			if err != nil {
+				yield(kv.Entry{}, err)
+				return
+			}
+			e, ok, err := s.Get(k)
+			if err != nil {
+				yield(kv.Entry{}, err)
+				return
+			}
+			if ok && !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Keys implements snapshot.Store, with Range's view of concurrent Applies.
+func (s *Store) Keys(prefix string) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		s.mu.RLock()
+		if s.closed {
+			s.mu.RUnlock()
+			yield("", s.errClosed())
+			return
+		}
+		var keys []string
+		if prefix == "" {
+			keys = make([]string, 0, len(s.entries))
+		}
+		for k := range s.entries {
+			if strings.HasPrefix(k, prefix) {
+				keys = append(keys, k)
+			}
+		}
+		s.mu.RUnlock()
+		slices.Sort(keys)
+		for _, k := range keys {
+			s.mu.RLock()
+			_, ok := s.entries[k]
+			closed := s.closed
+			s.mu.RUnlock()
+			if closed {
+				yield("", s.errClosed())
+				return
+			}
+			if ok && !yield(k, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Close implements snapshot.Store: it closes the file and drops the fold from memory.
+func (s *Store) Close() error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.w == nil {
+		return s.errClosed()
+	}
+	s.mu.Lock()
+	s.closed, s.entries = true, nil
+	s.mu.Unlock()
+	err := s.w.Close()
+	s.w = nil
+	return err
+}
+
+func (s *Store) errClosed() error { return fmt.Errorf("snapshot %s: %w", s.path, snapshot.ErrClosed) }
