@@ -45,6 +45,10 @@ type Options struct {
 	// FS is the file system Pebble uses; nil means the operating system's. It is a test hook
 	// for fault injection and simulated crashes.
 	FS vfs.FS
+	// BeforeCommit, when set, is called by Apply with the complete Pebble batch (every update
+	// and the cursor) built and not yet committed. An error it returns fails the Apply: the
+	// batch is discarded and the store stays as it was. It is a test hook.
+	BeforeCommit func() error
 }
 
 // Store is a fold kept in a Pebble database. It implements snapshot.Store; its methods are safe
@@ -54,6 +58,7 @@ type Store struct {
 	db   *pebble.DB
 	wopt *pebble.WriteOptions
 	gate gate
+	hook func() error // Options.BeforeCommit
 
 	writeMu sync.Mutex // serializes Apply; guards scratch
 	scratch []byte
@@ -81,7 +86,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, wrapErr("open", dir, err)
 	}
-	s := &Store{dir: dir, db: db, wopt: pebble.NoSync}
+	s := &Store{dir: dir, db: db, wopt: pebble.NoSync, hook: opts.BeforeCommit}
 	if opts.Sync {
 		s.wopt = pebble.Sync
 	}
@@ -130,7 +135,11 @@ func (s *Store) Apply(batch []kv.Update, cursor kv.Cursor) error {
 		return err
 	}
 	b := s.db.NewBatch()
-	if err := s.fill(b, batch, cursor); err != nil {
+	err := s.fill(b, batch, cursor)
+	if err == nil && s.hook != nil {
+		err = s.hook()
+	}
+	if err != nil {
 		_ = b.Close()
 		return s.storeErr("apply", err)
 	}
