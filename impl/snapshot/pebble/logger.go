@@ -21,7 +21,13 @@ func (e engineLogger) Errorf(format string, args ...any) { e.log(slog.LevelError
 // store; anywhere else it crashes the process, as Pebble's own default logger would.
 func (e engineLogger) Fatalf(format string, args ...any) {
 	e.log(slog.LevelError, format, args)
-	panic(engineFatal{msg: fmt.Sprintf(format, args...)})
+	f := engineFatal{msg: fmt.Sprintf(format, args...)}
+	for _, a := range args {
+		if err, ok := a.(error); ok && f.cause == nil {
+			f.cause = err
+		}
+	}
+	panic(f)
 }
 
 func (e engineLogger) log(level slog.Level, format string, args []any) {
@@ -31,7 +37,13 @@ func (e engineLogger) log(level slog.Level, format string, args []any) {
 	e.l.Log(context.Background(), level, "pebble: "+fmt.Sprintf(format, args...))
 }
 
-// engineFatal is the panic value of engineLogger.Fatalf.
-type engineFatal struct{ msg string }
+// engineFatal is the panic value of engineLogger.Fatalf: the formatted message, and the first
+// error among the arguments so that errors.Is still reaches the engine's cause.
+type engineFatal struct {
+	msg   string
+	cause error
+}
 
 func (f engineFatal) Error() string { return "pebble fatal: " + f.msg }
+
+func (f engineFatal) Unwrap() error { return f.cause }
