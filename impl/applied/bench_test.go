@@ -15,7 +15,9 @@ import (
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/impl/natsstore"
+	"github.com/slipstream-go/slipstream/impl/snapshot"
 	"github.com/slipstream-go/slipstream/impl/snapshot/appendlog"
+	"github.com/slipstream-go/slipstream/impl/snapshot/pebble"
 	"github.com/slipstream-go/slipstream/internal/embedded"
 )
 
@@ -92,10 +94,25 @@ func peakHeap() (stop func() uint64) {
 	return func() uint64 { close(done); <-finished; return peak.Load() }
 }
 
-// hydrate runs Run from the zero cursor into a fresh append log until the store holds the
+// opener opens a fresh store of one backend in dir.
+type opener func(dir string) (snapshot.Store, error)
+
+var backends = []struct {
+	name string
+	open opener
+}{
+	{"appendlog", func(dir string) (snapshot.Store, error) {
+		return appendlog.Open(filepath.Join(dir, "fold.snap"), appendlog.Options{})
+	}},
+	{"pebble", func(dir string) (snapshot.Store, error) {
+		return pebble.Open(filepath.Join(dir, "fold"), pebble.Options{})
+	}},
+}
+
+// hydrate runs Run from the zero cursor into a fresh store until the store holds the
 // bucket's head.
-func (h *hydrateBench) hydrate(b *testing.B, dir string) {
-	st, err := appendlog.Open(filepath.Join(dir, "fold.snap"), appendlog.Options{})
+func (h *hydrateBench) hydrate(b *testing.B, open opener, dir string) {
+	st, err := open(dir)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -178,11 +195,21 @@ func (h *hydrateBench) watchDrain(b *testing.B) {
 	<-done
 }
 
-// benchHydrate measures, in one run on one server, Run hydrating the append log against the
-// raw ordered consumer. ratio_vs_raw is Run's throughput over the raw consumer's (goal >= 0.8
-// for the append log); peak_heap_MB is the largest heap in use seen while Run hydrated.
+// benchHydrate measures, in one run on one server, Run hydrating each backend (a sub-benchmark
+// per backend) against the raw ordered consumer and against the kv.Watcher it reads
+// (watch_ms: the watch drained with nothing done). ratio_vs_raw is Run's throughput over the
+// raw consumer's (goal >= 0.8 for the append log, >= 0.5 for Pebble); peak_heap_MB is the
+// largest heap in use seen while Run hydrated.
 func benchHydrate(b *testing.B, n int) {
 	h := seedHydrate(b, n)
+	for _, be := range backends {
+		b.Run(be.name, func(b *testing.B) { h.measure(b, be.open) })
+	}
+}
+
+// measure runs the three contenders b.N times each and reports the ratios.
+func (h *hydrateBench) measure(b *testing.B, open opener) {
+	n := h.n
 	var ours, raw, watch time.Duration
 	var peak uint64
 	for b.Loop() {
@@ -190,7 +217,7 @@ func benchHydrate(b *testing.B, n int) {
 		runtime.GC()
 		stop := peakHeap()
 		start := time.Now()
-		h.hydrate(b, dir)
+		h.hydrate(b, open, dir)
 		ours += time.Since(start)
 		peak = max(peak, stop())
 		b.StopTimer()
