@@ -14,8 +14,14 @@ import (
 // When ctx ends, Run flushes the pending batch, stops the watch, and returns the cursor with a
 // nil error (updates still queued are abandoned; a resume delivers them again). When the watch
 // ends on its own, Run flushes and returns the watch's error (nil if it returned nil). A fatal
-// error (ErrApplyFailed, ErrStoreFailed, ErrResyncFailed, ErrExportFailed, an expired cursor
-// Run cannot repair) stops the watch and is returned with the cursor reached so far.
+// error (ErrApplyFailed, ErrStoreFailed, ErrResyncFailed, ErrExportFailed) stops the watch and
+// is returned with the cursor reached so far. An expired resume cursor without both a Reader
+// and a Store is returned as an error matching kv.ErrCursorExpired, with a hint: Run refuses to
+// continue with a fold that may keep keys deleted during the gap.
+//
+// While Run goes it is the only writer of the Store (other goroutines may read it); it does
+// not close it. ctx may carry a deadline: its end is a shutdown, and the watch itself runs on
+// a context without one.
 //
 // With a store, a nil error does not mean the store caught up: when the last flush's store
 // apply failed, the batch stays re-queued in memory and is lost with the loop; the store still
