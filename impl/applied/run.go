@@ -96,7 +96,7 @@ func newLoop[U any](cfg *Config[U], resume kv.Cursor) *loop[U] {
 	l.timer.Stop()
 	l.prog.setApplied(resume)
 	if cfg.Store != nil {
-		l.prog.setStored(resume)
+		l.prog.setStored(cfg.Store.Cursor())
 	}
 	return l
 }
