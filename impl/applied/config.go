@@ -1,0 +1,188 @@
+package applied
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/impl/snapshot"
+	"github.com/slipstream-go/slipstream/protocol"
+)
+
+// Batch defaults.
+const (
+	DefaultWindow          = 10 * time.Millisecond
+	DefaultMaxBatch        = 100
+	DefaultChannelCapacity = 256
+)
+
+// BatchConfig says when the loop flushes. A zero field takes its default.
+type BatchConfig struct {
+	// Window is how long the first update of a batch may wait for a flush (default 10 ms).
+	// The timer is armed by any received update, also one that parse rejects.
+	Window time.Duration
+	// Max flushes as soon as the parsed batch or the raw batch (the updates bound for the
+	// store, rejected ones included) holds this many updates (default 100; 1 flushes on every
+	// update).
+	Max int
+	// ChannelCapacity is the capacity of the channel between the watch and the loop
+	// (default 256).
+	ChannelCapacity int
+}
+
+// withDefaults returns b with zero (or negative) fields replaced by the defaults.
+func (b BatchConfig) withDefaults() BatchConfig {
+	if b.Window <= 0 {
+		b.Window = DefaultWindow
+	}
+	if b.Max <= 0 {
+		b.Max = DefaultMaxBatch
+	}
+	if b.ChannelCapacity <= 0 {
+		b.ChannelCapacity = DefaultChannelCapacity
+	}
+	return b
+}
+
+// ExportRequest asks the running loop to export its store into Dir. The loop first flushes the
+// pending batch, so the exported cursor is exactly the applied cursor, then exports between
+// flushes (no Apply runs concurrently). The loop sends one ExportResult on Reply without
+// blocking: give Reply a buffer of at least 1.
+type ExportRequest struct {
+	Dir   string
+	Reply chan<- ExportResult
+}
+
+// ExportResult is the outcome of an ExportRequest. A failed export never stops the loop.
+type ExportResult struct {
+	// Cursor is the cursor of the exported copy (the store's cursor at the time of export).
+	Cursor kv.Cursor
+	// Err is nil on success; it matches ErrNoExporter when the loop has no store or the store
+	// cannot export.
+	Err error
+}
+
+// Exporter is implemented by stores that can write a verified copy of themselves into an
+// empty directory. Export returns the copy's cursor. It is called only between flushes.
+type Exporter interface {
+	Export(dir string) (kv.Cursor, error)
+}
+
+// Config is the input of Run. Watcher is required; everything else is optional.
+type Config[U any] struct {
+	// Watcher streams the bucket's updates.
+	Watcher kv.Watcher
+	// Scope selects the keys to fold (the zero Scope is All).
+	Scope kv.Scope
+	// Resume is the cursor to resume after. The zero Cursor means: with a Store, the store's
+	// own cursor (store.Cursor()); without one, a state-sync watch from scratch. With a store,
+	// resume from the store and never from a cursor remembered from OnApplied or from Run's
+	// result: those can run ahead of the store after a failed store apply, and resuming from
+	// them would leave a hole in the store. An explicit Resume ahead of the store's cursor is
+	// refused for that reason.
+	Resume kv.Cursor
+	// Reader lists the bucket's live keys for the resync after an expired cursor.
+	Reader kv.Reader
+	// Store is the durable fold: every flush applies the raw updates (also those Parse
+	// rejects) together with the cursor. Run does not close it.
+	Store snapshot.Store
+	// Exports receives export requests while the loop runs; a closed channel is ignored from
+	// then on.
+	Exports <-chan ExportRequest
+	// Batch says when to flush.
+	Batch BatchConfig
+	// Parse turns an update into the caller's type; ok=false rejects it (it still moves the
+	// cursor and still reaches the store). Nil rejects every update (a store-only fold).
+	// Deletes from a resync carry the unknown version.
+	Parse func(kv.Update) (u U, ok bool)
+	// Apply applies a parsed batch, in order. It runs on the loop, never concurrently with
+	// itself, and must not keep the slice after it returns. An error stops Run with
+	// ErrApplyFailed; the cursor does not advance over the batch, so a restart applies it
+	// again: Apply must be idempotent over a re-delivered suffix. A panic in Apply, Parse or
+	// OnApplied stops the watch and propagates out of Run. Nil applies nothing.
+	Apply func([]U) error
+	// OnApplied is called after each flush that advanced the cursor, with the new cursor
+	// (the in-memory one; see Resume). Without a Store it is the caller's persistence hook.
+	OnApplied func(kv.Cursor)
+	// Logger receives warnings (store failures, resyncs) and lifecycle lines. Nil is silent.
+	Logger *slog.Logger
+	// Progress, if not nil, is updated while Run goes; read it from any goroutine.
+	Progress *Progress
+
+	// kernels replaces the protocol kernels in tests; nil fields take the production ones.
+	kernels kernels
+	// hook, if set by a test, runs at each point of the flush path; returning true simulates
+	// a crash there (Run returns errCrashed at once, doing nothing more).
+	hook func(p point) bool
+}
+
+// kernels are the decisions of the loop that have a protocol kernel.
+type kernels struct {
+	batchHigh    func(high, version []byte) []byte
+	storeFailure func(streak uint, failed bool) (uint, bool)
+	requeue      func(failed, newer []kv.Update) []kv.Update
+}
+
+// defaultKernels returns the production kernels.
+func defaultKernels() kernels {
+	return kernels{
+		batchHigh:    protocol.BatchHigh,
+		storeFailure: protocol.StoreFailure,
+		requeue:      protocol.Requeue[kv.Update],
+	}
+}
+
+func (k kernels) withDefaults() kernels {
+	d := defaultKernels()
+	if k.batchHigh == nil {
+		k.batchHigh = d.batchHigh
+	}
+	if k.storeFailure == nil {
+		k.storeFailure = d.storeFailure
+	}
+	if k.requeue == nil {
+		k.requeue = d.requeue
+	}
+	return k
+}
+
+// point is a place on the flush path where a test may simulate a crash.
+type point uint8
+
+const (
+	pointReceived  point = iota + 1 // an update joined the batch (mid-batch)
+	pointApplied                    // the caller's Apply returned
+	pointCursor                     // the in-memory cursor advanced
+	pointStored                     // the store's Apply returned
+	pointOnApplied                  // OnApplied returned
+)
+
+// resumeFrom decides the resume cursor: the explicit one, else the store's.
+func (c *Config[U]) resumeFrom() (kv.Cursor, error) {
+	if c.Store == nil {
+		return c.Resume, nil
+	}
+	stored := c.Store.Cursor()
+	if c.Resume.IsZero() || c.Resume == stored {
+		return stored, nil
+	}
+	r, rok := c.Resume.Uint64()
+	s, sok := stored.Uint64()
+	if rok && sok && r < s {
+		return c.Resume, nil // behind the store: the overlap is folded again, harmlessly
+	}
+	return kv.Cursor{}, fmt.Errorf("%w: resume %v is ahead of (or not comparable with) the store's %v; "+
+		"leave Resume zero to resume from the store, which holds everything up to its own cursor", ErrConfig, c.Resume, stored)
+}
+
+// validate checks what Run needs before it starts.
+func (c *Config[U]) validate() error {
+	if c.Watcher == nil {
+		return fmt.Errorf("%w: a Watcher is required", ErrConfig)
+	}
+	if err := c.Scope.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	return nil
+}

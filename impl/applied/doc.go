@@ -1,0 +1,24 @@
+// Package applied runs the cursor-after-apply watch loop: it folds a bucket's updates into the
+// caller's state (and, optionally, into a durable snapshot.Store) and reports a cursor only
+// once everything at or below it has been applied.
+//
+// Run receives updates from a kv.Watcher, batches them (a window timer and a size limit), and
+// flushes each batch in one fixed order: the caller's Apply, then the in-memory cursor, then
+// the store (the raw updates and the cursor, as one unit), then OnApplied. A persisted cursor C
+// therefore implies every update with revision <= C has been applied and stored.
+//
+// The loop's decisions go through the kernels of package protocol: BatchHigh (which cursor a
+// flush may claim: an update with an unknown version never moves it), StoreFailure (a failed
+// store apply is tolerated 15 times in a row; the 16th stops the loop) and Requeue (a failed
+// store batch is kept in front of the newer updates and committed with them later).
+//
+// When a resume cursor has expired (kv.ErrCursorExpired) and Run has both a kv.Reader and a
+// snapshot.Store, it resyncs: it lists the bucket's live keys, folds a delete for every key the
+// store holds in scope that the listing lacks, and only after the loop has folded those deletes
+// starts a state-sync watch from the zero cursor. Without a Reader or a Store it returns the
+// error instead of continuing with keys that may have been deleted in the gap.
+//
+// Restart with a store: resume from store.Cursor(), which Run does by default. The cursor Run
+// returns, and the one OnApplied reports, is the in-memory cursor, which can run ahead of the
+// store after a transient store failure.
+package applied

@@ -1,0 +1,59 @@
+package applied
+
+import (
+	"fmt"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+)
+
+// onExport serves one export request: flush, so the copy's cursor is the applied cursor, then
+// export through the store. A closed channel disarms the export arm. A failed export is
+// reported to the requester and the loop goes on; a panicking export stops it.
+func (l *loop[U]) onExport(req ExportRequest, ok bool) error {
+	if !ok {
+		l.exports = nil
+		return nil
+	}
+	if err := l.flush(); err != nil {
+		return err
+	}
+	var res ExportResult
+	exp, can := l.cfg.Store.(Exporter)
+	switch {
+	case l.cfg.Store == nil:
+		res.Err = fmt.Errorf("%w: Run has no snapshot store", ErrNoExporter)
+	case !can:
+		res.Err = fmt.Errorf("%w: the snapshot store (%T) does not implement applied.Exporter", ErrNoExporter, l.cfg.Store)
+	default:
+		var panicked bool
+		panicked, res.Cursor, res.Err = l.export(exp, req.Dir)
+		if panicked {
+			l.reply(req, res)
+			return l.fatal(res.Err)
+		}
+	}
+	if res.Err != nil {
+		l.log.Warn("applied: export failed; the loop goes on", "dir", req.Dir, "err", res.Err)
+	}
+	l.reply(req, res)
+	return nil
+}
+
+func (l *loop[U]) export(exp Exporter, dir string) (panicked bool, c kv.Cursor, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			panicked, err = true, fmt.Errorf("%w: %v", ErrExportFailed, r)
+		}
+	}()
+	c, err = exp.Export(dir)
+	return false, c, err
+}
+
+// reply sends the result without blocking: a requester that stopped listening is ignored.
+func (l *loop[U]) reply(req ExportRequest, res ExportResult) {
+	select {
+	case req.Reply <- res:
+	default:
+		l.log.Warn("applied: export result dropped (Reply full or nil)", "dir", req.Dir)
+	}
+}

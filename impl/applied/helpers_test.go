@@ -1,0 +1,79 @@
+package applied
+
+import (
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+)
+
+// eventually polls cond until it holds or the deadline passes.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func rev(t *testing.T, c kv.Cursor) uint64 {
+	t.Helper()
+	if c.IsZero() {
+		return 0
+	}
+	r, ok := c.Uint64()
+	if !ok {
+		t.Fatalf("cursor %v has no revision", c)
+	}
+	return r
+}
+
+// recorder collects what the callbacks saw.
+type recorder struct {
+	mu      sync.Mutex
+	batches [][]string
+	cursors []uint64
+}
+
+func (r *recorder) parse(u kv.Update) (string, bool) {
+	if u.IsDelete() {
+		return "del:" + u.Key, true
+	}
+	return u.Key + "=" + string(u.Value), true
+}
+
+func (r *recorder) apply(b []string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.batches = append(r.batches, slices.Clone(b))
+	return nil
+}
+
+func (r *recorder) onApplied(c kv.Cursor) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rv, _ := c.Uint64()
+	r.cursors = append(r.cursors, rv)
+}
+
+func (r *recorder) all() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Concat(r.batches...)
+}
+
+func (r *recorder) snapshot() ([][]string, []uint64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.batches), slices.Clone(r.cursors)
+}
+
+// cfgFor wires a recorder into a Config.
+func cfgFor(w kv.Watcher, r *recorder) Config[string] {
+	return Config[string]{Watcher: w, Parse: r.parse, Apply: r.apply, OnApplied: r.onApplied}
+}

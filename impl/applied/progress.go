@@ -1,0 +1,60 @@
+package applied
+
+import (
+	"sync/atomic"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+)
+
+// Progress counts what a running loop has done. Pass a *Progress in Config and read it with
+// Stats from any goroutine, while Run goes (to watch a long hydration) or after it returned.
+// The zero value is ready; give each Run its own.
+type Progress struct {
+	received, folded, batches atomic.Uint64
+	resyncs, storeFailures    atomic.Uint64
+	syntheticDeletes          atomic.Uint64
+	applied, stored           atomic.Pointer[kv.Cursor]
+}
+
+// Stats is a snapshot of a Progress.
+type Stats struct {
+	// Received counts the updates taken off the watch.
+	Received uint64
+	// Folded counts the received updates whose batch has been applied (the caller's Apply
+	// returned and the cursor moved over them).
+	Folded uint64
+	// Batches counts completed flushes.
+	Batches uint64
+	// Applied is the in-memory applied cursor (what OnApplied last reported, or the resume).
+	Applied kv.Cursor
+	// Stored is the cursor of the last successful store apply (the resume cursor at start);
+	// zero without a store.
+	Stored kv.Cursor
+	// Resyncs counts resyncs after an expired cursor; SyntheticDeletes the deletes they folded.
+	Resyncs, SyntheticDeletes uint64
+	// StoreFailures counts failed store applies (each re-queued, or the fatal one).
+	StoreFailures uint64
+}
+
+// Stats returns the current counters. Each field is read atomically; the fields are not read
+// together as one unit.
+func (p *Progress) Stats() Stats {
+	s := Stats{
+		Received:         p.received.Load(),
+		Folded:           p.folded.Load(),
+		Batches:          p.batches.Load(),
+		Resyncs:          p.resyncs.Load(),
+		SyntheticDeletes: p.syntheticDeletes.Load(),
+		StoreFailures:    p.storeFailures.Load(),
+	}
+	if c := p.applied.Load(); c != nil {
+		s.Applied = *c
+	}
+	if c := p.stored.Load(); c != nil {
+		s.Stored = *c
+	}
+	return s
+}
+
+func (p *Progress) setApplied(c kv.Cursor) { p.applied.Store(&c) }
+func (p *Progress) setStored(c kv.Cursor)  { p.stored.Store(&c) }
