@@ -3,8 +3,9 @@ package appendlog
 import "math"
 
 const (
-	// DefaultCompactThreshold is the compaction threshold the zero Options use: 10 MiB
-	// appended since the last compaction.
+	// DefaultCompactThreshold is the least the zero Options let accumulate before compacting:
+	// 10 MiB appended since the last compaction, or the size of the compacted log if that is
+	// larger (see Options.CompactThreshold).
 	DefaultCompactThreshold = 10 << 20
 	// NeverCompact as a threshold turns compaction after Apply off (Load still compacts).
 	NeverCompact = math.MaxUint64
@@ -16,7 +17,13 @@ const (
 type Options struct {
 	// CompactThreshold: once more than this many bytes were appended since the log was opened or
 	// last compacted, a checkpoint reports that a compaction is due (Store.Apply then runs it).
-	// 0 means DefaultCompactThreshold; 1 compacts after every Apply; NeverCompact never does.
+	// 1 compacts after every Apply; NeverCompact never does.
+	//
+	// 0 (the default) is adaptive: a compaction is due once more than DefaultCompactThreshold
+	// and more than the compacted log's own size were appended since it was written. The file
+	// then stays under about twice the fold plus 10 MiB, and the total cost of compacting is
+	// linear in the bytes appended. A fixed threshold rewrites the whole fold every threshold
+	// bytes, which makes hydrating a fold much larger than the threshold quadratic.
 	CompactThreshold uint64
 	// FS is the file system; nil means the operating system's (OSFS).
 	FS FS
@@ -27,9 +34,9 @@ type Options struct {
 	OnCompactError func(error)
 }
 
-func (o Options) threshold() uint64 {
+func (o Options) threshold() (bytes uint64, adaptive bool) {
 	if o.CompactThreshold == 0 {
-		return DefaultCompactThreshold
+		return DefaultCompactThreshold, true
 	}
-	return o.CompactThreshold
+	return o.CompactThreshold, false
 }

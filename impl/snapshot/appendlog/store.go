@@ -47,6 +47,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	w.markCompact() // Load left the file compact
 	s := &Store{path: path, opts: opts, w: w, entries: fold{}}
 	if snap != nil {
 		s.entries, s.cursor = snap.entries, snap.Cursor

@@ -22,11 +22,13 @@ type Writer struct {
 	path      string
 	fs        FS
 	threshold uint64
+	adaptive  bool   // the threshold grows to the compacted size (Options.CompactThreshold 0)
 	f         File   // nil once closed
 	buf       []byte // records not yet written to the file
 	size      int64  // bytes in the file
 	committed int64  // file size at the end of the last checkpoint
 	base      int64  // file size when opened or last compacted (bytes beyond it count toward compaction)
+	compacted int64  // size of the file when it was last known to be compact (0: unknown)
 	poisoned  error
 }
 
@@ -37,7 +39,8 @@ type Writer struct {
 // toward the compaction threshold. OpenWriter does not replay the body: Load it first (Open
 // does), so that a torn tail is repaired before anything is appended after it.
 func OpenWriter(path string, opts Options) (*Writer, error) {
-	w := &Writer{path: path, fs: fsOrOS(opts.FS), threshold: opts.threshold()}
+	w := &Writer{path: path, fs: fsOrOS(opts.FS)}
+	w.threshold, w.adaptive = opts.threshold()
 	if err := w.open(); err != nil {
 		return nil, err
 	}
@@ -126,7 +129,23 @@ func (w *Writer) Checkpoint(c kv.Cursor) (compactDue bool, err error) {
 		return false, err
 	}
 	w.committed = w.size
-	return uint64(w.size-w.base) > w.threshold, nil
+	return w.compactDue(), nil
+}
+
+// compactDue reports whether more than the threshold was appended since the base, the
+// threshold being raised to the compacted log's size when it is adaptive.
+func (w *Writer) compactDue() bool {
+	limit := w.threshold
+	if live := uint64(max(w.compacted-HeaderLen, 0)); w.adaptive && live > limit {
+		limit = live
+	}
+	return uint64(w.size-w.base) > limit
+}
+
+// markCompact records that the file, as it is now, is compact (Load has just replayed and,
+// if needed, rewritten it): only what is appended from here counts toward compaction.
+func (w *Writer) markCompact() {
+	w.base, w.compacted = w.size, w.size
 }
 
 // Flush writes the buffered records to the file without a checkpoint (no fsync).
@@ -218,7 +237,7 @@ func (w *Writer) replaceWith(entries iter.Seq[kv.Entry], cursor kv.Cursor) error
 	if rerr := w.open(); rerr != nil {
 		return w.poison("reopening the compacted log", rerr)
 	}
-	w.base = w.size
+	w.markCompact()
 	return err
 }
 
