@@ -17,69 +17,9 @@ import (
 	"github.com/slipstream-go/slipstream/internal/embedded"
 )
 
-// n1Spy records every message published on subject (as seen by a separate connection).
-type n1Spy struct {
-	mu   sync.Mutex
-	msgs []*nats.Msg
-	nc   *nats.Conn
-}
-
-func n1NewSpy(t *testing.T, srv *embedded.Server, subject string) *n1Spy {
-	t.Helper()
-	nc, err := nats.Connect(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	sp := &n1Spy{nc: nc}
-	if _, err := nc.Subscribe(subject, func(m *nats.Msg) {
-		sp.mu.Lock()
-		sp.msgs = append(sp.msgs, m)
-		sp.mu.Unlock()
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := nc.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	return sp
-}
-
-// seen flushes the spy's connection (so everything published before is delivered) and
-// returns what it saw.
-func (sp *n1Spy) seen(t *testing.T) []*nats.Msg {
-	t.Helper()
-	time.Sleep(20 * time.Millisecond)
-	if err := sp.nc.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	sp.mu.Lock()
-	defer sp.mu.Unlock()
-	return append([]*nats.Msg(nil), sp.msgs...)
-}
-
-// n1StreamInfo reads the bucket's stream configuration on a separate connection.
-func n1StreamInfo(t *testing.T, srv *embedded.Server, bucket string) *jetstream.StreamInfo {
-	t.Helper()
-	nc, err := nats.Connect(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := js.Stream(n1Ctx(t), "KV_"+bucket)
-	if err != nil {
-		t.Fatalf("stream KV_%s: %v", bucket, err)
-	}
-	return st.CachedInfo()
-}
-
-// n1FakeJS wraps the real JetStream context and injects failures into the bucket lookup and
+// faultyJS wraps the real JetStream context and injects failures into the bucket lookup and
 // the nats.go creation.
-type n1FakeJS struct {
+type faultyJS struct {
 	jetstream.JetStream
 	mu           sync.Mutex
 	lookupErrs   []error // returned by the next KeyValue calls, one each
@@ -89,7 +29,7 @@ type n1FakeJS struct {
 	creates      int
 }
 
-func (f *n1FakeJS) KeyValue(ctx context.Context, bucket string) (jetstream.KeyValue, error) {
+func (f *faultyJS) KeyValue(ctx context.Context, bucket string) (jetstream.KeyValue, error) {
 	f.mu.Lock()
 	f.lookups++
 	var err error
@@ -105,7 +45,7 @@ func (f *n1FakeJS) KeyValue(ctx context.Context, bucket string) (jetstream.KeyVa
 	return f.JetStream.KeyValue(ctx, bucket)
 }
 
-func (f *n1FakeJS) CreateKeyValue(ctx context.Context, cfg jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
+func (f *faultyJS) CreateKeyValue(ctx context.Context, cfg jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
 	f.mu.Lock()
 	f.creates++
 	err := f.createErr
@@ -116,15 +56,15 @@ func (f *n1FakeJS) CreateKeyValue(ctx context.Context, cfg jetstream.KeyValueCon
 	return f.JetStream.CreateKeyValue(ctx, cfg)
 }
 
-func (f *n1FakeJS) counts() (lookups, creates int) {
+func (f *faultyJS) counts() (lookups, creates int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.lookups, f.creates
 }
 
-// n1Fake installs a fake JetStream context on c (before any store is opened).
-func n1Fake(c *Conn) *n1FakeJS {
-	f := &n1FakeJS{JetStream: c.js}
+// injectFaultyJS installs a fake JetStream context on c (before any store is opened).
+func injectFaultyJS(c *Conn) *faultyJS {
+	f := &faultyJS{JetStream: c.js}
 	c.js = f
 	return f
 }
@@ -133,21 +73,21 @@ func n1Fake(c *Conn) *n1FakeJS {
 // working handles on one bucket.
 func TestOpenBucketIsIdempotent(t *testing.T) {
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{})
+	c := connectTo(t, srv, Config{})
 	cfg := kv.StoreConfig{Name: "twice", MaxHistory: 3, MaxBytes: 8 << 20}
-	s1, err := c.OpenBucket(n1Ctx(t), cfg)
+	s1, err := c.OpenBucket(testCtx(t), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s2, err := c.OpenBucket(n1Ctx(t), cfg)
+	s2, err := c.OpenBucket(testCtx(t), cfg)
 	if err != nil {
 		t.Fatalf("second OpenBucket with the same config: %v", err)
 	}
-	rev, err := s1.kv.Put(n1Ctx(t), "k", []byte("through-1"))
+	rev, err := s1.kv.Put(testCtx(t), "k", []byte("through-1"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := s2.kv.Get(n1Ctx(t), "k")
+	e, err := s2.kv.Get(testCtx(t), "k")
 	if err != nil || string(e.Value()) != "through-1" || e.Revision() != rev {
 		t.Fatalf("handle 2 does not read handle 1's write: %v", err)
 	}
@@ -159,16 +99,16 @@ func TestOpenBucketIsIdempotent(t *testing.T) {
 // An existing bucket is returned as it is: a different config is not reconciled.
 func TestOpenBucketDoesNotReconcile(t *testing.T) {
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{})
-	if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "keep", MaxHistory: 5}); err != nil {
+	c := connectTo(t, srv, Config{})
+	if _, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "keep", MaxHistory: 5}); err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range []kv.DiscardPolicy{kv.DiscardNew, kv.DiscardOld} {
-		if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "keep", MaxHistory: 1, Discard: d, Storage: kv.StorageMemory}); err != nil {
+		if _, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "keep", MaxHistory: 1, Discard: d, Storage: kv.StorageMemory}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	info := n1StreamInfo(t, srv, "keep")
+	info := streamInfoOf(t, srv, "keep")
 	if info.Config.MaxMsgsPerSubject != 5 || info.Config.Discard != jetstream.DiscardNew || info.Config.Storage != jetstream.FileStorage {
 		t.Fatalf("existing bucket was changed: history %d, discard %v, storage %v",
 			info.Config.MaxMsgsPerSubject, info.Config.Discard, info.Config.Storage)
@@ -179,7 +119,7 @@ func TestOpenBucketDoesNotReconcile(t *testing.T) {
 // leaves deny_delete set and the raw path does not, which shows which path made the stream.
 func TestStorageTypeHonouredOnBothPaths(t *testing.T) {
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{})
+	c := connectTo(t, srv, Config{})
 	for _, tc := range []struct {
 		name    string
 		storage kv.StorageType
@@ -192,10 +132,10 @@ func TestStorageTypeHonouredOnBothPaths(t *testing.T) {
 		{"mem_old", kv.StorageMemory, kv.DiscardOld, jetstream.MemoryStorage, true},
 		{"file_old", kv.StorageFile, kv.DiscardOld, jetstream.FileStorage, true},
 	} {
-		if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: tc.name, Storage: tc.storage, Discard: tc.discard}); err != nil {
+		if _, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: tc.name, Storage: tc.storage, Discard: tc.discard}); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		info := n1StreamInfo(t, srv, tc.name)
+		info := streamInfoOf(t, srv, tc.name)
 		if info.Config.Storage != tc.want {
 			t.Errorf("%s: storage %v, want %v", tc.name, info.Config.Storage, tc.want)
 		}
@@ -204,12 +144,12 @@ func TestStorageTypeHonouredOnBothPaths(t *testing.T) {
 		}
 	}
 	// The raw path is also the fallback for DiscardNew: force it and read memory back.
-	f := n1Fake(c)
+	f := injectFaultyJS(c)
 	f.createErr = errors.New("injected create failure")
-	if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "mem_fallback", Storage: kv.StorageMemory}); err != nil {
+	if _, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "mem_fallback", Storage: kv.StorageMemory}); err != nil {
 		t.Fatal(err)
 	}
-	if info := n1StreamInfo(t, srv, "mem_fallback"); info.Config.Storage != jetstream.MemoryStorage || info.Config.DenyDelete {
+	if info := streamInfoOf(t, srv, "mem_fallback"); info.Config.Storage != jetstream.MemoryStorage || info.Config.DenyDelete {
 		t.Fatalf("fallback: storage %v, deny_delete %v", info.Config.Storage, info.Config.DenyDelete)
 	}
 }
@@ -218,23 +158,23 @@ func TestStorageTypeHonouredOnBothPaths(t *testing.T) {
 // as the read-back: DiscardOld evicts, the default rejects when full (pitfall P9).
 func TestDiscardPolicyReadBackAndBehaviour(t *testing.T) {
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{})
-	old, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "feed", Discard: kv.DiscardOld, MaxBytes: 1 << 20, MaxHistory: 1})
+	c := connectTo(t, srv, Config{})
+	old, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "feed", Discard: kv.DiscardOld, MaxBytes: 1 << 20, MaxHistory: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	def, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "config", MaxBytes: 1 << 20, MaxHistory: 1})
+	def, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "config", MaxBytes: 1 << 20, MaxHistory: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := n1StreamInfo(t, srv, "feed").Config.Discard; d != jetstream.DiscardOld {
+	if d := streamInfoOf(t, srv, "feed").Config.Discard; d != jetstream.DiscardOld {
 		t.Fatalf("DiscardOld bucket reads back discard=%v", d)
 	}
-	if d := n1StreamInfo(t, srv, "config").Config.Discard; d != jetstream.DiscardNew {
+	if d := streamInfoOf(t, srv, "config").Config.Discard; d != jetstream.DiscardNew {
 		t.Fatalf("default bucket reads back discard=%v", d)
 	}
 	value := make([]byte, 64<<10)
-	ctx := n1Ctx(t)
+	ctx := testCtx(t)
 	var rejected error
 	for i := range 40 { // 2.5 MiB into 1 MiB buckets
 		key := "k" + string(rune('a'+i%26)) + string(rune('a'+i/26))
@@ -248,7 +188,7 @@ func TestDiscardPolicyReadBackAndBehaviour(t *testing.T) {
 	if rejected == nil {
 		t.Fatal("DiscardNew bucket accepted 2.5 MiB into 1 MiB")
 	}
-	if n := n1StreamInfo(t, srv, "feed").State.Msgs; n >= 40 {
+	if n := streamInfoOf(t, srv, "feed").State.Msgs; n >= 40 {
 		t.Fatalf("DiscardOld bucket kept all %d messages: nothing was evicted", n)
 	}
 }
@@ -257,8 +197,8 @@ func TestDiscardPolicyReadBackAndBehaviour(t *testing.T) {
 // bucket names are rejected with ErrInvalidConfig before any request is sent (pitfall P15).
 func TestInvalidConfigRejectedBeforeAnyRequest(t *testing.T) {
 	srv := embedded.StartT(t)
-	spy := n1NewSpy(t, srv, "$JS.API.>")
-	c := n1Connect(t, srv, Config{})
+	spy := spyOn(t, srv, "$JS.API.>")
+	c := connectTo(t, srv, Config{})
 	var zero Conn
 	for _, cfg := range []kv.StoreConfig{
 		{Name: "hist", MaxHistory: 65},
@@ -271,23 +211,23 @@ func TestInvalidConfigRejectedBeforeAnyRequest(t *testing.T) {
 		{Name: "neg", MaxAge: -time.Second},
 	} {
 		for _, conn := range []*Conn{c, &zero} {
-			_, err := conn.OpenBucket(n1Ctx(t), cfg)
+			_, err := conn.OpenBucket(testCtx(t), cfg)
 			if !errors.Is(err, kv.ErrInvalidConfig) {
 				t.Fatalf("%+v: OpenBucket = %v, want ErrInvalidConfig", cfg, err)
 			}
 		}
 	}
-	if msgs := spy.seen(t); len(msgs) != 0 {
+	if msgs := spy.seen(t, c.nc); len(msgs) != 0 {
 		t.Fatalf("invalid configs sent %d JetStream API requests, first on %s", len(msgs), msgs[0].Subject)
 	}
-	_, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "hist", MaxHistory: 65})
+	_, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "hist", MaxHistory: 65})
 	if !strings.Contains(err.Error(), "64") {
 		t.Fatalf("history error %q does not state the limit", err)
 	}
-	if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "hist", MaxHistory: 64}); err != nil {
+	if _, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "hist", MaxHistory: 64}); err != nil {
 		t.Fatalf("MaxHistory 64 is valid: %v", err)
 	}
-	if h := n1StreamInfo(t, srv, "hist").Config.MaxMsgsPerSubject; h != 64 {
+	if h := streamInfoOf(t, srv, "hist").Config.MaxMsgsPerSubject; h != 64 {
 		t.Fatalf("MaxHistory 64 read back as %d", h)
 	}
 	for h, ok := range map[uint32]bool{0: false, 1: true, 64: true, 65: false, 256: false, 1<<32 - 1: false} {
@@ -303,13 +243,13 @@ func TestInvalidConfigRejectedBeforeAnyRequest(t *testing.T) {
 // request.
 func TestCreatePathsOnTheWire(t *testing.T) {
 	srv := embedded.StartT(t)
-	spy := n1NewSpy(t, srv, "$JS.API.STREAM.CREATE.>")
-	c := n1Connect(t, srv, Config{})
-	if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "wire_old", Discard: kv.DiscardOld, MaxHistory: 7,
+	spy := spyOn(t, srv, "$JS.API.STREAM.CREATE.>")
+	c := connectTo(t, srv, Config{})
+	if _, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "wire_old", Discard: kv.DiscardOld, MaxHistory: 7,
 		MaxAge: time.Hour, MaxBytes: 2 << 20, Storage: kv.StorageMemory}); err != nil {
 		t.Fatal(err)
 	}
-	msgs := spy.seen(t)
+	msgs := spy.seen(t, c.nc)
 	if len(msgs) != 1 || msgs[0].Subject != "$JS.API.STREAM.CREATE.KV_wire_old" {
 		t.Fatalf("DiscardOld sent %d create requests, want exactly the raw one", len(msgs))
 	}
@@ -333,15 +273,15 @@ func TestCreatePathsOnTheWire(t *testing.T) {
 	if _, ok := body["allow_msg_ttl"]; ok {
 		t.Errorf("raw create without AllowTTL sends allow_msg_ttl")
 	}
-	info := n1StreamInfo(t, srv, "wire_old")
+	info := streamInfoOf(t, srv, "wire_old")
 	if info.Config.MaxAge != time.Hour || info.Config.MaxBytes != 2<<20 || info.Config.MaxMsgsPerSubject != 7 {
 		t.Fatalf("raw-created stream reads back %+v", info.Config)
 	}
 
-	if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "wire_new"}); err != nil {
+	if _, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "wire_new"}); err != nil {
 		t.Fatal(err)
 	}
-	msgs = spy.seen(t)
+	msgs = spy.seen(t, c.nc)
 	if len(msgs) != 2 || !strings.Contains(string(msgs[1].Data), `"deny_delete":true`) {
 		t.Fatalf("DiscardNew should send only nats.go's create; saw %d requests", len(msgs))
 	}
@@ -352,42 +292,42 @@ func TestCreatePathsOnTheWire(t *testing.T) {
 func TestFailuresFallThrough(t *testing.T) {
 	srv := embedded.StartT(t)
 	for _, injected := range []error{context.DeadlineExceeded, nats.ErrTimeout, errors.New("injected: permission denied")} {
-		c := n1Connect(t, srv, Config{})
-		f := n1Fake(c)
+		c := connectTo(t, srv, Config{})
+		f := injectFaultyJS(c)
 		f.createErr = injected
 		name := "fall_" + strings.NewReplacer(" ", "_", ":", "").Replace(injected.Error())[:8]
-		s, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: name})
+		s, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: name})
 		if err != nil {
 			t.Fatalf("create failing with %q: OpenBucket = %v, want the raw fallback to succeed", injected, err)
 		}
 		if lookups, creates := f.counts(); lookups != 2 || creates != 1 {
 			t.Fatalf("create failing with %q: %d lookups, %d creates; want lookup, create, raw, re-verify", injected, lookups, creates)
 		}
-		if n1StreamInfo(t, srv, name).Config.DenyDelete {
+		if streamInfoOf(t, srv, name).Config.DenyDelete {
 			t.Fatalf("create failing with %q: the stream was not made by the raw path", injected)
 		}
-		n1RoundTrip(t, s, "k", "v")
+		roundTrip(t, s, "k", "v")
 	}
 
 	// A lookup failure on an existing bucket: create (nats.go says it exists with another
 	// config), raw (10058, tolerated), re-verify finds it, unchanged.
-	c := n1Connect(t, srv, Config{})
-	if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "exists", MaxHistory: 3}); err != nil {
+	c := connectTo(t, srv, Config{})
+	if _, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "exists", MaxHistory: 3}); err != nil {
 		t.Fatal(err)
 	}
-	f := n1Fake(c)
+	f := injectFaultyJS(c)
 	f.lookupErrs = []error{errors.New("injected: lookup failed")}
-	s, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "exists", MaxHistory: 1})
+	s, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "exists", MaxHistory: 1})
 	if err != nil {
 		t.Fatalf("lookup failing on an existing bucket: %v", err)
 	}
 	if lookups, creates := f.counts(); lookups != 2 || creates != 1 {
 		t.Fatalf("%d lookups, %d creates; want 2 and 1", lookups, creates)
 	}
-	if h := n1StreamInfo(t, srv, "exists").Config.MaxMsgsPerSubject; h != 3 {
+	if h := streamInfoOf(t, srv, "exists").Config.MaxMsgsPerSubject; h != 3 {
 		t.Fatalf("existing bucket's history changed to %d", h)
 	}
-	n1RoundTrip(t, s, "k", "v")
+	roundTrip(t, s, "k", "v")
 }
 
 // The re-verify after the raw create always runs and its failure is an error (pitfall P10):
@@ -401,10 +341,10 @@ func TestReverifyFailureIsAnError(t *testing.T) {
 		{errors.New("injected: not permitted"), kv.ErrConnectionFailed},
 		{context.DeadlineExceeded, kv.ErrTimeout},
 	} {
-		c := n1Connect(t, srv, Config{})
-		f := n1Fake(c)
+		c := connectTo(t, srv, Config{})
+		f := injectFaultyJS(c)
 		f.lookupAlways = tc.injected
-		_, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "reverify", Discard: kv.DiscardOld})
+		_, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "reverify", Discard: kv.DiscardOld})
 		if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), "get bucket after raw create") {
 			t.Fatalf("re-verify failing with %q: OpenBucket = %v, want %v", tc.injected, err, tc.want)
 		}
@@ -418,8 +358,8 @@ func TestReverifyFailureIsAnError(t *testing.T) {
 // re-verify then decides — an existing bucket still opens, a new one fails with a hint.
 func TestStreamLimitIsToleratedAndReverified(t *testing.T) {
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{})
-	if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "only"}); err != nil {
+	c := connectTo(t, srv, Config{})
+	if _, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "only"}); err != nil {
 		t.Fatal(err)
 	}
 	err := srv.NATS().GlobalAccount().UpdateJetStreamLimits(map[string]server.JetStreamAccountLimits{
@@ -430,17 +370,17 @@ func TestStreamLimitIsToleratedAndReverified(t *testing.T) {
 	}
 	o := &opener{c: c, nc: c.nc, js: c.js, cfg: kv.StoreConfig{Name: "second"}.WithDefaults(), history: 1,
 		timeout: 5 * time.Second, markerTTL: time.Hour, log: c.logger()}
-	res, err := o.rawCreate(n1Ctx(t))
+	res, err := o.rawCreate(testCtx(t))
 	if err != nil || res.outcome != createStreamLimit {
 		t.Fatalf("raw create past the stream limit = %v (%d %q), %v; want StreamLimit", res.outcome, res.code, res.description, err)
 	}
-	_, err = c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "second"})
+	_, err = c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "second"})
 	if !errors.Is(err, kv.ErrConnectionFailed) || !strings.Contains(err.Error(), "stream limit") {
 		t.Fatalf("new bucket past the stream limit: %v", err)
 	}
-	f := n1Fake(c)
+	f := injectFaultyJS(c)
 	f.lookupErrs = []error{errors.New("injected: lookup failed")}
-	if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "only", MaxHistory: 2}); err != nil {
+	if _, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "only", MaxHistory: 2}); err != nil {
 		t.Fatalf("existing bucket at the stream limit: %v", err)
 	}
 }
@@ -449,7 +389,7 @@ func TestStreamLimitIsToleratedAndReverified(t *testing.T) {
 // (JetStream is idempotent), already exists (10058) with another config, and a refusal.
 func TestRawCreateAgainstServer(t *testing.T) {
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{})
+	c := connectTo(t, srv, Config{})
 	raw := func(cfg kv.StoreConfig) createResponse {
 		t.Helper()
 		cfg = cfg.WithDefaults()
@@ -458,7 +398,7 @@ func TestRawCreateAgainstServer(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := &opener{c: c, nc: c.nc, js: c.js, cfg: cfg, history: h, timeout: 5 * time.Second, markerTTL: time.Hour, log: c.logger()}
-		res, err := o.rawCreate(n1Ctx(t))
+		res, err := o.rawCreate(testCtx(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -476,7 +416,7 @@ func TestRawCreateAgainstServer(t *testing.T) {
 	if r := raw(kv.StoreConfig{Name: "rc3", Replicas: 3}); r.outcome != createFailed || r.code == 0 {
 		t.Fatalf("raw create with 3 replicas on one server: %v %d %q", r.outcome, r.code, r.description)
 	}
-	_, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "rc3", Replicas: 3})
+	_, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "rc3", Replicas: 3})
 	var ke *kv.Error
 	if !errors.Is(err, kv.ErrConnectionFailed) || !strings.Contains(err.Error(), "JetStream error") ||
 		!errors.As(err, &ke) || ke.Hint == "" {
@@ -489,9 +429,9 @@ func TestRawCreateAgainstServer(t *testing.T) {
 // logged as hex and the re-verify (which finds nothing) decides — never taken on faith.
 func TestRawCreateWithoutJetStream(t *testing.T) {
 	srv := embedded.StartT(t, embedded.Options{Configure: func(o *server.Options) { o.JetStream = false }})
-	var logs n1Logs
-	c := n1Connect(t, srv, Config{RequestTimeout: 2 * time.Second, Logger: logs.logger()})
-	_, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "nojs"})
+	var logs logBuffer
+	c := connectTo(t, srv, Config{RequestTimeout: 2 * time.Second, Logger: logs.logger()})
+	_, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "nojs"})
 	if !errors.Is(err, kv.ErrConnectionFailed) || !strings.Contains(err.Error(), "enable JetStream") {
 		t.Fatalf("OpenBucket without JetStream = %v", err)
 	}
@@ -509,7 +449,7 @@ func TestRawCreateWithoutJetStream(t *testing.T) {
 	if err := fake.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "garbled", Discard: kv.DiscardOld})
+	_, err = c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "garbled", Discard: kv.DiscardOld})
 	if !errors.Is(err, kv.ErrConnectionFailed) || !strings.Contains(err.Error(), "get bucket after raw create") {
 		t.Fatalf("non-JSON raw answer without a bucket behind it = %v, want the re-verify to fail", err)
 	}
@@ -522,14 +462,14 @@ func TestRawCreateWithoutJetStream(t *testing.T) {
 // store reports the TTL capability from the stream.
 func TestAllowTTLOnBothPaths(t *testing.T) {
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{MarkerTTL: 5 * time.Minute})
+	c := connectTo(t, srv, Config{MarkerTTL: 5 * time.Minute})
 	for _, d := range []kv.DiscardPolicy{kv.DiscardNew, kv.DiscardOld} {
 		name := "ttl_" + d.String()
-		s, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: name, AllowTTL: true, Discard: d})
+		s, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: name, AllowTTL: true, Discard: d})
 		if err != nil {
 			t.Fatal(err)
 		}
-		info := n1StreamInfo(t, srv, name)
+		info := streamInfoOf(t, srv, name)
 		if !info.Config.AllowMsgTTL || info.Config.SubjectDeleteMarkerTTL != 5*time.Minute {
 			t.Fatalf("%s: allow_msg_ttl %v, marker TTL %v", name, info.Config.AllowMsgTTL, info.Config.SubjectDeleteMarkerTTL)
 		}
@@ -537,12 +477,12 @@ func TestAllowTTLOnBothPaths(t *testing.T) {
 			t.Fatalf("%s: the store does not know its bucket allows TTLs", name)
 		}
 		// Reopening an existing TTL bucket reads the capability from the stream, not the config.
-		again, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: name})
+		again, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: name})
 		if err != nil || !again.allowTTL {
 			t.Fatalf("%s reopened without AllowTTL: allowTTL %v, %v", name, again != nil && again.allowTTL, err)
 		}
 	}
-	plain, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "ttl_none", Discard: kv.DiscardOld})
+	plain, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "ttl_none", Discard: kv.DiscardOld})
 	if err != nil || plain.allowTTL {
 		t.Fatalf("bucket without AllowTTL: allowTTL %v, %v", plain != nil && plain.allowTTL, err)
 	}

@@ -1,11 +1,9 @@
 package natsstore
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -18,81 +16,6 @@ import (
 	"github.com/slipstream-go/slipstream/internal/embedded"
 )
 
-// n1Ctx is a test context bounded well above every deadline the tests expect to hit.
-func n1Ctx(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// n1Connect connects to srv with cfg (URL filled in if empty) and closes the Conn at cleanup.
-func n1Connect(t *testing.T, srv *embedded.Server, cfg Config) *Conn {
-	t.Helper()
-	if cfg.URL == "" {
-		cfg.URL = srv.URL()
-	}
-	c, err := Connect(n1Ctx(t), cfg)
-	if err != nil {
-		t.Fatalf("Connect: %v", err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
-// n1Logs is a slog logger at debug level writing into a buffer the test can inspect.
-type n1Logs struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *n1Logs) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *n1Logs) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func (l *n1Logs) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// n1Eventually polls cond every 50 ms until it holds or within passes; it returns how long
-// that took and whether it held.
-func n1Eventually(within time.Duration, cond func() bool) (time.Duration, bool) {
-	start := time.Now()
-	for time.Since(start) < within {
-		if cond() {
-			return time.Since(start), true
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return time.Since(start), cond()
-}
-
-// n1RoundTrip writes and reads a key through the store's own bucket handle, proving the
-// handle is wired to a live connection.
-func n1RoundTrip(t *testing.T, s *Store, key, value string) {
-	t.Helper()
-	ctx := n1Ctx(t)
-	rev, err := s.kv.Put(ctx, key, []byte(value))
-	if err != nil {
-		t.Fatalf("put %s: %v", key, err)
-	}
-	e, err := s.kv.Get(ctx, key)
-	if err != nil {
-		t.Fatalf("get %s: %v", key, err)
-	}
-	if string(e.Value()) != value || e.Revision() != rev {
-		t.Fatalf("get %s = %q@%d, want %q@%d", key, e.Value(), e.Revision(), value, rev)
-	}
-}
-
 // Reference test 1 (health_follows_lifecycle).
 func TestHealthFollowsLifecycle(t *testing.T) {
 	srv := embedded.StartT(t)
@@ -100,7 +23,7 @@ func TestHealthFollowsLifecycle(t *testing.T) {
 	if never.Healthy() {
 		t.Fatal("a Conn that was never connected reports healthy")
 	}
-	c := n1Connect(t, srv, Config{})
+	c := connectTo(t, srv, Config{})
 	if !c.Healthy() {
 		t.Fatal("a fresh connection is not healthy")
 	}
@@ -134,7 +57,7 @@ func TestOpenBucketBeforeConnectIsNotConnected(t *testing.T) {
 // Reference test 3 (capabilities_report_nats_features).
 func TestCapabilitiesReportNatsFeatures(t *testing.T) {
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{})
+	c := connectTo(t, srv, Config{})
 	caps := c.Capabilities()
 	if !caps.StreamingWatch || !caps.PrefixWatch || !caps.CAS || !caps.Purge || !caps.LeaderRead {
 		t.Fatalf("missing a NATS capability: %+v", caps)
@@ -142,7 +65,7 @@ func TestCapabilitiesReportNatsFeatures(t *testing.T) {
 	if caps.TTL || caps.Transactions || caps.GlobalOrdering || caps.MaxValueSize != 0 {
 		t.Fatalf("advertises a capability it lacks: %+v", caps)
 	}
-	ctx := n1Ctx(t)
+	ctx := testCtx(t)
 	plain, err := c.OpenBucket(ctx, kv.StoreConfig{Name: "caps_plain"})
 	if err != nil {
 		t.Fatal(err)
@@ -174,11 +97,11 @@ func TestFromClientReusesExistingConnection(t *testing.T) {
 	if !c.Healthy() {
 		t.Fatal("a wrapped live connection is not healthy")
 	}
-	s, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "fromclient"})
+	s, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "fromclient"})
 	if err != nil {
 		t.Fatalf("OpenBucket without Connect: %v", err)
 	}
-	n1RoundTrip(t, s, "node.a", "1")
+	roundTrip(t, s, "node.a", "1")
 
 	if _, err := FromClient(nil, Config{}); !errors.Is(err, kv.ErrNotConnected) {
 		t.Fatalf("FromClient(nil) = %v, want ErrNotConnected", err)
@@ -207,7 +130,7 @@ func TestFromClientCloseLeavesCallerConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "borrowed"})
+	s, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "borrowed"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,39 +143,38 @@ func TestFromClientCloseLeavesCallerConnection(t *testing.T) {
 	if c.Healthy() {
 		t.Fatal("a closed Conn reports healthy although its borrowed connection is up")
 	}
-	_, err = c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "borrowed"})
+	_, err = c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "borrowed"})
 	if !errors.Is(err, kv.ErrNotConnected) {
 		t.Fatalf("OpenBucket after Close = %v, want ErrNotConnected", err)
 	}
 	if !s.conn.isClosed() {
 		t.Fatal("a store opened before Close does not see the Conn as closed")
 	}
-	time.Sleep(200 * time.Millisecond)
-	if c.Healthy() {
-		t.Fatal("a closed Conn became healthy again")
+	if err := nc.Flush(); err != nil || c.Healthy() {
+		t.Fatalf("a closed Conn whose borrowed connection is live reports healthy (flush: %v)", err)
 	}
 }
 
 // Reference test 25 (reconnect_after_shutdown): reconnecting is Connect again.
 func TestReconnectAfterClose(t *testing.T) {
 	srv := embedded.StartT(t)
-	first := n1Connect(t, srv, Config{})
-	old, err := first.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "again"})
+	first := connectTo(t, srv, Config{})
+	old, err := first.OpenBucket(testCtx(t), kv.StoreConfig{Name: "again"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
 	}
-	second := n1Connect(t, srv, Config{})
+	second := connectTo(t, srv, Config{})
 	if !second.Healthy() {
 		t.Fatal("a second Connect after Close is not healthy")
 	}
-	s, err := second.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "again"})
+	s, err := second.OpenBucket(testCtx(t), kv.StoreConfig{Name: "again"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	n1RoundTrip(t, s, "k", "v2")
+	roundTrip(t, s, "k", "v2")
 	if !old.conn.isClosed() || s.conn.isClosed() {
 		t.Fatal("stores must follow their own Conn: the old one closed, the new one open")
 	}
@@ -269,13 +191,13 @@ func TestConcurrentConnectIsSafe(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			c, err := Connect(n1Ctx(t), Config{URL: srv.URL()})
+			c, err := Connect(testCtx(t), Config{URL: srv.URL()})
 			if err != nil {
 				errs[i] = err
 				return
 			}
 			conns[i] = c
-			stores[i], errs[i] = c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "race", MaxHistory: 3})
+			stores[i], errs[i] = c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "race", MaxHistory: 3})
 		})
 	}
 	wg.Wait()
@@ -290,8 +212,8 @@ func TestConcurrentConnectIsSafe(t *testing.T) {
 			t.Fatalf("connection %d is not healthy", i)
 		}
 	}
-	n1RoundTrip(t, stores[0], "k", "from-0")
-	e, err := stores[n-1].kv.Get(n1Ctx(t), "k")
+	roundTrip(t, stores[0], "k", "from-0")
+	e, err := stores[n-1].kv.Get(testCtx(t), "k")
 	if err != nil || string(e.Value()) != "from-0" {
 		t.Fatalf("store %d does not see store 0's write: %v", n-1, err)
 	}
@@ -301,29 +223,23 @@ func TestConcurrentConnectIsSafe(t *testing.T) {
 // connection through an outage.
 func TestHealthReflectsServerDeath(t *testing.T) {
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{RequestTimeout: 2 * time.Second})
+	c := connectTo(t, srv, Config{RequestTimeout: 2 * time.Second})
 	if !c.Healthy() {
 		t.Fatal("not healthy before the outage")
 	}
 	srv.Stop()
-	took, ok := n1Eventually(15*time.Second, func() bool { return !c.Healthy() })
-	if !ok {
-		t.Fatal("still healthy 15 s after the server died")
-	}
+	took := eventually(t, 15*time.Second, "unhealthy after the server died", func() bool { return !c.Healthy() })
 	t.Logf("unhealthy %v after the server stopped", took)
 	if err := srv.Restart(); err != nil {
 		t.Fatal(err)
 	}
-	took, ok = n1Eventually(15*time.Second, c.Healthy)
-	if !ok {
-		t.Fatal("not healthy again 15 s after the server came back")
-	}
+	took = eventually(t, 15*time.Second, "healthy again after the server came back", c.Healthy)
 	t.Logf("healthy again %v after the restart", took)
-	s, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "after_outage"})
+	s, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "after_outage"})
 	if err != nil {
 		t.Fatalf("OpenBucket after reconnecting: %v", err)
 	}
-	n1RoundTrip(t, s, "k", "v")
+	roundTrip(t, s, "k", "v")
 }
 
 // Connecting to a port nobody listens on fails fast with ErrConnectionFailed.
@@ -347,9 +263,9 @@ func TestConnectDeadURLFailsFast(t *testing.T) {
 	t.Logf("dead port refused in %v", took)
 }
 
-// n1BlackHole accepts TCP connections and never says anything (a server that hangs in the
+// silentListener accepts TCP connections and never says anything (a server that hangs in the
 // handshake); it returns its address.
-func n1BlackHole(t *testing.T) string {
+func silentListener(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -382,7 +298,7 @@ func n1BlackHole(t *testing.T) string {
 // Connect is bounded by the caller's context and by ConnectTimeout, even when the server
 // accepts the TCP connection and then never answers.
 func TestConnectIsBounded(t *testing.T) {
-	addr := n1BlackHole(t)
+	addr := silentListener(t)
 	for _, tc := range []struct {
 		name string
 		ctx  func() (context.Context, context.CancelFunc)
@@ -422,11 +338,9 @@ func TestConnectIsBounded(t *testing.T) {
 func TestOpenBucketOnDeadServerIsBounded(t *testing.T) {
 	srv := embedded.StartT(t)
 	const rt = 300 * time.Millisecond
-	c := n1Connect(t, srv, Config{RequestTimeout: rt})
+	c := connectTo(t, srv, Config{RequestTimeout: rt})
 	srv.Stop()
-	if _, ok := n1Eventually(15*time.Second, func() bool { return !c.Healthy() }); !ok {
-		t.Fatal("connection still reported up")
-	}
+	eventually(t, 15*time.Second, "unhealthy after the server stopped", func() bool { return !c.Healthy() })
 	for _, d := range []kv.DiscardPolicy{kv.DiscardNew, kv.DiscardOld} {
 		start := time.Now()
 		_, err := c.OpenBucket(context.Background(), kv.StoreConfig{Name: "dead", Discard: d})
@@ -445,14 +359,16 @@ func TestOpenBucketOnDeadServerIsBounded(t *testing.T) {
 // Conn closed, and Close does not wait for an OpenBucket in flight.
 func TestCloseDoesNotWaitForOpenBucket(t *testing.T) {
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{RequestTimeout: 5 * time.Second})
+	c := connectTo(t, srv, Config{RequestTimeout: 5 * time.Second})
+	inFlight, hook := signal()
+	c.hooks.openBucketStep = func(string) { hook() }
 	srv.Stop() // OpenBucket now waits on its first request
 	done := make(chan error, 1)
 	go func() {
 		_, err := c.OpenBucket(context.Background(), kv.StoreConfig{Name: "slow"})
 		done <- err
 	}()
-	time.Sleep(100 * time.Millisecond)
+	waitSignal(t, inFlight, 5*time.Second, "OpenBucket sends its first request")
 	start := time.Now()
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
@@ -501,8 +417,8 @@ func TestConnStringIsRedacted(t *testing.T) {
 // fails with ErrNotConnected.
 func TestConnectionInterfaceAndCloseBreaksStores(t *testing.T) {
 	srv := embedded.StartT(t)
-	var conn kv.Connection = n1Connect(t, srv, Config{})
-	st, err := conn.Store(n1Ctx(t), kv.StoreConfig{Name: "iface"})
+	var conn kv.Connection = connectTo(t, srv, Config{})
+	st, err := conn.Store(testCtx(t), kv.StoreConfig{Name: "iface"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -513,26 +429,26 @@ func TestConnectionInterfaceAndCloseBreaksStores(t *testing.T) {
 	if _, ok := st.(kv.Watcher); !ok {
 		t.Fatal("the store is not a kv.Watcher")
 	}
-	if _, err := w.Put(n1Ctx(t), "k", []byte("v")); err != nil {
+	if _, err := w.Put(testCtx(t), "k", []byte("v")); err != nil {
 		t.Fatal(err)
 	}
-	if e, ok, err := st.Get(n1Ctx(t), "k"); err != nil || !ok || string(e.Value) != "v" {
+	if e, ok, err := st.Get(testCtx(t), "k"); err != nil || !ok || string(e.Value) != "v" {
 		t.Fatalf("Get = %+v, %v, %v", e, ok, err)
 	}
-	bad, err := conn.Store(n1Ctx(t), kv.StoreConfig{Name: "bad.name"})
+	bad, err := conn.Store(testCtx(t), kv.StoreConfig{Name: "bad.name"})
 	if err == nil || bad != nil {
 		t.Fatalf("Store with an invalid name = %v, %v; want a nil interface and an error", bad, err)
 	}
 	if err := conn.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := st.Get(n1Ctx(t), "k"); !errors.Is(err, kv.ErrNotConnected) {
+	if _, _, err := st.Get(testCtx(t), "k"); !errors.Is(err, kv.ErrNotConnected) {
 		t.Fatalf("Get after Close = %v, want ErrNotConnected", err)
 	}
-	if _, err := w.Put(n1Ctx(t), "k", []byte("v2")); !errors.Is(err, kv.ErrNotConnected) {
+	if _, err := w.Put(testCtx(t), "k", []byte("v2")); !errors.Is(err, kv.ErrNotConnected) {
 		t.Fatalf("Put after Close = %v, want ErrNotConnected", err)
 	}
-	if _, err := conn.Store(n1Ctx(t), kv.StoreConfig{Name: "iface"}); !errors.Is(err, kv.ErrNotConnected) {
+	if _, err := conn.Store(testCtx(t), kv.StoreConfig{Name: "iface"}); !errors.Is(err, kv.ErrNotConnected) {
 		t.Fatalf("Store after Close = %v, want ErrNotConnected", err)
 	}
 }

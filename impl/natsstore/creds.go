@@ -243,7 +243,7 @@ func credsFileOption(path string) nats.Option {
 	userCB := func() (string, error) {
 		raw, err := os.ReadFile(path)
 		if err != nil {
-			return "", errors.New("natsstore: Config.CredsFile cannot be read: " + fileReason(err))
+			return "", &credentialError{field: "Config.CredsFile", reason: "cannot be read: " + fileReason(err)}
 		}
 		jwt, _, err := parseCreds(raw, "Config.CredsFile")
 		return jwt, err
@@ -251,14 +251,18 @@ func credsFileOption(path string) nats.Option {
 	sigCB := func(nonce []byte) ([]byte, error) {
 		raw, err := os.ReadFile(path)
 		if err != nil {
-			return nil, errors.New("natsstore: Config.CredsFile cannot be read: " + fileReason(err))
+			return nil, &credentialError{field: "Config.CredsFile", reason: "cannot be read: " + fileReason(err)}
 		}
 		kp, err := nkeys.ParseDecoratedUserNKey(raw)
 		if err != nil {
-			return nil, errors.New("natsstore: Config.CredsFile holds no NKey user seed")
+			return nil, &credentialError{field: "Config.CredsFile", reason: "holds no NKey user seed"}
 		}
 		defer kp.Wipe()
-		return kp.Sign(nonce)
+		sig, err := kp.Sign(nonce)
+		if err != nil {
+			return nil, &credentialError{field: "Config.CredsFile", reason: "holds a seed that cannot sign"}
+		}
+		return sig, nil
 	}
 	return nats.UserJWT(userCB, sigCB)
 }
@@ -269,13 +273,17 @@ func seedFileSigner(path string) nats.SignatureHandler {
 	return func(nonce []byte) ([]byte, error) {
 		raw, err := os.ReadFile(path)
 		if err != nil {
-			return nil, errors.New("natsstore: Config.NKeySeedFile cannot be read: " + fileReason(err))
+			return nil, &credentialError{field: "Config.NKeySeedFile", reason: "cannot be read: " + fileReason(err)}
 		}
 		kp, err := nkeys.ParseDecoratedUserNKey(raw)
 		if err != nil {
-			return nil, errors.New("natsstore: Config.NKeySeedFile holds no NKey user seed")
+			return nil, &credentialError{field: "Config.NKeySeedFile", reason: "holds no NKey user seed"}
 		}
 		defer kp.Wipe()
-		return kp.Sign(nonce)
+		sig, err := kp.Sign(nonce)
+		if err != nil {
+			return nil, &credentialError{field: "Config.NKeySeedFile", reason: "holds a seed that cannot sign"}
+		}
+		return sig, nil
 	}
 }

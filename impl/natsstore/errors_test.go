@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/nats-io/nats.go"
@@ -63,16 +64,56 @@ func TestClassify(t *testing.T) {
 		{errors.New("boom"), kv.ErrOperationFailed},
 	}
 	for _, c := range cases {
-		if err := fail("op", "k", c.err); !errors.Is(err, c.want) || !errors.Is(err, c.err) {
-			t.Errorf("fail(%v) = %v, want kind %v with the cause kept", c.err, err, c.want)
+		for _, f := range []func(string, string, error) error{failRead, failWrite} {
+			if err := f("op", "k", c.err); !errors.Is(err, c.want) || !errors.Is(err, c.err) {
+				t.Errorf("wrap(%v) = %v, want kind %v with the cause kept", c.err, err, c.want)
+			}
 		}
 	}
-	if fail("op", "k", nil) != nil {
-		t.Fatal("fail(nil) must be nil")
+	if failRead("op", "k", nil) != nil || failWrite("op", "k", nil) != nil {
+		t.Fatal("wrapping nil must give nil")
 	}
 	already := kv.NewError("x", "k", kv.ErrInvalidKey, nil)
-	if fail("op", "k", already) != error(already) {
+	if failRead("op", "k", already) != error(already) {
 		t.Fatal("a *kv.Error passes through unchanged")
+	}
+}
+
+// A cancelled or timed-out read says that nothing was changed; a write says it may or may not
+// have been applied.
+func TestReadAndWriteHintsDiffer(t *testing.T) {
+	for _, cause := range []error{context.Canceled, context.DeadlineExceeded} {
+		var r, w *kv.Error
+		if !errors.As(failRead("get", "k", cause), &r) || !errors.As(failWrite("put", "k", cause), &w) {
+			t.Fatal("not a *kv.Error")
+		}
+		if !strings.Contains(r.Hint, "read") || strings.Contains(r.Hint, "write") {
+			t.Errorf("%v on a read: hint %q should speak of the read", cause, r.Hint)
+		}
+		if !strings.Contains(w.Hint, "may or may not have been applied") {
+			t.Errorf("%v on a write: hint %q should say the outcome is unknown", cause, w.Hint)
+		}
+	}
+}
+
+// A cancelled Get, Scan and Keys give the read hint, end to end.
+func TestCancelledReadsGiveTheReadHint(t *testing.T) {
+	t.Parallel()
+	d := newTestBucket(t, "cancelread")
+	d.put("k", "v")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _, errGet := d.store.Get(ctx, "k")
+	_, errScan := d.store.Scan(ctx, "")
+	_, errKeys := d.store.Keys(ctx, "")
+	for name, err := range map[string]error{"get": errGet, "scan": errScan, "keys": errKeys} {
+		var ke *kv.Error
+		if !errors.As(err, &ke) {
+			t.Fatalf("cancelled %s = %v, want a *kv.Error", name, err)
+		}
+		if ke.Hint != hintReadCancelled {
+			t.Errorf("cancelled %s: hint %q, want %q", name, ke.Hint, hintReadCancelled)
+		}
 	}
 }
 

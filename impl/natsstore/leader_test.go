@@ -17,7 +17,7 @@ import (
 // LeaderReads answers through STREAM.MSG.GET (the leader's API), never DIRECT.GET, with the
 // same results as the default read; the default read is a direct get.
 func TestLeaderReadsUseTheMessageGetAPI(t *testing.T) {
-	d := newDP(t, "leader")
+	d := newTestBucket(t, "leader")
 	var msgGets, directGets atomic.Int64
 	sub1, _ := d.nc.Subscribe("$JS.API.STREAM.MSG.GET.KV_leader", func(*nats.Msg) { msgGets.Add(1) })
 	sub2, _ := d.nc.Subscribe("$JS.API.DIRECT.GET.KV_leader.>", func(*nats.Msg) { directGets.Add(1) })
@@ -34,7 +34,7 @@ func TestLeaderReadsUseTheMessageGetAPI(t *testing.T) {
 	if !l.ReadsFromLeader() || d.store.ReadsFromLeader() {
 		t.Fatal("LeaderReads must return a view and leave the store as it was")
 	}
-	ctx := tctx(t)
+	ctx := testCtx(t)
 	e, ok, err := l.Get(ctx, "node.a")
 	if err != nil || !ok || e.Key != "node.a" || string(e.Value) != "hello" || e.Version != v {
 		t.Fatalf("leader get: %+v %v %v", e, ok, err)
@@ -55,11 +55,7 @@ func TestLeaderReadsUseTheMessageGetAPI(t *testing.T) {
 	mustKind(t, err, kv.ErrInvalidKey, "leader get of an invalid key")
 	waitCount := func(c *atomic.Int64, want int64) {
 		t.Helper()
-		for deadline := time.Now().Add(2 * time.Second); c.Load() < want; time.Sleep(10 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				break
-			}
-		}
+		poll(2*time.Second, func() bool { return c.Load() >= want }) // the exact count is checked next
 	}
 	waitCount(&msgGets, 5)
 	if msgGets.Load() != 5 || directGets.Load() != 0 {

@@ -23,17 +23,17 @@ func entryKeys(es []kv.Entry) []string {
 }
 
 // consumers returns the number of consumers on the bucket's stream.
-func (d *dp) consumers() int { return d.streamInfo().State.Consumers }
+func (d *bucketFixture) consumers() int { return d.streamInfo().State.Consumers }
 
 // Test 13.
 func TestScanReturnsLastValuePerKeyAndSkipsDeletes(t *testing.T) {
-	d := newDP(t, "scan")
+	d := newTestBucket(t, "scan")
 	d.put("node.a", "1")
 	d.put("node.a", "2")
 	d.put("node.b", "3")
 	d.put("other.c", "4")
 	d.del("node.b")
-	got, err := d.store.Scan(tctx(t), "node.")
+	got, err := d.store.Scan(testCtx(t), "node.")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,11 +47,11 @@ func TestScanReturnsLastValuePerKeyAndSkipsDeletes(t *testing.T) {
 
 // Test 14 (catches pitfall P1: a version read from the wrong ACK token).
 func TestScanVersionMatchesLiveRevision(t *testing.T) {
-	d := newDP(t, "scanver")
+	d := newTestBucket(t, "scanver")
 	d.put("node.a", "1")
 	vb := d.put("node.b", "2")
 	d.put("node.c", "3")
-	got, err := d.store.Scan(tctx(t), "node")
+	got, err := d.store.Scan(testCtx(t), "node")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,34 +64,34 @@ func TestScanVersionMatchesLiveRevision(t *testing.T) {
 	if found.Version != vb {
 		t.Fatalf("scan version of node.b is %v, its put returned %v", found.Version, vb)
 	}
-	if _, err := d.store.Update(tctx(t), "node.b", []byte("x"), found.Version); err != nil {
+	if _, err := d.store.Update(testCtx(t), "node.b", []byte("x"), found.Version); err != nil {
 		t.Fatalf("CAS with the scanned version: %v", err)
 	}
 }
 
 // Tests 15, 16 (pitfall P14: keys must hide the empty-value tombstone like get and scan).
 func TestKeysHidesTombstonesLikeGetAndScan(t *testing.T) {
-	d := newDP(t, "keys")
+	d := newTestBucket(t, "keys")
 	d.put("node.a", "1")
 	vb := d.put("node.b", "2")
 	d.put("node.c", "3")
 	d.put("other.x", "4")
 	d.del("node.c")
-	if _, err := d.store.Update(tctx(t), "node.b", nil, vb); err != nil { // empty-value tombstone
+	if _, err := d.store.Update(testCtx(t), "node.b", nil, vb); err != nil { // empty-value tombstone
 		t.Fatal(err)
 	}
-	keys, err := d.store.Keys(tctx(t), "node.")
+	keys, err := d.store.Keys(testCtx(t), "node.")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(keys, []string{"node.a"}) {
 		t.Fatalf("keys(node.) = %q", keys)
 	}
-	scan, _ := d.store.Scan(tctx(t), "node.")
+	scan, _ := d.store.Scan(testCtx(t), "node.")
 	if !slices.Equal(entryKeys(scan), []string{"node.a"}) {
 		t.Fatalf("scan(node.) = %q", entryKeys(scan))
 	}
-	if _, ok, _ := d.store.Get(tctx(t), "node.b"); ok {
+	if _, ok, _ := d.store.Get(testCtx(t), "node.b"); ok {
 		t.Fatal("get must hide node.b")
 	}
 	if n := d.consumers(); n != 0 {
@@ -101,24 +101,24 @@ func TestKeysHidesTombstonesLikeGetAndScan(t *testing.T) {
 
 // Tests 29, 30: the empty prefix lists the whole bucket.
 func TestEmptyPrefixListsEverything(t *testing.T) {
-	d := newDP(t, "all")
+	d := newTestBucket(t, "all")
 	d.put("node.a", "1")
 	d.put("other.b", "2")
 	d.put("third.c", "3")
 	d.del("other.b")
-	scan, err := d.store.Scan(tctx(t), "")
+	scan, err := d.store.Scan(testCtx(t), "")
 	if err != nil || !slices.Equal(entryKeys(scan), []string{"node.a", "third.c"}) {
 		t.Fatalf("scan(\"\") = %q, %v", entryKeys(scan), err)
 	}
-	keys, err := d.store.Keys(tctx(t), "")
+	keys, err := d.store.Keys(testCtx(t), "")
 	if err != nil || !slices.Equal(keys, []string{"node.a", "third.c"}) {
 		t.Fatalf("keys(\"\") = %q, %v", keys, err)
 	}
-	empty := newDP(t, "none")
-	if k, err := empty.store.Keys(tctx(t), ""); err != nil || len(k) != 0 {
+	empty := newTestBucket(t, "none")
+	if k, err := empty.store.Keys(testCtx(t), ""); err != nil || len(k) != 0 {
 		t.Fatalf("keys of an empty bucket: %q, %v", k, err)
 	}
-	if s, err := empty.store.Scan(tctx(t), "x"); err != nil || len(s) != 0 {
+	if s, err := empty.store.Scan(testCtx(t), "x"); err != nil || len(s) != 0 {
 		t.Fatalf("scan of an empty bucket: %v, %v", s, err)
 	}
 }
@@ -126,22 +126,22 @@ func TestEmptyPrefixListsEverything(t *testing.T) {
 // DESIGN §5: a prefix is a subtree at a token boundary; "node" and "node." are the same, and
 // "node" does not select "nodes.x". Invalid prefixes are refused before any request.
 func TestPrefixIsASubtree(t *testing.T) {
-	d := newDP(t, "subtree")
+	d := newTestBucket(t, "subtree")
 	d.put("node.a", "1")
 	d.put("nodes.x", "2")
 	d.put("node", "3")
 	d.put("node.b.c", "4")
 	for _, p := range []string{"node", "node."} {
-		keys, err := d.store.Keys(tctx(t), p)
+		keys, err := d.store.Keys(testCtx(t), p)
 		if err != nil || !slices.Equal(keys, []string{"node.a", "node.b.c"}) {
 			t.Fatalf("keys(%q) = %q, %v", p, keys, err)
 		}
 	}
 	before := d.outMsgs()
 	for _, p := range []string{"node.*", ">", "a..b", ".a", "a b"} {
-		_, err := d.store.Keys(tctx(t), p)
+		_, err := d.store.Keys(testCtx(t), p)
 		mustKind(t, err, kv.ErrInvalidScope, "keys("+p+")")
-		_, err = d.store.Scan(tctx(t), p)
+		_, err = d.store.Scan(testCtx(t), p)
 		mustKind(t, err, kv.ErrInvalidScope, "scan("+p+")")
 	}
 	if d.outMsgs() != before {
@@ -151,7 +151,7 @@ func TestPrefixIsASubtree(t *testing.T) {
 
 // Test 32 (pitfall P3): more keys than the default max_ack_pending (1000).
 func TestScanAndKeysCoverMoreThanAnAckWindow(t *testing.T) {
-	d := newDP(t, "big", func(c *kv.StoreConfig) { c.MaxBytes = 64 << 20 })
+	d := newTestBucket(t, "big", func(c *kv.StoreConfig) { c.MaxBytes = 64 << 20 })
 	const n = 1500
 	for i := range n {
 		if _, err := d.js.PublishAsync(fmt.Sprintf("$KV.big.k.%04d", i), []byte("v")); err != nil {
@@ -183,7 +183,7 @@ func TestScanAndKeysCoverMoreThanAnAckWindow(t *testing.T) {
 // A scan cancelled after its consumer exists returns an error (never a partial result) and
 // still deletes its consumer; so does a scan whose context is already cancelled.
 func TestCancelledScanFailsAndCleansUp(t *testing.T) {
-	d := newDP(t, "cancel")
+	d := newTestBucket(t, "cancel")
 	for i := range 20 {
 		d.put(fmt.Sprintf("k.%d", i), "v")
 	}
@@ -195,11 +195,10 @@ func TestCancelledScanFailsAndCleansUp(t *testing.T) {
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
 	created := 0
-	listConsumerCreated = func() {
+	d.store.hooks.consumerCreated = func(string) {
 		created = d.consumers()
 		cancel()
 	}
-	defer func() { listConsumerCreated = nil }()
 	if got, err := d.store.Keys(ctx, ""); err == nil {
 		t.Fatalf("a scan cancelled mid-way returned %d keys and no error", len(got))
 	}
@@ -290,12 +289,11 @@ func FuzzDecodeMsg(f *testing.F) {
 func TestListingStallIsATimeout(t *testing.T) {
 	srv := embedded.StartT(t)
 	const timeout = 500 * time.Millisecond
-	d := dpOn(t, srv, Config{URL: srv.URL(), RequestTimeout: timeout}, "stall")
+	d := openTestBucket(t, srv, Config{URL: srv.URL(), RequestTimeout: timeout}, "stall")
 	for i := range 20 {
 		d.put(fmt.Sprintf("k.%d", i), "v")
 	}
-	listConsumerCreated = srv.Stop
-	defer func() { listConsumerCreated = nil }()
+	d.store.hooks.consumerCreated = func(string) { srv.Stop() }
 	start := time.Now()
 	got, err := d.store.Scan(context.Background(), "")
 	mustKind(t, err, kv.ErrTimeout, "scan with the server gone mid-drain")

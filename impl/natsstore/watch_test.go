@@ -26,7 +26,7 @@ func expect(t *testing.T, u kv.Update, op kv.Op, key, value string) {
 
 // Test 17.
 func TestWatchAllStreamsLiveUpdates(t *testing.T) {
-	d := newDP(t, "wall")
+	d := newTestBucket(t, "wall")
 	w := d.startWatch(kv.All(), kv.Cursor{})
 	d.establish(w, "sentinel")
 	va := d.put("a", "1")
@@ -39,7 +39,7 @@ func TestWatchAllStreamsLiveUpdates(t *testing.T) {
 	}
 	expect(t, w.next(t), kv.OpPut, "b", "2")
 	expect(t, w.next(t), kv.OpDelete, "a", "")
-	if err := d.store.Purge(tctx(t), "b"); err != nil {
+	if err := d.store.Purge(testCtx(t), "b"); err != nil {
 		t.Fatal(err)
 	}
 	expect(t, w.next(t), kv.OpPurge, "b", "")
@@ -47,7 +47,7 @@ func TestWatchAllStreamsLiveUpdates(t *testing.T) {
 
 // Test 18.
 func TestWatchPrefixFiltersBySubject(t *testing.T) {
-	d := newDP(t, "wprefix")
+	d := newTestBucket(t, "wprefix")
 	w := d.startWatch(kv.Prefix("node"), kv.Cursor{})
 	d.establish(w, "node.sentinel")
 	d.put("other.x", "1")
@@ -59,7 +59,7 @@ func TestWatchPrefixFiltersBySubject(t *testing.T) {
 
 // Test 19: one multi-filter consumer for the union.
 func TestWatchPrefixesUnionsOnASingleConsumer(t *testing.T) {
-	d := newDP(t, "watchmany")
+	d := newTestBucket(t, "watchmany")
 	w := d.startWatch(kv.Prefixes("vpcA", "vpcB."), kv.Cursor{})
 	d.establish(w, "vpcA.sentinel")
 	if n := d.consumers(); n != 1 {
@@ -75,7 +75,7 @@ func TestWatchPrefixesUnionsOnASingleConsumer(t *testing.T) {
 
 // Test 20: resume of a Prefixes scope, one consumer, delta only, in order.
 func TestWatchPrefixesFromReplaysOnlyTheDelta(t *testing.T) {
-	d := newDP(t, "manyfrom")
+	d := newTestBucket(t, "manyfrom")
 	d.put("vpcA.a", "1")
 	cur := d.put("vpcB.b", "1")
 	d.put("vpcC.x", "1")
@@ -96,7 +96,7 @@ func TestWatchPrefixesFromReplaysOnlyTheDelta(t *testing.T) {
 
 // Test 21.
 func TestWatchAllFromReplaysOnlyTheDelta(t *testing.T) {
-	d := newDP(t, "allfrom")
+	d := newTestBucket(t, "allfrom")
 	d.put("node.a", "1")
 	cur := d.put("node.b", "1")
 	d.put("node.c", "1")
@@ -115,7 +115,7 @@ func TestWatchAllFromReplaysOnlyTheDelta(t *testing.T) {
 
 // Test 22.
 func TestWatchPrefixFromReplaysOnlyTheDelta(t *testing.T) {
-	d := newDP(t, "prefixfrom")
+	d := newTestBucket(t, "prefixfrom")
 	d.put("node.a", "1")
 	cur := d.put("other.z", "1")
 	d.put("other.y", "1")
@@ -127,9 +127,9 @@ func TestWatchPrefixFromReplaysOnlyTheDelta(t *testing.T) {
 
 // Test 23: state-sync semantics and the correctness of scan versions.
 func TestWatchPrefixRelistCoversSeedThenWatchGap(t *testing.T) {
-	d := newDP(t, "relist")
+	d := newTestBucket(t, "relist")
 	d.put("blackhole.1", "1")
-	base, err := d.store.Scan(tctx(t), "blackhole")
+	base, err := d.store.Scan(testCtx(t), "blackhole")
 	if err != nil || len(base) != 1 {
 		t.Fatalf("baseline scan: %v %v", base, err)
 	}
@@ -146,7 +146,7 @@ func TestWatchPrefixRelistCoversSeedThenWatchGap(t *testing.T) {
 
 // A state-sync watch re-lists surviving delete markers too.
 func TestStateSyncIncludesDeleteMarkers(t *testing.T) {
-	d := newDP(t, "markers")
+	d := newTestBucket(t, "markers")
 	d.put("a", "1")
 	d.put("b", "1")
 	d.del("a")
@@ -157,7 +157,7 @@ func TestStateSyncIncludesDeleteMarkers(t *testing.T) {
 
 // Test 24.
 func TestWatchFromCompactedCursorDoesNotSpuriouslyFail(t *testing.T) {
-	d := newDP(t, "compacted")
+	d := newTestBucket(t, "compacted")
 	for range 6 {
 		d.put("k", "v")
 	}
@@ -168,7 +168,7 @@ func TestWatchFromCompactedCursorDoesNotSpuriouslyFail(t *testing.T) {
 // Reference §3.3 R1, the key server pin: nats.go's own resume silently clamps a start below the
 // first retained sequence, while Watch returns kv.ErrCursorExpired.
 func TestServerSilentlyClampsButWatchReportsExpiry(t *testing.T) {
-	d := newDP(t, "clamp")
+	d := newTestBucket(t, "clamp")
 	for round := range 4 {
 		d.put("k1", string(rune('a'+round)))
 		d.put("k2", string(rune('a'+round)))
@@ -177,7 +177,7 @@ func TestServerSilentlyClampsButWatchReportsExpiry(t *testing.T) {
 	if first <= 3 {
 		t.Fatalf("setup: first sequence %d, want > 3", first)
 	}
-	raw, err := d.js.KeyValue(tctx(t), "clamp")
+	raw, err := d.js.KeyValue(testCtx(t), "clamp")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,11 +194,7 @@ func TestServerSilentlyClampsButWatchReportsExpiry(t *testing.T) {
 		t.Fatal("raw watch delivered nothing")
 	}
 	_ = watcher.Stop()
-	for deadline := time.Now().Add(5 * time.Second); d.consumers() != 0; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the raw watcher's consumer did not go away")
-		}
-	}
+	eventually(t, 5*time.Second, "the raw watcher's consumer goes away", func() bool { return d.consumers() == 0 })
 	err = d.store.Watch(context.Background(), kv.All(), kv.CursorFromUint64(2), make(chan kv.Update, 16))
 	mustKind(t, err, kv.ErrCursorExpired, "Watch from cursor 2")
 	for _, sc := range []kv.Scope{kv.Prefix("k1"), kv.Prefixes("k1", "k2")} {
@@ -212,7 +208,7 @@ func TestServerSilentlyClampsButWatchReportsExpiry(t *testing.T) {
 
 // DESIGN §5: a cursor beyond the stream's last sequence (a recreated bucket) is expired too.
 func TestCursorBeyondStreamEndIsExpired(t *testing.T) {
-	d := newDP(t, "beyond")
+	d := newTestBucket(t, "beyond")
 	d.put("a", "1")
 	err := d.store.Watch(context.Background(), kv.All(), kv.CursorFromUint64(50), make(chan kv.Update))
 	mustKind(t, err, kv.ErrCursorExpired, "cursor 50 on a stream ending at 1")
@@ -224,7 +220,7 @@ func TestCursorBeyondStreamEndIsExpired(t *testing.T) {
 }
 
 func TestWatchRejectsBadArgumentsBeforeAnyRequest(t *testing.T) {
-	d := newDP(t, "badwatch")
+	d := newTestBucket(t, "badwatch")
 	d.put("a", "1")
 	ctx := context.Background()
 	out := make(chan kv.Update, 1)
@@ -260,7 +256,7 @@ func TestWatchRejectsBadArgumentsBeforeAnyRequest(t *testing.T) {
 
 // Test 31: cancelling the context ends the watch with nil, promptly, and its consumer goes away.
 func TestCancelStopsWatchAndDeletesConsumer(t *testing.T) {
-	d := newDP(t, "cancelwatch")
+	d := newTestBucket(t, "cancelwatch")
 	for i, sc := range []kv.Scope{kv.All(), kv.Prefix("a"), kv.Prefixes("a", "b")} {
 		for _, from := range []kv.Cursor{{}, kv.CursorFromUint64(0)} {
 			w := d.startWatch(sc, from)
@@ -281,8 +277,10 @@ func TestCancelStopsWatchAndDeletesConsumer(t *testing.T) {
 	// Also while blocked sending to a reader that went away.
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
+	blocked, hook := signal()
+	d.store.hooks.beforeSend = hook // the reader never reads: the send after this blocks
 	go func() { done <- d.store.Watch(ctx, kv.All(), kv.Cursor{}, make(chan kv.Update)) }()
-	time.Sleep(200 * time.Millisecond)
+	waitSignal(t, blocked, 5*time.Second, "the watch is about to block on its reader")
 	cancel()
 	select {
 	case err := <-done:
@@ -299,7 +297,7 @@ func TestCancelStopsWatchAndDeletesConsumer(t *testing.T) {
 
 // A Conn closed under a running watch ends it with an error, never nil.
 func TestWatchEndsWhenConnCloses(t *testing.T) {
-	d := newDP(t, "connclose")
+	d := newTestBucket(t, "connclose")
 	w := d.startWatch(kv.All(), kv.Cursor{})
 	d.establish(w, "s")
 	_ = d.conn.Close()
@@ -313,18 +311,17 @@ func TestWatchEndsWhenConnCloses(t *testing.T) {
 // creation, and the server clamps without a word; the check after creation catches it.
 func TestResumeCheckAfterConsumerCreation(t *testing.T) {
 	for _, sc := range []kv.Scope{kv.All(), kv.Prefix("k"), kv.Prefixes("k", "z")} {
-		d := newDP(t, "recheck")
+		d := newTestBucket(t, "recheck")
 		for i := range 5 {
 			d.put(fmt.Sprintf("k.%d", i), "v")
 		}
 		created := 0
-		watchConsumerCreated = func() {
+		d.store.hooks.consumerCreated = func(string) {
 			created = d.consumers()
 			d.purgeStreamBelow(4) // first sequence 4: revisions 2 and 3 are gone
 		}
 		w := d.startWatch(sc, kv.CursorFromUint64(1))
 		err := w.result(t, 5*time.Second)
-		watchConsumerCreated = nil
 		mustKind(t, err, kv.ErrCursorExpired, sc.String()+": head evicted after the first check")
 		if len(w.ch) != 0 {
 			t.Fatalf("%v: the clamped stream delivered updates", sc)
@@ -345,7 +342,7 @@ func TestWatchSurvivesLeaderStepDowns(t *testing.T) {
 		t.Skip("starts a 3-node cluster")
 	}
 	c := embedded.StartClusterT(t, embedded.ClusterOptions{})
-	ctx := tctx(t)
+	ctx := testCtx(t)
 	conn, err := Connect(ctx, Config{URL: c.URLs()})
 	if err != nil {
 		t.Fatal(err)
@@ -355,7 +352,7 @@ func TestWatchSurvivesLeaderStepDowns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &dp{t: t, store: st}
+	d := &bucketFixture{t: t, store: st}
 	w := d.startWatch(kv.All(), kv.CursorFromUint64(0))
 	const perRound, rounds = 20, 3
 	for round := range rounds {
