@@ -135,3 +135,40 @@ func TestLooksLikeExpiry(t *testing.T) {
 		t.Fatal("nil is not expiry")
 	}
 }
+
+// dialHint recognises the package's own credential failures by type, however nats.go wraps
+// them, and never by their text.
+func TestDialHintByType(t *testing.T) {
+	t.Parallel()
+	cfg := Config{URL: "nats://127.0.0.1:4222"}
+	cred := &credentialError{field: "Config.CredsFile", reason: "cannot be read: permission denied"}
+	for _, err := range []error{
+		cred,
+		fmt.Errorf("error signing nonce: %w", cred),             // nats.go's wrapping of a signature callback
+		kv.NewError("connect", "", kv.ErrConnectionFailed, nil), // a creds file that does not parse
+	} {
+		if got := dialHint(err, cfg); got != hintCredentials {
+			t.Errorf("dialHint(%v) = %q, want the credentials hint", err, got)
+		}
+	}
+	// The same words without the type are not a credential failure.
+	if got := dialHint(errors.New(cred.Error()), cfg); got == hintCredentials {
+		t.Errorf("dialHint matched a credential failure by its text: %q", got)
+	}
+	if got := dialHint(errors.New("error signing nonce: boom"), cfg); got == hintCredentials {
+		t.Errorf("dialHint matched nats.go's text: %q", got)
+	}
+	for err, want := range map[error]string{
+		nats.ErrAuthorization:                         hintAuthRejected,
+		fmt.Errorf("x: %w", nats.ErrAuthExpired):      hintAuthRejected,
+		nats.ErrSecureConnRequired:                    hintTLSMismatch,
+		fmt.Errorf("x: %w", nats.ErrSecureConnWanted): hintTLSMismatch,
+	} {
+		if got := dialHint(err, cfg); got != want {
+			t.Errorf("dialHint(%v) = %q, want %q", err, got, want)
+		}
+	}
+	if got := dialHint(nats.ErrNoServers, cfg); !strings.Contains(got, "127.0.0.1:4222") {
+		t.Errorf("no-servers hint %q does not name the URL", got)
+	}
+}

@@ -304,3 +304,32 @@ func TestListingStallIsATimeout(t *testing.T) {
 		t.Fatalf("the stalled scan took %v with a %v request timeout", el, timeout)
 	}
 }
+
+// A key that arrives twice during a listing (written while it ran) is kept once, at the
+// position of its later record, with the earlier record released; a later tombstone removes it.
+func TestSupersededRecordsAreDropped(t *testing.T) {
+	t.Parallel()
+	e := func(k string, r uint64) kv.Entry {
+		return kv.Entry{Key: k, Value: []byte(k), Version: kv.VersionFromUint64(r)}
+	}
+	l := liveSet[kv.Entry]{keyOf: func(x kv.Entry) string { return x.Key }}
+	l.record(e("a", 1), true)
+	l.record(e("b", 2), true)
+	l.record(e("c", 3), true)
+	l.record(e("a", 4), true)  // a written during the listing
+	l.record(e("b", 5), false) // b deleted during the listing
+	if l.items[0].Value != nil || l.items[1].Value != nil {
+		t.Fatal("superseded records still hold their values")
+	}
+	got := l.result()
+	same := func(x, y kv.Entry) bool {
+		return x.Key == y.Key && string(x.Value) == string(y.Value) && x.Version == y.Version
+	}
+	if len(got) != 2 || !same(got[0], e("c", 3)) || !same(got[1], e("a", 4)) {
+		t.Fatalf("result = %v, want c@3 then a@4", got)
+	}
+	keys := liveSet[string]{keyOf: func(k string) string { return k }}
+	if r := keys.result(); r == nil || len(r) != 0 {
+		t.Fatalf("an empty listing gives %#v, want an empty, non-nil slice", r)
+	}
+}

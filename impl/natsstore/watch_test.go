@@ -220,12 +220,14 @@ func TestCursorBeyondStreamEndIsExpired(t *testing.T) {
 }
 
 func TestWatchRejectsBadArgumentsBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "badwatch")
 	d.put("a", "1")
 	ctx := context.Background()
 	out := make(chan kv.Update, 1)
 	before := d.outMsgs()
-	// An empty Prefixes watches nothing and returns at once (pitfall P12), resuming or not.
+	// An empty Prefixes watches nothing and returns at once (it must not widen to every key),
+	// resuming or not.
 	for _, from := range []kv.Cursor{{}, kv.CursorFromUint64(1)} {
 		done := make(chan error, 1)
 		go func() { done <- d.store.Watch(ctx, kv.Prefixes(), from, out) }()
@@ -243,9 +245,23 @@ func TestWatchRejectsBadArgumentsBeforeAnyRequest(t *testing.T) {
 	mustKind(t, d.store.Watch(ctx, kv.Prefix("a.*"), kv.Cursor{}, out), kv.ErrInvalidScope, "wildcard prefix")
 	ten, _ := kv.VersionFromBytes([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
 	mustKind(t, d.store.Watch(ctx, kv.All(), kv.CursorFromVersion(ten), out), kv.ErrInvalidVersion, "10-byte cursor")
-	// Pitfall P7: the maximum cursor fails instead of wrapping to 0.
+	// The maximum cursor fails instead of wrapping to 0 (which would replay the whole bucket).
 	err := d.store.Watch(ctx, kv.All(), kv.CursorFromUint64(math.MaxUint64), out)
 	mustKind(t, err, kv.ErrWatch, "cursor at max uint64")
+	// A ctx with a deadline is refused at call time, state-sync or resume, whatever the scope:
+	// the deadline would end a healthy stream.
+	dctx, cancel := context.WithTimeout(ctx, time.Hour)
+	defer cancel()
+	for _, from := range []kv.Cursor{{}, kv.CursorFromUint64(1)} {
+		for _, sc := range []kv.Scope{kv.All(), kv.Prefix("a"), kv.Prefixes("a", "b")} {
+			err := d.store.Watch(dctx, sc, from, out)
+			mustKind(t, err, kv.ErrWatch, "watch with a deadline")
+			var ke *kv.Error
+			if !errors.As(err, &ke) || ke.Hint != hintWatchDeadline {
+				t.Fatalf("watch with a deadline: %v, want the deadline hint", err)
+			}
+		}
+	}
 	if d.outMsgs() != before {
 		t.Fatal("a rejected watch sent a request")
 	}
