@@ -16,7 +16,8 @@ import (
 	"github.com/slipstream-go/slipstream/internal/embedded"
 )
 
-// Reference test 1 (health_follows_lifecycle).
+// Healthy is false before Connect, true after, and false after Close, which closes the owned
+// connection; Close twice is harmless.
 func TestHealthFollowsLifecycle(t *testing.T) {
 	srv := embedded.StartT(t)
 	var never Conn
@@ -41,8 +42,7 @@ func TestHealthFollowsLifecycle(t *testing.T) {
 	}
 }
 
-// Reference test 2 (store_before_connect_is_not_connected): the Go shape of "not connected
-// yet" is the zero Conn.
+// Opening a store before connecting gives ErrNotConnected: "not connected yet" is the zero Conn.
 func TestOpenBucketBeforeConnectIsNotConnected(t *testing.T) {
 	var c Conn
 	_, err := c.OpenBucket(context.Background(), kv.StoreConfig{Name: "b"})
@@ -54,7 +54,7 @@ func TestOpenBucketBeforeConnectIsNotConnected(t *testing.T) {
 	}
 }
 
-// Reference test 3 (capabilities_report_nats_features).
+// Capabilities report what NATS offers; TTL only on a bucket created with AllowTTL.
 func TestCapabilitiesReportNatsFeatures(t *testing.T) {
 	srv := embedded.StartT(t)
 	c := connectTo(t, srv, Config{})
@@ -82,7 +82,8 @@ func TestCapabilitiesReportNatsFeatures(t *testing.T) {
 	}
 }
 
-// Reference test 4 (from_client_reuses_existing_connection).
+// FromClient wraps a caller's connection: healthy at once, and its stores work; a nil or
+// closed connection is refused.
 func TestFromClientReusesExistingConnection(t *testing.T) {
 	srv := embedded.StartT(t)
 	nc, err := nats.Connect(srv.URL())
@@ -116,8 +117,7 @@ func TestFromClientReusesExistingConnection(t *testing.T) {
 	}
 }
 
-// Reference test 5 (from_client_connection_refuses_to_reconnect). Go shape: a closed Conn
-// stays closed (there is no reconnect method), OpenBucket returns ErrNotConnected, and the
+// A closed Conn stays closed (there is no reconnect method), OpenBucket returns ErrNotConnected, and the
 // caller's connection is left open.
 func TestFromClientCloseLeavesCallerConnection(t *testing.T) {
 	srv := embedded.StartT(t)
@@ -155,7 +155,7 @@ func TestFromClientCloseLeavesCallerConnection(t *testing.T) {
 	}
 }
 
-// Reference test 25 (reconnect_after_shutdown): reconnecting is Connect again.
+// After Close, reconnecting is Connect again; stores follow their own Conn.
 func TestReconnectAfterClose(t *testing.T) {
 	srv := embedded.StartT(t)
 	first := connectTo(t, srv, Config{})
@@ -180,7 +180,7 @@ func TestReconnectAfterClose(t *testing.T) {
 	}
 }
 
-// Reference test 26 (concurrent_connect_is_safe): 16 concurrent Connects and 16 concurrent
+// 16 concurrent Connects and 16 concurrent
 // get-or-creates of one bucket all succeed and yield working stores.
 func TestConcurrentConnectIsSafe(t *testing.T) {
 	srv := embedded.StartT(t)
@@ -219,8 +219,7 @@ func TestConcurrentConnectIsSafe(t *testing.T) {
 	}
 }
 
-// Reference test 36 (health_reflects_server_death), and back: Healthy follows the live
-// connection through an outage.
+// Healthy follows the live connection through an outage and back.
 func TestHealthReflectsServerDeath(t *testing.T) {
 	srv := embedded.StartT(t)
 	c := connectTo(t, srv, Config{RequestTimeout: 2 * time.Second})

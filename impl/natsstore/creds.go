@@ -51,7 +51,7 @@ func (s secrets) scrub(text string) string {
 }
 
 // scrubErr returns err unchanged if its text holds no secret, and otherwise a plain error with
-// the scrubbed text (the original is dropped so that nothing can print it later).
+// the scrubbed text (the unscrubbed error is dropped so that nothing can print it later).
 func (s secrets) scrubErr(err error) error {
 	if err == nil {
 		return nil

@@ -283,8 +283,7 @@ func TestURLUserPassword(t *testing.T) {
 	}
 }
 
-// A lone user in the URL is a token (nats.go's convention; the original sent it as a user
-// with an empty password, Q4).
+// A lone user in the URL is a token (nats.go's convention), not a user with an empty password.
 func TestURLToken(t *testing.T) {
 	srv := embedded.StartT(t, embedded.Options{Configure: func(o *server.Options) {
 		o.Authorization = "s3cr3t-t0ken"

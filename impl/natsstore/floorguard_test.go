@@ -82,7 +82,7 @@ func TestFloorGuardDecisions(t *testing.T) {
 	}
 }
 
-// Reference §3.4 gapped_delivery_with_advanced_floor_trips: revisions 1-5, the stream purged
+// A gapped delivery with an advanced floor trips: revisions 1-5, the stream purged
 // below 4, a consumer started at 2 (clamped by the server to 4) fed to the guarded pump with
 // frontier 1. The guard must trip before forwarding revision 4, within 5 s: in-band, not by
 // the 30 s backstop.
@@ -120,7 +120,7 @@ func TestGappedDeliveryWithAdvancedFloorTrips(t *testing.T) {
 	}
 }
 
-// Reference §3.4 benign_interior_gap_passes: overwriting k2 and k3 (history 1) evicts revisions
+// A benign interior gap passes: overwriting k2 and k3 (history 1) evicts revisions
 // 2 and 3 from the interior; the first sequence stays 1, so the guarded resume from 1 delivers
 // 4, 5, 6, 7 without tripping.
 func TestBenignInteriorGapPasses(t *testing.T) {
@@ -220,7 +220,7 @@ func TestBackstopTripsAnIdleWatch(t *testing.T) {
 	}
 }
 
-// Pitfall P11: prefix watches have no live guard (their revisions are sparse by design), so a
+// Prefix watches have no live guard (their revisions are sparse by design), so a
 // head eviction past the frontier does not end them.
 func TestPrefixResumeWatchHasNoFloorGuard(t *testing.T) {
 	t.Parallel()

@@ -70,7 +70,7 @@ func TestLeaderReadsUseTheMessageGetAPI(t *testing.T) {
 	}
 }
 
-// On a 3-node cluster with an R3 bucket, leader reads return what was written, through any
+// On a 3-node cluster with a 3-replica bucket, leader reads return what was written, through any
 // node, and concurrent compare-and-swaps on one key have exactly one winner, every loser
 // classified as decided (10071) or in flight (10164).
 func TestLeaderReadsAndCASOnAReplicatedBucket(t *testing.T) {
@@ -89,7 +89,7 @@ func TestLeaderReadsAndCASOnAReplicatedBucket(t *testing.T) {
 		t.Cleanup(func() { _ = conn.Close() })
 		st, err := conn.OpenBucket(ctx, kv.StoreConfig{Name: "r3", MaxBytes: 8 << 20, Replicas: 3})
 		if err != nil {
-			t.Fatalf("open R3 bucket via node %d: %v", i+1, err)
+			t.Fatalf("open 3-replica bucket via node %d: %v", i+1, err)
 		}
 		stores = append(stores, st)
 	}
@@ -123,7 +123,7 @@ func TestLeaderReadsAndCASOnAReplicatedBucket(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	t.Logf("24 concurrent CAS on R3: %d won, %d decided mismatches (10071), %d in flight (10164)", wins.Load(), decided.Load(), inFlight.Load())
+	t.Logf("24 concurrent CAS on 3 replicas: %d won, %d decided mismatches (10071), %d in flight (10164)", wins.Load(), decided.Load(), inFlight.Load())
 	if wins.Load() != 1 {
 		t.Fatalf("%d CAS writes won, want exactly 1", wins.Load())
 	}

@@ -25,7 +25,7 @@ func entryKeys(es []kv.Entry) []string {
 // consumers returns the number of consumers on the bucket's stream.
 func (d *bucketFixture) consumers() int { return d.streamInfo().State.Consumers }
 
-// Test 13.
+// Scan returns the last value of each key and skips deleted keys, leaving no consumer behind.
 func TestScanReturnsLastValuePerKeyAndSkipsDeletes(t *testing.T) {
 	d := newTestBucket(t, "scan")
 	d.put("node.a", "1")
@@ -45,7 +45,8 @@ func TestScanReturnsLastValuePerKeyAndSkipsDeletes(t *testing.T) {
 	}
 }
 
-// Test 14 (catches pitfall P1: a version read from the wrong ACK token).
+// A scanned version is the key's real revision (a CAS with it succeeds): it is read from the
+// right token of the ACK subject, never from the trailing num_pending.
 func TestScanVersionMatchesLiveRevision(t *testing.T) {
 	d := newTestBucket(t, "scanver")
 	d.put("node.a", "1")
@@ -69,7 +70,7 @@ func TestScanVersionMatchesLiveRevision(t *testing.T) {
 	}
 }
 
-// Tests 15, 16 (pitfall P14: keys must hide the empty-value tombstone like get and scan).
+// Keys hides deleted, out-of-prefix and empty-value keys exactly as Get and Scan do.
 func TestKeysHidesTombstonesLikeGetAndScan(t *testing.T) {
 	d := newTestBucket(t, "keys")
 	d.put("node.a", "1")
@@ -99,7 +100,7 @@ func TestKeysHidesTombstonesLikeGetAndScan(t *testing.T) {
 	}
 }
 
-// Tests 29, 30: the empty prefix lists the whole bucket.
+// The empty prefix lists the whole bucket; an empty bucket lists as empty, without an error.
 func TestEmptyPrefixListsEverything(t *testing.T) {
 	d := newTestBucket(t, "all")
 	d.put("node.a", "1")
@@ -123,7 +124,7 @@ func TestEmptyPrefixListsEverything(t *testing.T) {
 	}
 }
 
-// DESIGN §5: a prefix is a subtree at a token boundary; "node" and "node." are the same, and
+// A prefix is a subtree at a token boundary; "node" and "node." are the same, and
 // "node" does not select "nodes.x". Invalid prefixes are refused before any request.
 func TestPrefixIsASubtree(t *testing.T) {
 	d := newTestBucket(t, "subtree")
@@ -149,7 +150,7 @@ func TestPrefixIsASubtree(t *testing.T) {
 	}
 }
 
-// Test 32 (pitfall P3): more keys than the default max_ack_pending (1000).
+// More keys than the default max_ack_pending (1000), which would stall an acknowledging consumer.
 func TestScanAndKeysCoverMoreThanAnAckWindow(t *testing.T) {
 	d := newTestBucket(t, "big", func(c *kv.StoreConfig) { c.MaxBytes = 64 << 20 })
 	const n = 1500
@@ -210,8 +211,8 @@ func TestCancelledScanFailsAndCleansUp(t *testing.T) {
 	}
 }
 
-// DESIGN: an unparseable revision is the unknown version (never 0); raw-message decoding as the
-// reference's §3.4 decoding cases.
+// Raw-message decoding: puts, DEL and PURGE markers, server markers, subjects outside the
+// bucket; an unparseable revision is the unknown version, never 0 (a real position).
 func TestDecodeMsg(t *testing.T) {
 	s := &Store{subjectPrefix: "$KV.b."}
 	const ack = "$JS.ACK.KV_b.c.1.42.3.17.0"

@@ -29,7 +29,7 @@ func isA[T any](v any) bool { _, ok := v.(T); return ok }
 
 // Every resume start goes through protocol.ResumeStartSequence (which refuses to wrap at the
 // maximum uint64): no file of this package spells "+ 1" on a revision, sequence, cursor or
-// frontier (pitfall P7, and the reference's source-text test).
+// frontier (a hand-written +1 at the maximum would wrap to 0 and replay the bucket).
 func TestNoNakedRevisionPlusOne(t *testing.T) {
 	files, err := filepath.Glob("*.go")
 	if err != nil || len(files) == 0 {

@@ -16,7 +16,7 @@ func TestCreateWithTTLNeedsABucketThatAllowsIt(t *testing.T) {
 		t.Fatal("an unsupported TTL write sent a request")
 	}
 	if d.store.Capabilities().TTL {
-		t.Fatal("Capabilities must not advertise TTL on this bucket (pitfall P20)")
+		t.Fatal("Capabilities must not advertise TTL on this bucket (it was not created with AllowTTL)")
 	}
 }
 

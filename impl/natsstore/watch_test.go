@@ -24,7 +24,7 @@ func expect(t *testing.T, u kv.Update, op kv.Op, key, value string) {
 	}
 }
 
-// Test 17.
+// A watch of every key delivers live puts, deletes and purges in order, with their versions.
 func TestWatchAllStreamsLiveUpdates(t *testing.T) {
 	d := newTestBucket(t, "wall")
 	w := d.startWatch(kv.All(), kv.Cursor{})
@@ -45,7 +45,7 @@ func TestWatchAllStreamsLiveUpdates(t *testing.T) {
 	expect(t, w.next(t), kv.OpPurge, "b", "")
 }
 
-// Test 18.
+// A Prefix watch is filtered on the server at a token boundary: "node" never selects "nodes.y".
 func TestWatchPrefixFiltersBySubject(t *testing.T) {
 	d := newTestBucket(t, "wprefix")
 	w := d.startWatch(kv.Prefix("node"), kv.Cursor{})
@@ -57,7 +57,7 @@ func TestWatchPrefixFiltersBySubject(t *testing.T) {
 	w.none(t, 300*time.Millisecond)
 }
 
-// Test 19: one multi-filter consumer for the union.
+// A Prefixes watch is one multi-filter consumer for the union of its subtrees.
 func TestWatchPrefixesUnionsOnASingleConsumer(t *testing.T) {
 	d := newTestBucket(t, "watchmany")
 	w := d.startWatch(kv.Prefixes("vpcA", "vpcB."), kv.Cursor{})
@@ -73,7 +73,7 @@ func TestWatchPrefixesUnionsOnASingleConsumer(t *testing.T) {
 	w.none(t, 500*time.Millisecond)
 }
 
-// Test 20: resume of a Prefixes scope, one consumer, delta only, in order.
+// A Prefixes resume is one consumer delivering only the delta, in order.
 func TestWatchPrefixesFromReplaysOnlyTheDelta(t *testing.T) {
 	d := newTestBucket(t, "manyfrom")
 	d.put("vpcA.a", "1")
@@ -94,7 +94,7 @@ func TestWatchPrefixesFromReplaysOnlyTheDelta(t *testing.T) {
 	}
 }
 
-// Test 21.
+// An All resume delivers exactly the updates after the cursor.
 func TestWatchAllFromReplaysOnlyTheDelta(t *testing.T) {
 	d := newTestBucket(t, "allfrom")
 	d.put("node.a", "1")
@@ -113,7 +113,7 @@ func TestWatchAllFromReplaysOnlyTheDelta(t *testing.T) {
 	w.none(t, 300*time.Millisecond)
 }
 
-// Test 22.
+// A Prefix resume delivers only the delta, filtered to the prefix.
 func TestWatchPrefixFromReplaysOnlyTheDelta(t *testing.T) {
 	d := newTestBucket(t, "prefixfrom")
 	d.put("node.a", "1")
@@ -125,7 +125,8 @@ func TestWatchPrefixFromReplaysOnlyTheDelta(t *testing.T) {
 	w.none(t, 300*time.Millisecond)
 }
 
-// Test 23: state-sync semantics and the correctness of scan versions.
+// State-sync re-lists the seed and the gap in revision order, and resuming from the largest
+// scan version delivers the gap first: scan versions are real resume points.
 func TestWatchPrefixRelistCoversSeedThenWatchGap(t *testing.T) {
 	d := newTestBucket(t, "relist")
 	d.put("blackhole.1", "1")
@@ -155,7 +156,7 @@ func TestStateSyncIncludesDeleteMarkers(t *testing.T) {
 	expect(t, w.next(t), kv.OpDelete, "a", "")
 }
 
-// Test 24.
+// A resume from a compacted cursor fails at once with ErrCursorExpired and nothing else.
 func TestWatchFromCompactedCursorDoesNotSpuriouslyFail(t *testing.T) {
 	d := newTestBucket(t, "compacted")
 	for range 6 {
@@ -165,8 +166,9 @@ func TestWatchFromCompactedCursorDoesNotSpuriouslyFail(t *testing.T) {
 	mustKind(t, w.result(t, 2*time.Second), kv.ErrCursorExpired, "resume from an evicted cursor")
 }
 
-// Reference §3.3 R1, the key server pin: nats.go's own resume silently clamps a start below the
-// first retained sequence, while Watch returns kv.ErrCursorExpired.
+// The server behaviour the resume check exists for (NATS.md, "Resume check"): nats.go's own
+// resume silently clamps a start below the first retained sequence, while Watch returns
+// kv.ErrCursorExpired.
 func TestServerSilentlyClampsButWatchReportsExpiry(t *testing.T) {
 	d := newTestBucket(t, "clamp")
 	for round := range 4 {
@@ -206,7 +208,7 @@ func TestServerSilentlyClampsButWatchReportsExpiry(t *testing.T) {
 	}
 }
 
-// DESIGN §5: a cursor beyond the stream's last sequence (a recreated bucket) is expired too.
+// A cursor beyond the stream's last sequence (a recreated bucket) is expired too.
 func TestCursorBeyondStreamEndIsExpired(t *testing.T) {
 	d := newTestBucket(t, "beyond")
 	d.put("a", "1")
@@ -270,7 +272,7 @@ func TestWatchRejectsBadArgumentsBeforeAnyRequest(t *testing.T) {
 	}
 }
 
-// Test 31: cancelling the context ends the watch with nil, promptly, and its consumer goes away.
+// Cancelling the context ends the watch with nil, promptly, and its consumer goes away.
 func TestCancelStopsWatchAndDeletesConsumer(t *testing.T) {
 	d := newTestBucket(t, "cancelwatch")
 	for i, sc := range []kv.Scope{kv.All(), kv.Prefix("a"), kv.Prefixes("a", "b")} {
@@ -323,7 +325,7 @@ func TestWatchEndsWhenConnCloses(t *testing.T) {
 	}
 }
 
-// Pitfall P4: the head can be evicted between the first resume check and the consumer's
+// The head can be evicted between the first resume check and the consumer's
 // creation, and the server clamps without a word; the check after creation catches it.
 func TestResumeCheckAfterConsumerCreation(t *testing.T) {
 	for _, sc := range []kv.Scope{kv.All(), kv.Prefix("k"), kv.Prefixes("k", "z")} {
@@ -351,7 +353,7 @@ func TestResumeCheckAfterConsumerCreation(t *testing.T) {
 	}
 }
 
-// On an R3 bucket a watch (here the guarded All-scope resume from 0) keeps delivering every
+// On a 3-replica bucket a watch (here the guarded All-scope resume from 0) keeps delivering every
 // update, in revision order and without tripping, across stream-leader step-downs.
 func TestWatchSurvivesLeaderStepDowns(t *testing.T) {
 	if testing.Short() {

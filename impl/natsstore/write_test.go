@@ -12,7 +12,7 @@ import (
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
 
-// Reference §3.2 test 6.
+// Put returns the new version, and Get returns that key, value and version.
 func TestPutThenGetRoundtrips(t *testing.T) {
 	d := newTestBucket(t, "rt")
 	v := d.put("node.a", "hello")
@@ -25,7 +25,7 @@ func TestPutThenGetRoundtrips(t *testing.T) {
 	}
 }
 
-// Test 7.
+// A missing key is not an error: Get and Entry give ok=false.
 func TestGetMissingKey(t *testing.T) {
 	d := newTestBucket(t, "missing")
 	if _, ok, err := d.store.Get(testCtx(t), "nope"); ok || err != nil {
@@ -36,7 +36,7 @@ func TestGetMissingKey(t *testing.T) {
 	}
 }
 
-// Test 8.
+// A second Create of a live key gives ErrAlreadyExists.
 func TestCreateConflictsOnLiveKey(t *testing.T) {
 	d := newTestBucket(t, "create")
 	if _, err := d.store.Create(testCtx(t), "k", []byte("1")); err != nil {
@@ -46,7 +46,7 @@ func TestCreateConflictsOnLiveKey(t *testing.T) {
 	mustKind(t, err, kv.ErrAlreadyExists, "second create")
 }
 
-// Test 9.
+// Update with the current version succeeds; a stale one gives ErrRevisionMismatch and writes nothing.
 func TestUpdateCASSucceedsThenDetectsConflict(t *testing.T) {
 	d := newTestBucket(t, "cas")
 	v1 := d.put("k", "1")
@@ -70,7 +70,7 @@ func TestUpdateCASSucceedsThenDetectsConflict(t *testing.T) {
 	mustKind(t, err, kv.ErrRevisionMismatch, "update at version 0 of a written key")
 }
 
-// Test 10.
+// Delete hides the key, and deleting an absent key succeeds.
 func TestDeleteRemovesKey(t *testing.T) {
 	d := newTestBucket(t, "del")
 	d.put("k", "1")
@@ -81,7 +81,7 @@ func TestDeleteRemovesKey(t *testing.T) {
 	d.del("never-existed") // succeeds whether or not the key existed
 }
 
-// Test 11, as DESIGN §5 decides: the guarded delete writes a real delete marker.
+// DeleteWithVersion is compare-and-swap gated and writes a real delete marker (watchers see a Delete).
 func TestDeleteWithVersionIsCASGated(t *testing.T) {
 	d := newTestBucket(t, "dwv")
 	v := d.put("k", "1")
@@ -108,7 +108,7 @@ func TestDeleteWithVersionIsCASGated(t *testing.T) {
 	}
 }
 
-// Test 12, plus the other invalid versions: refused before any request.
+// An unknown or non-NATS version is refused with ErrInvalidVersion before any request.
 func TestInvalidVersionIsRefusedBeforeAnyRequest(t *testing.T) {
 	d := newTestBucket(t, "badver")
 	d.put("k", "1")
@@ -124,7 +124,7 @@ func TestInvalidVersionIsRefusedBeforeAnyRequest(t *testing.T) {
 	}
 }
 
-// Test 27.
+// Create succeeds on a key whose last record is a plain delete marker.
 func TestCreateSucceedsAfterPlainDelete(t *testing.T) {
 	d := newTestBucket(t, "recreate")
 	d.put("k", "1")
@@ -138,9 +138,8 @@ func TestCreateSucceedsAfterPlainDelete(t *testing.T) {
 	}
 }
 
-// Test 28, as DESIGN §5 decides: DeleteWithVersion frees the key for Create (a real marker),
-// while the original crate's tombstone (an empty value written by CAS) does not — and all
-// readers hide that tombstone.
+// DeleteWithVersion frees the key for Create (a real marker), while the empty-value tombstone
+// older writers leave with a compare-and-swap does not — and all readers hide that tombstone.
 func TestCreateAfterTheTwoTombstones(t *testing.T) {
 	d := newTestBucket(t, "tomb")
 	v := d.put("a", "1")
@@ -151,7 +150,7 @@ func TestCreateAfterTheTwoTombstones(t *testing.T) {
 		t.Fatalf("create after a guarded delete: %v", err)
 	}
 	w := d.put("b", "1")
-	if _, err := d.store.Update(testCtx(t), "b", nil, w); err != nil { // the original's CAS tombstone
+	if _, err := d.store.Update(testCtx(t), "b", nil, w); err != nil { // the empty-value tombstone of older writers
 		t.Fatal(err)
 	}
 	_, err := d.store.Create(testCtx(t), "b", []byte("x"))
@@ -161,7 +160,7 @@ func TestCreateAfterTheTwoTombstones(t *testing.T) {
 	}
 }
 
-// Test 33.
+// Get hides an empty value; Entry shows it.
 func TestGetTreatsEmptyValueAsAbsent(t *testing.T) {
 	d := newTestBucket(t, "empty")
 	v := d.put("k", "")
@@ -174,7 +173,7 @@ func TestGetTreatsEmptyValueAsAbsent(t *testing.T) {
 	}
 }
 
-// Test 34.
+// DeleteWithVersion on a never-written key gives ErrRevisionMismatch.
 func TestDeleteWithVersionOnMissingKeyIsMismatch(t *testing.T) {
 	d := newTestBucket(t, "dwvmissing")
 	mustKind(t, d.store.DeleteWithVersion(testCtx(t), "ghost", kv.VersionFromUint64(1)), kv.ErrRevisionMismatch, "guarded delete of a missing key")
@@ -241,7 +240,7 @@ func TestClosedConnIsNotConnected(t *testing.T) {
 	mustKind(t, err, kv.ErrNotConnected, "create with ttl")
 }
 
-// Reference §3.4 purge_reclaims_bytes.
+// Purge reclaims the key's bytes; purging an absent key, or twice, succeeds.
 func TestPurgeReclaimsBytes(t *testing.T) {
 	d := newTestBucket(t, "purge")
 	val := strings.Repeat("v", 4096)
