@@ -203,9 +203,8 @@ func watchFail(err error) error {
 	return kv.NewError("watch", "", kind, err).WithHint(hintResume)
 }
 
-// checkResume returns kv.ErrCursorExpired when resuming after cursor would miss updates: the
-// stream's first sequence is past cursor+1 (protocol.ResumeWindowOK), or the cursor is beyond
-// the stream's last sequence (the bucket was recreated or wiped).
+// checkResume is the resume check (NATS.md, "Resume check"): kv.ErrCursorExpired unless every
+// update after cursor is still retained and the cursor is not beyond the stream's last sequence.
 func (s *Store) checkResume(ctx context.Context, cursor uint64) error {
 	first, last, err := s.streamState(ctx)
 	if err != nil {
