@@ -368,8 +368,9 @@ func TestConfigRedaction(t *testing.T) {
 		"%v":       fmt.Sprintf("%v", cfg),
 		"%+v":      fmt.Sprintf("%+v", cfg),
 		"%#v":      fmt.Sprintf("%#v", cfg),
-		"%s ptr":   fmt.Sprintf("%s", &cfg),
-		"slog":     logs.String(),
+		//lint:ignore S1025 the point is fmt's %s verb on a *Config
+		"%s ptr": fmt.Sprintf("%s", &cfg),
+		"slog":   logs.String(),
 	}
 	for where, text := range outputs {
 		assertNoSecret(t, where, text, secrets...)

@@ -67,7 +67,7 @@ func wrap(op, key string, err error, write bool) error {
 	if errors.As(err, &kerr) {
 		return err
 	}
-	kind, hint := classify(err, write)
+	hint, kind := classify(err, write)
 	e := kv.NewError(op, key, kind, err)
 	if hint != "" {
 		e = e.WithHint(hint)
@@ -75,24 +75,24 @@ func wrap(op, key string, err error, write bool) error {
 	return e
 }
 
-// classify maps an error from nats.go to a kv sentinel and a hint saying what to do; write
+// classify maps an error from nats.go to a hint saying what to do and a kv sentinel; write
 // says whether the failed operation was a write (whose outcome a timeout leaves open).
-func classify(err error, write bool) (kind error, hint string) {
+func classify(err error, write bool) (hint string, kind error) {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, nats.ErrTimeout),
 		errors.Is(err, jetstream.ErrNoHeartbeat):
-		return kv.ErrTimeout, pick(write, hintWriteTimeout, hintReadTimeout)
+		return pick(write, hintWriteTimeout, hintReadTimeout), kv.ErrTimeout
 	case errors.Is(err, context.Canceled):
-		return kv.ErrOperationFailed, pick(write, hintWriteCancelled, hintReadCancelled)
+		return pick(write, hintWriteCancelled, hintReadCancelled), kv.ErrOperationFailed
 	case errors.Is(err, nats.ErrConnectionClosed), errors.Is(err, jetstream.ErrConnectionClosed),
 		errors.Is(err, nats.ErrReconnectBufExceeded), errors.Is(err, nats.ErrConnectionDraining):
-		return kv.ErrNotConnected, hintClosed
+		return hintClosed, kv.ErrNotConnected
 	case errors.Is(err, nats.ErrMaxPayload), apiErrorCode(err) == jetstream.JSErrCodeStreamMessageExceedsMaximum:
-		return kv.ErrValueTooLarge, hintValueTooLarge
+		return hintValueTooLarge, kv.ErrValueTooLarge
 	case errors.Is(err, jetstream.ErrInvalidKey), errors.Is(err, nats.ErrBadSubject):
-		return kv.ErrInvalidKey, hintInvalidKey
+		return hintInvalidKey, kv.ErrInvalidKey
 	}
-	return kv.ErrOperationFailed, ""
+	return "", kv.ErrOperationFailed
 }
 
 func pick(write bool, ifWrite, ifRead string) string {

@@ -192,7 +192,7 @@ func (s *Store) pump(ctx context.Context, it jetstream.MessagesContext, out chan
 // watchFail wraps a watch failure: a timeout stays kv.ErrTimeout and a closed connection
 // kv.ErrNotConnected; anything else is kv.ErrWatch.
 func watchFail(err error) error {
-	kind, _ := classify(err, false)
+	_, kind := classify(err, false)
 	switch {
 	case errors.Is(err, jetstream.ErrNoHeartbeat):
 		kind = kv.ErrWatch // the consumer is gone or unreachable: resume, do not just wait longer
