@@ -7,6 +7,7 @@ import (
 )
 
 func TestParseAckSubject(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		subj       string
 		sseq, cseq uint64

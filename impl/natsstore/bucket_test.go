@@ -71,6 +71,7 @@ func injectFaultyJS(c *Conn) *faultyJS {
 
 // The same config twice gives two working handles on one bucket.
 func TestOpenBucketIsIdempotent(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	c := connectTo(t, srv, Config{})
 	cfg := kv.StoreConfig{Name: "twice", MaxHistory: 3, MaxBytes: 8 << 20}
@@ -97,6 +98,7 @@ func TestOpenBucketIsIdempotent(t *testing.T) {
 
 // An existing bucket is returned as it is: a different config is not reconciled.
 func TestOpenBucketDoesNotReconcile(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	c := connectTo(t, srv, Config{})
 	if _, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "keep", MaxHistory: 5}); err != nil {
@@ -117,6 +119,7 @@ func TestOpenBucketDoesNotReconcile(t *testing.T) {
 // StorageType is honoured on both creation paths. The nats.go path
 // leaves deny_delete set and the raw path does not, which shows which path made the stream.
 func TestStorageTypeHonouredOnBothPaths(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	c := connectTo(t, srv, Config{})
 	for _, tc := range []struct {
@@ -156,6 +159,7 @@ func TestStorageTypeHonouredOnBothPaths(t *testing.T) {
 // The discard policy reads back as set, and behaves so: DiscardOld evicts, the default
 // (DiscardNew, which nats.go's creation always sends) rejects writes when full.
 func TestDiscardPolicyReadBackAndBehaviour(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	c := connectTo(t, srv, Config{})
 	old, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "feed", Discard: kv.DiscardOld, MaxBytes: 1 << 20, MaxHistory: 1})
@@ -195,6 +199,7 @@ func TestDiscardPolicyReadBackAndBehaviour(t *testing.T) {
 // MaxHistory above 64 (e.g. 65, or 256, which a uint8 conversion would wrap to 0) and invalid
 // bucket names are rejected with ErrInvalidConfig before any request is sent.
 func TestInvalidConfigRejectedBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	spy := spyOn(t, srv, "$JS.API.>")
 	c := connectTo(t, srv, Config{})
@@ -241,6 +246,7 @@ func TestInvalidConfigRejectedBeforeAnyRequest(t *testing.T) {
 // request carries the fields of a KV stream; DiscardNew tries nats.go first and needs no raw
 // request.
 func TestCreatePathsOnTheWire(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	spy := spyOn(t, srv, "$JS.API.STREAM.CREATE.>")
 	c := connectTo(t, srv, Config{})
@@ -289,6 +295,7 @@ func TestCreatePathsOnTheWire(t *testing.T) {
 // A failing or timed-out nats.go create falls through to the raw path, and a
 // failing lookup falls through to creation.
 func TestFailuresFallThrough(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	for _, injected := range []error{context.DeadlineExceeded, nats.ErrTimeout, errors.New("injected: permission denied")} {
 		c := connectTo(t, srv, Config{})
@@ -333,6 +340,7 @@ func TestFailuresFallThrough(t *testing.T) {
 // answer proves nothing):
 // ErrConnectionFailed for an error, ErrTimeout for a timeout.
 func TestReverifyFailureIsAnError(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	for _, tc := range []struct {
 		injected error
@@ -357,6 +365,7 @@ func TestReverifyFailureIsAnError(t *testing.T) {
 // The account's stream limit: the raw create's "maximum number of streams" is tolerated, the
 // re-verify then decides — an existing bucket still opens, a new one fails with a hint.
 func TestStreamLimitIsToleratedAndReverified(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	c := connectTo(t, srv, Config{})
 	if _, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "only"}); err != nil {
@@ -388,6 +397,7 @@ func TestStreamLimitIsToleratedAndReverified(t *testing.T) {
 // Raw create answers from a real server: created, created again with the same config
 // (JetStream is idempotent), already exists (10058) with another config, and a refusal.
 func TestRawCreateAgainstServer(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	c := connectTo(t, srv, Config{})
 	raw := func(cfg kv.StoreConfig) createResponse {
@@ -428,6 +438,7 @@ func TestRawCreateAgainstServer(t *testing.T) {
 // A fake JetStream API answering the raw create with bytes that are not JSON: the answer is
 // logged as hex and the re-verify (which finds nothing) decides — never taken on faith.
 func TestRawCreateWithoutJetStream(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t, embedded.Options{Configure: func(o *server.Options) { o.JetStream = false }})
 	var logs logBuffer
 	c := connectTo(t, srv, Config{RequestTimeout: 2 * time.Second, Logger: logs.logger()})
@@ -436,11 +447,7 @@ func TestRawCreateWithoutJetStream(t *testing.T) {
 		t.Fatalf("OpenBucket without JetStream = %v", err)
 	}
 
-	fake, err := nats.Connect(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
+	fake, _ := rawClient(t, srv)
 	if _, err := fake.Subscribe("$JS.API.STREAM.CREATE.KV_garbled", func(m *nats.Msg) {
 		_ = m.Respond([]byte{0xff, 0x00, 0x7b})
 	}); err != nil {
@@ -461,6 +468,7 @@ func TestRawCreateWithoutJetStream(t *testing.T) {
 // AllowTTL creates the bucket with per-message TTLs and expiry markers on both paths, and the
 // store reports the TTL capability from the stream.
 func TestAllowTTLOnBothPaths(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	c := connectTo(t, srv, Config{MarkerTTL: 5 * time.Minute})
 	for _, d := range []kv.DiscardPolicy{kv.DiscardNew, kv.DiscardOld} {

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
-
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/internal/embedded"
 )
@@ -19,6 +17,7 @@ import (
 // Healthy is false before Connect, true after, and false after Close, which closes the owned
 // connection; Close twice is harmless.
 func TestHealthFollowsLifecycle(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	var never Conn
 	if never.Healthy() {
@@ -44,6 +43,7 @@ func TestHealthFollowsLifecycle(t *testing.T) {
 
 // Opening a store before connecting gives ErrNotConnected: "not connected yet" is the zero Conn.
 func TestOpenBucketBeforeConnectIsNotConnected(t *testing.T) {
+	t.Parallel()
 	var c Conn
 	_, err := c.OpenBucket(context.Background(), kv.StoreConfig{Name: "b"})
 	if !errors.Is(err, kv.ErrNotConnected) {
@@ -56,6 +56,7 @@ func TestOpenBucketBeforeConnectIsNotConnected(t *testing.T) {
 
 // Capabilities report what NATS offers; TTL only on a bucket created with AllowTTL.
 func TestCapabilitiesReportNatsFeatures(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	c := connectTo(t, srv, Config{})
 	caps := c.Capabilities()
@@ -85,12 +86,9 @@ func TestCapabilitiesReportNatsFeatures(t *testing.T) {
 // FromClient wraps a caller's connection: healthy at once, and its stores work; a nil or
 // closed connection is refused.
 func TestFromClientReusesExistingConnection(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	nc, err := nats.Connect(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	nc, _ := rawClient(t, srv)
 	c, err := FromClient(nc, Config{RequestTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -107,10 +105,7 @@ func TestFromClientReusesExistingConnection(t *testing.T) {
 	if _, err := FromClient(nil, Config{}); !errors.Is(err, kv.ErrNotConnected) {
 		t.Fatalf("FromClient(nil) = %v, want ErrNotConnected", err)
 	}
-	closedNC, err := nats.Connect(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
+	closedNC, _ := rawClient(t, srv)
 	closedNC.Close()
 	if _, err := FromClient(closedNC, Config{}); !errors.Is(err, kv.ErrNotConnected) {
 		t.Fatalf("FromClient(closed) = %v, want ErrNotConnected", err)
@@ -120,12 +115,9 @@ func TestFromClientReusesExistingConnection(t *testing.T) {
 // A closed Conn stays closed (there is no reconnect method), OpenBucket returns ErrNotConnected, and the
 // caller's connection is left open.
 func TestFromClientCloseLeavesCallerConnection(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	nc, err := nats.Connect(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	nc, _ := rawClient(t, srv)
 	c, err := FromClient(nc, Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -157,6 +149,7 @@ func TestFromClientCloseLeavesCallerConnection(t *testing.T) {
 
 // After Close, reconnecting is Connect again; stores follow their own Conn.
 func TestReconnectAfterClose(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	first := connectTo(t, srv, Config{})
 	old, err := first.OpenBucket(testCtx(t), kv.StoreConfig{Name: "again"})
@@ -183,6 +176,7 @@ func TestReconnectAfterClose(t *testing.T) {
 // 16 concurrent Connects and 16 concurrent
 // get-or-creates of one bucket all succeed and yield working stores.
 func TestConcurrentConnectIsSafe(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	const n = 16
 	conns := make([]*Conn, n)
@@ -221,6 +215,7 @@ func TestConcurrentConnectIsSafe(t *testing.T) {
 
 // Healthy follows the live connection through an outage and back.
 func TestHealthReflectsServerDeath(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	c := connectTo(t, srv, Config{RequestTimeout: 2 * time.Second})
 	if !c.Healthy() {
@@ -243,6 +238,7 @@ func TestHealthReflectsServerDeath(t *testing.T) {
 
 // Connecting to a port nobody listens on fails fast with ErrConnectionFailed.
 func TestConnectDeadURLFailsFast(t *testing.T) {
+	t.Parallel()
 	port, err := embedded.FreePort()
 	if err != nil {
 		t.Fatal(err)
@@ -297,6 +293,7 @@ func silentListener(t *testing.T) string {
 // Connect is bounded by the caller's context and by ConnectTimeout, even when the server
 // accepts the TCP connection and then never answers.
 func TestConnectIsBounded(t *testing.T) {
+	t.Parallel()
 	addr := silentListener(t)
 	for _, tc := range []struct {
 		name string
@@ -335,6 +332,7 @@ func TestConnectIsBounded(t *testing.T) {
 // OpenBucket on a connection whose server died returns ErrTimeout (or ErrNotConnected) within
 // a few request timeouts, never hangs.
 func TestOpenBucketOnDeadServerIsBounded(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	const rt = 300 * time.Millisecond
 	c := connectTo(t, srv, Config{RequestTimeout: rt})
@@ -357,6 +355,7 @@ func TestOpenBucketOnDeadServerIsBounded(t *testing.T) {
 // Close ends an owned connection while a store opened earlier is held: the store sees the
 // Conn closed, and Close does not wait for an OpenBucket in flight.
 func TestCloseDoesNotWaitForOpenBucket(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	c := connectTo(t, srv, Config{RequestTimeout: 5 * time.Second})
 	inFlight, hook := signal()
@@ -387,12 +386,9 @@ func TestCloseDoesNotWaitForOpenBucket(t *testing.T) {
 
 // Conn.String shows the state and never a credential.
 func TestConnStringIsRedacted(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	nc, err := nats.Connect(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	nc, _ := rawClient(t, srv)
 	c, err := FromClient(nc, Config{URL: "nats://alice:hunter2@example:4222", Creds: "c2VjcmV0"})
 	if err != nil {
 		t.Fatal(err)
@@ -415,6 +411,7 @@ func TestConnStringIsRedacted(t *testing.T) {
 // interfaces), a failure is a nil interface, and after Close every store handed out earlier
 // fails with ErrNotConnected.
 func TestConnectionInterfaceAndCloseBreaksStores(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	var conn kv.Connection = connectTo(t, srv, Config{})
 	st, err := conn.Store(testCtx(t), kv.StoreConfig{Name: "iface"})

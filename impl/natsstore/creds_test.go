@@ -115,6 +115,7 @@ func assertNoSecret(t *testing.T, where, text string, secrets ...string) {
 // operator-mode server with a real user JWT, and the store works; creds for an account the
 // server does not trust are rejected.
 func TestCredsAuthenticateWithUserJWT(t *testing.T) {
+	t.Parallel()
 	op := newOperatorFixture(t)
 	srv := embedded.StartT(t, embedded.Options{Configure: op.configure})
 	dir := t.TempDir()
@@ -172,6 +173,7 @@ func TestCredsAuthenticateWithUserJWT(t *testing.T) {
 // before dialling, with a message naming the field, and neither the error nor any log line
 // shows the credential or the file path.
 func TestCredsConfigurationErrorsAreRedacted(t *testing.T) {
+	t.Parallel()
 	op := newOperatorFixture(t)
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "secret-missing.creds")
@@ -234,6 +236,7 @@ func TestCredsConfigurationErrorsAreRedacted(t *testing.T) {
 // User and password in the URL authenticate, are removed before dialling, and never appear
 // in errors or logs; a wrong password is rejected with a hint.
 func TestURLUserPassword(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t, embedded.Options{Configure: func(o *server.Options) {
 		o.Users = []*server.User{{Username: "alice", Password: "pa:ss@w/rd"}}
 	}})
@@ -285,6 +288,7 @@ func TestURLUserPassword(t *testing.T) {
 
 // A lone user in the URL is a token (nats.go's convention), not a user with an empty password.
 func TestURLToken(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t, embedded.Options{Configure: func(o *server.Options) {
 		o.Authorization = "s3cr3t-t0ken"
 	}})
@@ -305,6 +309,7 @@ func TestURLToken(t *testing.T) {
 // An NKey seed file authenticates an operator-less NKey user; another user's seed is
 // rejected.
 func TestNKeySeedFile(t *testing.T) {
+	t.Parallel()
 	ukp, err := nkeys.CreateUser()
 	if err != nil {
 		t.Fatal(err)
@@ -347,6 +352,7 @@ func TestNKeySeedFile(t *testing.T) {
 // Config's String, GoString, every fmt verb and LogValue show the URL without userinfo and
 // credentials only as "[redacted]".
 func TestConfigRedaction(t *testing.T) {
+	t.Parallel()
 	cfg := Config{
 		URL:            "nats://alice:hunter2@a.example:4222, nats://tok3n@b.example:4222,c.example",
 		Creds:          "Q1JFRFMtQ09OVEVOVA==",
@@ -435,6 +441,7 @@ func tlsConfigs(t *testing.T) (srv, client *tls.Config) {
 // Config.TLS is used to connect to a TLS server; without the server's CA the connection is
 // refused with a hint about Config.TLS.
 func TestTLS(t *testing.T) {
+	t.Parallel()
 	serverTLS, clientTLS := tlsConfigs(t)
 	srv := embedded.StartT(t, embedded.Options{Configure: func(o *server.Options) {
 		o.TLSConfig = serverTLS
@@ -460,6 +467,7 @@ func TestTLS(t *testing.T) {
 // re-authenticates from the file, and if the file has become unreadable it does not, and the
 // failure is logged without the path.
 func TestCredsFileIsReadAtReconnect(t *testing.T) {
+	t.Parallel()
 	op := newOperatorFixture(t)
 	srv := embedded.StartT(t, embedded.Options{Configure: op.configure})
 	credsPath := filepath.Join(t.TempDir(), "rotating.creds")

@@ -18,6 +18,7 @@ import (
 // fmt.Errorf("%w: %w", apiErr, ErrKeyRevisionMismatch)), so both match
 // jetstream.ErrKeyRevisionMismatch, and checks that casFail still tells them apart.
 func TestCASKindKeepsTheTwoWrongLastSequenceCodesApart(t *testing.T) {
+	t.Parallel()
 	mk := func(code jetstream.ErrorCode, desc string) error {
 		return fmt.Errorf("%w: %w", &jetstream.APIError{Code: 400, ErrorCode: code, Description: desc}, jetstream.ErrKeyRevisionMismatch)
 	}
@@ -50,6 +51,7 @@ func TestCASKindKeepsTheTwoWrongLastSequenceCodesApart(t *testing.T) {
 }
 
 func TestClassify(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		err  error
 		want error
@@ -82,6 +84,7 @@ func TestClassify(t *testing.T) {
 // A cancelled or timed-out read says that nothing was changed; a write says it may or may not
 // have been applied.
 func TestReadAndWriteHintsDiffer(t *testing.T) {
+	t.Parallel()
 	for _, cause := range []error{context.Canceled, context.DeadlineExceeded} {
 		var r, w *kv.Error
 		if !errors.As(failRead("get", "k", cause), &r) || !errors.As(failWrite("put", "k", cause), &w) {
@@ -118,6 +121,7 @@ func TestCancelledReadsGiveTheReadHint(t *testing.T) {
 }
 
 func TestLooksLikeExpiry(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{
 		"consumer start sequence is too old", "first sequence is 42, requested 1",
 		"sequence not found in stream", "requested revision is too old", "Consumer Start Sequence Too Old",

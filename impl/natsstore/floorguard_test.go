@@ -33,6 +33,7 @@ func isTrip(err error) bool {
 // delivery, a trip exactly when the first sequence passed frontier+1, and a frontier that never
 // moves back.
 func TestFloorGuardDecisions(t *testing.T) {
+	t.Parallel()
 	first, probes := uint64(1), 0
 	clock := time.Unix(0, 0)
 	g := &floorGuard{
@@ -87,6 +88,7 @@ func TestFloorGuardDecisions(t *testing.T) {
 // frontier 1. The guard must trip before forwarding revision 4, within 5 s: in-band, not by
 // the 30 s backstop.
 func TestGappedDeliveryWithAdvancedFloorTrips(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "gapped")
 	for i := range 5 {
 		d.put(fmt.Sprintf("k%d", i+1), "v")
@@ -124,6 +126,7 @@ func TestGappedDeliveryWithAdvancedFloorTrips(t *testing.T) {
 // 2 and 3 from the interior; the first sequence stays 1, so the guarded resume from 1 delivers
 // 4, 5, 6, 7 without tripping.
 func TestBenignInteriorGapPasses(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "benign")
 	for i := range 5 {
 		d.put(fmt.Sprintf("k%d", i+1), "v")
@@ -146,6 +149,7 @@ func TestBenignInteriorGapPasses(t *testing.T) {
 // stream, retention evicts it, and the watch must fail before it forwards the first revision
 // after the evicted range.
 func TestLiveOverrunFailsTheAllScopeResumeWatch(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "overrun", func(c *kv.StoreConfig) { c.MaxBytes = 64 << 20 })
 	for i := range 10 {
 		d.put(fmt.Sprintf("seed.%d", i), "v")

@@ -17,6 +17,7 @@ func regexpKeyValid(key string) bool {
 }
 
 func TestValidKey(t *testing.T) {
+	t.Parallel()
 	for _, k := range []string{"a", "node.a", "a-b_c/d=e.F9", "x.y.z", "=", "/"} {
 		if !validKey(k) {
 			t.Errorf("validKey(%q) = false, want true", k)

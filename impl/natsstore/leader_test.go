@@ -17,6 +17,7 @@ import (
 // LeaderReads answers through STREAM.MSG.GET (the leader's API), never DIRECT.GET, with the
 // same results as the default read; the default read is a direct get.
 func TestLeaderReadsUseTheMessageGetAPI(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "leader")
 	var msgGets, directGets atomic.Int64
 	sub1, _ := d.nc.Subscribe("$JS.API.STREAM.MSG.GET.KV_leader", func(*nats.Msg) { msgGets.Add(1) })
@@ -74,6 +75,7 @@ func TestLeaderReadsUseTheMessageGetAPI(t *testing.T) {
 // node, and concurrent compare-and-swaps on one key have exactly one winner, every loser
 // classified as decided (10071) or in flight (10164).
 func TestLeaderReadsAndCASOnAReplicatedBucket(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a 3-node cluster")
 	}

@@ -9,6 +9,7 @@ import (
 // Every kind of STREAM.CREATE answer is classified: created, already exists (10058 in code or
 // err_code), the stream limit, any other error, and answers that are not JSON.
 func TestClassifyCreateResponse(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		payload string
 		want    createOutcome
@@ -43,6 +44,7 @@ func TestClassifyCreateResponse(t *testing.T) {
 
 // Payloads are logged as text when UTF-8, otherwise as 0x-hex, bounded to 512 bytes.
 func TestPayloadForLog(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"plain text":             "plain text",
 		"\xff\x00A":              "0xff0041",

@@ -14,6 +14,7 @@ import (
 // A server that goes away mid-operation: every call with a short request timeout returns
 // kv.ErrTimeout or kv.ErrNotConnected within its deadline, never hangs.
 func TestServerGoneCallsFailWithinTheDeadline(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	const timeout = 500 * time.Millisecond
 	d := openTestBucket(t, srv, Config{URL: srv.URL(), RequestTimeout: timeout}, "gone")
@@ -60,6 +61,7 @@ func TestServerGoneCallsFailWithinTheDeadline(t *testing.T) {
 // consumer (consumers are in memory), two missed heartbeats end it with kv.ErrWatch so the
 // caller resumes from its cursor — through the resume checks — instead of waiting forever.
 func TestWatchAcrossServerRestart(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	d := openTestBucket(t, srv, Config{URL: srv.URL(), RequestTimeout: 2 * time.Second}, "restart")
 	w := d.startWatch(kv.All(), kv.Cursor{})

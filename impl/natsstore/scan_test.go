@@ -27,6 +27,7 @@ func (d *bucketFixture) consumers() int { return d.streamInfo().State.Consumers 
 
 // Scan returns the last value of each key and skips deleted keys, leaving no consumer behind.
 func TestScanReturnsLastValuePerKeyAndSkipsDeletes(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "scan")
 	d.put("node.a", "1")
 	d.put("node.a", "2")
@@ -48,6 +49,7 @@ func TestScanReturnsLastValuePerKeyAndSkipsDeletes(t *testing.T) {
 // A scanned version is the key's real revision (a CAS with it succeeds): it is read from the
 // right token of the ACK subject, never from the trailing num_pending.
 func TestScanVersionMatchesLiveRevision(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "scanver")
 	d.put("node.a", "1")
 	vb := d.put("node.b", "2")
@@ -72,6 +74,7 @@ func TestScanVersionMatchesLiveRevision(t *testing.T) {
 
 // Keys hides deleted, out-of-prefix and empty-value keys exactly as Get and Scan do.
 func TestKeysHidesTombstonesLikeGetAndScan(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "keys")
 	d.put("node.a", "1")
 	vb := d.put("node.b", "2")
@@ -102,6 +105,7 @@ func TestKeysHidesTombstonesLikeGetAndScan(t *testing.T) {
 
 // The empty prefix lists the whole bucket; an empty bucket lists as empty, without an error.
 func TestEmptyPrefixListsEverything(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "all")
 	d.put("node.a", "1")
 	d.put("other.b", "2")
@@ -127,6 +131,7 @@ func TestEmptyPrefixListsEverything(t *testing.T) {
 // A prefix is a subtree at a token boundary; "node" and "node." are the same, and
 // "node" does not select "nodes.x". Invalid prefixes are refused before any request.
 func TestPrefixIsASubtree(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "subtree")
 	d.put("node.a", "1")
 	d.put("nodes.x", "2")
@@ -152,6 +157,7 @@ func TestPrefixIsASubtree(t *testing.T) {
 
 // More keys than the default max_ack_pending (1000), which would stall an acknowledging consumer.
 func TestScanAndKeysCoverMoreThanAnAckWindow(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "big", func(c *kv.StoreConfig) { c.MaxBytes = 64 << 20 })
 	const n = 1500
 	for i := range n {
@@ -184,6 +190,7 @@ func TestScanAndKeysCoverMoreThanAnAckWindow(t *testing.T) {
 // A scan cancelled after its consumer exists returns an error (never a partial result) and
 // still deletes its consumer; so does a scan whose context is already cancelled.
 func TestCancelledScanFailsAndCleansUp(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "cancel")
 	for i := range 20 {
 		d.put(fmt.Sprintf("k.%d", i), "v")
@@ -214,6 +221,7 @@ func TestCancelledScanFailsAndCleansUp(t *testing.T) {
 // Raw-message decoding: puts, DEL and PURGE markers, server markers, subjects outside the
 // bucket; an unparseable revision is the unknown version, never 0 (a real position).
 func TestDecodeMsg(t *testing.T) {
+	t.Parallel()
 	s := &Store{subjectPrefix: "$KV.b."}
 	const ack = "$JS.ACK.KV_b.c.1.42.3.17.0"
 	u, a, ackOK, ok := s.decodeMsg("$KV.b.node.a", ack, nil, []byte("v"))
@@ -288,6 +296,7 @@ func FuzzDecodeMsg(f *testing.F) {
 // kv.ErrTimeout within about the request timeout (plus the bounded consumer delete), never a
 // hang and never a partial result.
 func TestListingStallIsATimeout(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	const timeout = 500 * time.Millisecond
 	d := openTestBucket(t, srv, Config{URL: srv.URL(), RequestTimeout: timeout}, "stall")

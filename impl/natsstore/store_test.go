@@ -14,6 +14,7 @@ import (
 )
 
 func TestStoreImplementsTheKVInterfaces(t *testing.T) {
+	t.Parallel()
 	var s any = (*Store)(nil)
 	for name, ok := range map[string]bool{
 		"Store": isA[kv.Store](s), "Writer": isA[kv.Writer](s), "Purger": isA[kv.Purger](s),
@@ -31,6 +32,7 @@ func isA[T any](v any) bool { _, ok := v.(T); return ok }
 // maximum uint64): no file of this package spells "+ 1" on a revision, sequence, cursor or
 // frontier (a hand-written +1 at the maximum would wrap to 0 and replay the bucket).
 func TestNoNakedRevisionPlusOne(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("*.go")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no Go files found: %v", err)

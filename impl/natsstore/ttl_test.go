@@ -8,6 +8,7 @@ import (
 )
 
 func TestCreateWithTTLNeedsABucketThatAllowsIt(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "nottl")
 	before := d.outMsgs()
 	_, err := d.store.CreateWithTTL(testCtx(t), "k", []byte("v"), time.Minute)
@@ -21,6 +22,7 @@ func TestCreateWithTTLNeedsABucketThatAllowsIt(t *testing.T) {
 }
 
 func TestCreateWithTTLExpires(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "ttl", func(c *kv.StoreConfig) { c.AllowTTL = true })
 	if !d.store.Capabilities().TTL {
 		t.Fatal("a bucket created with AllowTTL must report TTL")

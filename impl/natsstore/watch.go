@@ -25,8 +25,8 @@ const (
 // nil and its consumer is deleted) or the stream fails (then it returns an error, never nil).
 //
 // Errors, each matched with errors.Is:
-//   - kv.ErrNotConnected: the store is the zero Store, or its Conn is closed (also while
-//     running).
+//   - kv.ErrNotConnected: the store is the zero Store, or its Conn is closed. A watch already
+//     running when its Conn closes ends with kv.ErrNotConnected or kv.ErrWatch.
 //   - kv.ErrInvalidScope: a prefix is invalid, or two prefixes overlap; nothing is sent.
 //   - kv.ErrInvalidVersion: from is not an 8-byte NATS revision; nothing is sent.
 //   - kv.ErrWatch: ctx carries a deadline (refused at call time: a deadline would end a healthy

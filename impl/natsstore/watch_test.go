@@ -26,6 +26,7 @@ func expect(t *testing.T, u kv.Update, op kv.Op, key, value string) {
 
 // A watch of every key delivers live puts, deletes and purges in order, with their versions.
 func TestWatchAllStreamsLiveUpdates(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "wall")
 	w := d.startWatch(kv.All(), kv.Cursor{})
 	d.establish(w, "sentinel")
@@ -47,6 +48,7 @@ func TestWatchAllStreamsLiveUpdates(t *testing.T) {
 
 // A Prefix watch is filtered on the server at a token boundary: "node" never selects "nodes.y".
 func TestWatchPrefixFiltersBySubject(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "wprefix")
 	w := d.startWatch(kv.Prefix("node"), kv.Cursor{})
 	d.establish(w, "node.sentinel")
@@ -59,6 +61,7 @@ func TestWatchPrefixFiltersBySubject(t *testing.T) {
 
 // A Prefixes watch is one multi-filter consumer for the union of its subtrees.
 func TestWatchPrefixesUnionsOnASingleConsumer(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "watchmany")
 	w := d.startWatch(kv.Prefixes("vpcA", "vpcB."), kv.Cursor{})
 	d.establish(w, "vpcA.sentinel")
@@ -75,6 +78,7 @@ func TestWatchPrefixesUnionsOnASingleConsumer(t *testing.T) {
 
 // A Prefixes resume is one consumer delivering only the delta, in order.
 func TestWatchPrefixesFromReplaysOnlyTheDelta(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "manyfrom")
 	d.put("vpcA.a", "1")
 	cur := d.put("vpcB.b", "1")
@@ -96,6 +100,7 @@ func TestWatchPrefixesFromReplaysOnlyTheDelta(t *testing.T) {
 
 // An All resume delivers exactly the updates after the cursor.
 func TestWatchAllFromReplaysOnlyTheDelta(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "allfrom")
 	d.put("node.a", "1")
 	cur := d.put("node.b", "1")
@@ -115,6 +120,7 @@ func TestWatchAllFromReplaysOnlyTheDelta(t *testing.T) {
 
 // A Prefix resume delivers only the delta, filtered to the prefix.
 func TestWatchPrefixFromReplaysOnlyTheDelta(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "prefixfrom")
 	d.put("node.a", "1")
 	cur := d.put("other.z", "1")
@@ -128,6 +134,7 @@ func TestWatchPrefixFromReplaysOnlyTheDelta(t *testing.T) {
 // State-sync re-lists the seed and the gap in revision order, and resuming from the largest
 // scan version delivers the gap first: scan versions are real resume points.
 func TestWatchPrefixRelistCoversSeedThenWatchGap(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "relist")
 	d.put("blackhole.1", "1")
 	base, err := d.store.Scan(testCtx(t), "blackhole")
@@ -147,6 +154,7 @@ func TestWatchPrefixRelistCoversSeedThenWatchGap(t *testing.T) {
 
 // A state-sync watch re-lists surviving delete markers too.
 func TestStateSyncIncludesDeleteMarkers(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "markers")
 	d.put("a", "1")
 	d.put("b", "1")
@@ -158,6 +166,7 @@ func TestStateSyncIncludesDeleteMarkers(t *testing.T) {
 
 // A resume from a compacted cursor fails at once with ErrCursorExpired and nothing else.
 func TestWatchFromCompactedCursorDoesNotSpuriouslyFail(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "compacted")
 	for range 6 {
 		d.put("k", "v")
@@ -170,6 +179,7 @@ func TestWatchFromCompactedCursorDoesNotSpuriouslyFail(t *testing.T) {
 // resume silently clamps a start below the first retained sequence, while Watch returns
 // kv.ErrCursorExpired.
 func TestServerSilentlyClampsButWatchReportsExpiry(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "clamp")
 	for round := range 4 {
 		d.put("k1", string(rune('a'+round)))
@@ -210,6 +220,7 @@ func TestServerSilentlyClampsButWatchReportsExpiry(t *testing.T) {
 
 // A cursor beyond the stream's last sequence (a recreated bucket) is expired too.
 func TestCursorBeyondStreamEndIsExpired(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "beyond")
 	d.put("a", "1")
 	err := d.store.Watch(context.Background(), kv.All(), kv.CursorFromUint64(50), make(chan kv.Update))
@@ -274,6 +285,7 @@ func TestWatchRejectsBadArgumentsBeforeAnyRequest(t *testing.T) {
 
 // Cancelling the context ends the watch with nil, promptly, and its consumer goes away.
 func TestCancelStopsWatchAndDeletesConsumer(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "cancelwatch")
 	for i, sc := range []kv.Scope{kv.All(), kv.Prefix("a"), kv.Prefixes("a", "b")} {
 		for _, from := range []kv.Cursor{{}, kv.CursorFromUint64(0)} {
@@ -315,6 +327,7 @@ func TestCancelStopsWatchAndDeletesConsumer(t *testing.T) {
 
 // A Conn closed under a running watch ends it with an error, never nil.
 func TestWatchEndsWhenConnCloses(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "connclose")
 	w := d.startWatch(kv.All(), kv.Cursor{})
 	d.establish(w, "s")
@@ -328,6 +341,7 @@ func TestWatchEndsWhenConnCloses(t *testing.T) {
 // The head can be evicted between the first resume check and the consumer's
 // creation, and the server clamps without a word; the check after creation catches it.
 func TestResumeCheckAfterConsumerCreation(t *testing.T) {
+	t.Parallel()
 	for _, sc := range []kv.Scope{kv.All(), kv.Prefix("k"), kv.Prefixes("k", "z")} {
 		d := newTestBucket(t, "recheck")
 		for i := range 5 {
@@ -356,6 +370,7 @@ func TestResumeCheckAfterConsumerCreation(t *testing.T) {
 // On a 3-replica bucket a watch (here the guarded All-scope resume from 0) keeps delivering every
 // update, in revision order and without tripping, across stream-leader step-downs.
 func TestWatchSurvivesLeaderStepDowns(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a 3-node cluster")
 	}

@@ -14,6 +14,7 @@ import (
 
 // Put returns the new version, and Get returns that key, value and version.
 func TestPutThenGetRoundtrips(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "rt")
 	v := d.put("node.a", "hello")
 	e, ok, err := d.store.Get(testCtx(t), "node.a")
@@ -27,6 +28,7 @@ func TestPutThenGetRoundtrips(t *testing.T) {
 
 // A missing key is not an error: Get and Entry give ok=false.
 func TestGetMissingKey(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "missing")
 	if _, ok, err := d.store.Get(testCtx(t), "nope"); ok || err != nil {
 		t.Fatalf("get of a missing key: ok=%v err=%v", ok, err)
@@ -38,6 +40,7 @@ func TestGetMissingKey(t *testing.T) {
 
 // A second Create of a live key gives ErrAlreadyExists.
 func TestCreateConflictsOnLiveKey(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "create")
 	if _, err := d.store.Create(testCtx(t), "k", []byte("1")); err != nil {
 		t.Fatal(err)
@@ -48,6 +51,7 @@ func TestCreateConflictsOnLiveKey(t *testing.T) {
 
 // Update with the current version succeeds; a stale one gives ErrRevisionMismatch and writes nothing.
 func TestUpdateCASSucceedsThenDetectsConflict(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "cas")
 	v1 := d.put("k", "1")
 	v2, err := d.store.Update(testCtx(t), "k", []byte("2"), v1)
@@ -72,6 +76,7 @@ func TestUpdateCASSucceedsThenDetectsConflict(t *testing.T) {
 
 // Delete hides the key, and deleting an absent key succeeds.
 func TestDeleteRemovesKey(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "del")
 	d.put("k", "1")
 	d.del("k")
@@ -83,6 +88,7 @@ func TestDeleteRemovesKey(t *testing.T) {
 
 // DeleteWithVersion is compare-and-swap gated and writes a real delete marker (watchers see a Delete).
 func TestDeleteWithVersionIsCASGated(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "dwv")
 	v := d.put("k", "1")
 	err := d.store.DeleteWithVersion(testCtx(t), "k", kv.VersionFromUint64(999999))
@@ -110,6 +116,7 @@ func TestDeleteWithVersionIsCASGated(t *testing.T) {
 
 // An unknown or non-NATS version is refused with ErrInvalidVersion before any request.
 func TestInvalidVersionIsRefusedBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "badver")
 	d.put("k", "1")
 	ten, _ := kv.VersionFromBytes([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
@@ -126,6 +133,7 @@ func TestInvalidVersionIsRefusedBeforeAnyRequest(t *testing.T) {
 
 // Create succeeds on a key whose last record is a plain delete marker.
 func TestCreateSucceedsAfterPlainDelete(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "recreate")
 	d.put("k", "1")
 	d.del("k")
@@ -141,6 +149,7 @@ func TestCreateSucceedsAfterPlainDelete(t *testing.T) {
 // DeleteWithVersion frees the key for Create (a real marker), while the empty-value tombstone
 // older writers leave with a compare-and-swap does not — and all readers hide that tombstone.
 func TestCreateAfterTheTwoTombstones(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "tomb")
 	v := d.put("a", "1")
 	if err := d.store.DeleteWithVersion(testCtx(t), "a", v); err != nil {
@@ -162,6 +171,7 @@ func TestCreateAfterTheTwoTombstones(t *testing.T) {
 
 // Get hides an empty value; Entry shows it.
 func TestGetTreatsEmptyValueAsAbsent(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "empty")
 	v := d.put("k", "")
 	if _, ok, err := d.store.Get(testCtx(t), "k"); ok || err != nil {
@@ -175,11 +185,13 @@ func TestGetTreatsEmptyValueAsAbsent(t *testing.T) {
 
 // DeleteWithVersion on a never-written key gives ErrRevisionMismatch.
 func TestDeleteWithVersionOnMissingKeyIsMismatch(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "dwvmissing")
 	mustKind(t, d.store.DeleteWithVersion(testCtx(t), "ghost", kv.VersionFromUint64(1)), kv.ErrRevisionMismatch, "guarded delete of a missing key")
 }
 
 func TestInvalidKeyAndValueAreRefusedBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "badinput", func(c *kv.StoreConfig) { c.MaxBytes = 64 << 20 })
 	ctx := testCtx(t)
 	before := d.outMsgs()
@@ -215,6 +227,7 @@ func TestInvalidKeyAndValueAreRefusedBeforeAnyRequest(t *testing.T) {
 }
 
 func TestClosedConnIsNotConnected(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "closed")
 	d.put("k", "1")
 	if err := d.conn.Close(); err != nil {
@@ -242,6 +255,7 @@ func TestClosedConnIsNotConnected(t *testing.T) {
 
 // Purge reclaims the key's bytes; purging an absent key, or twice, succeeds.
 func TestPurgeReclaimsBytes(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "purge")
 	val := strings.Repeat("v", 4096)
 	for i := range 50 {
@@ -268,6 +282,7 @@ func TestPurgeReclaimsBytes(t *testing.T) {
 
 // Concurrent creates: exactly one winner (the lease's primitive).
 func TestConcurrentCreateHasOneWinner(t *testing.T) {
+	t.Parallel()
 	d := newTestBucket(t, "race")
 	var wg sync.WaitGroup
 	errs := make([]error, 8)
