@@ -70,7 +70,7 @@ func validateBucketConfig(cfg kv.StoreConfig) error {
 	}
 	if !bucketNameRE.MatchString(cfg.Name) {
 		return &kv.Error{Op: "store config", Key: cfg.Name, Kind: kv.ErrInvalidConfig,
-			Hint: "a NATS bucket name may hold only letters, digits, '-' and '_'"}
+			Hint: hintBucketName}
 	}
 	if cfg.MaxValueSize > math.MaxInt32-headerRoom {
 		return &kv.Error{Op: "store config", Key: cfg.Name, Kind: kv.ErrInvalidConfig,
@@ -155,7 +155,7 @@ func (o *opener) open(ctx context.Context) (*Store, error) {
 	case createFailed:
 		err := kv.NewError(opOpen, o.cfg.Name, kv.ErrConnectionFailed,
 			fmt.Errorf("JetStream error %d: %s", res.code, res.description)).
-			WithHint("the server refused to create the bucket's stream; check the StoreConfig against the server's limits and the account's permissions")
+			WithHint(hintStreamRefused)
 		o.log.Warn("raw stream create refused", "code", res.code, "err_code", res.errCode, "description", res.description)
 		return nil, err
 	case createCreated:

@@ -158,11 +158,11 @@ func dialHint(err error, cfg Config) string {
 func FromClient(nc *nats.Conn, cfg Config) (*Conn, error) {
 	if nc == nil {
 		return nil, kv.NewError("from client", "", kv.ErrNotConnected, errors.New("nil *nats.Conn")).
-			WithHint("pass a connection returned by nats.Connect, or use Connect")
+			WithHint(hintNilClient)
 	}
 	if nc.IsClosed() {
 		return nil, kv.NewError("from client", "", kv.ErrNotConnected, nats.ErrConnectionClosed).
-			WithHint("the nats connection is closed; pass an open one, or use Connect")
+			WithHint(hintClosedClient)
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {

@@ -47,7 +47,7 @@ func (s *Store) newFloorGuard(cursor uint64) *floorGuard {
 		fail: func(first, frontier uint64) error {
 			return kv.NewError("watch", "", kv.ErrWatch,
 				fmt.Errorf("%s: stream %s first sequence is %d, frontier is %d", tripText, s.stream, first, frontier)).
-				WithHint("updates after the frontier were evicted unseen (delete markers may be among them); restart will resync")
+				WithHint(hintOverrun)
 		},
 		probeErr: func(err error) error {
 			return watchFail(fmt.Errorf("floor guard stream lookup: %w", err))

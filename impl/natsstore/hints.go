@@ -25,5 +25,13 @@ const (
 	hintRevisionChanged = "the key is at another revision or absent; re-read it and decide again"
 	hintResume          = "resume from your cursor; a cursor the stream no longer covers gives ErrCursorExpired"
 	hintResync          = "resync: list the live keys, drop the others, and watch from the zero cursor"
+	hintMaxCursor       = "the resume cursor is the maximum uint64; refusing to wrap to 0 and replay the bucket"
+	hintOverrun         = "updates after the frontier were evicted unseen (delete markers may be among them); restart will resync"
+	hintListingRetry    = "nothing partial is returned — retry"
+	hintNotSent         = "the request could not be sent; check the connection"
+	hintBucketName      = "a NATS bucket name may hold only letters, digits, '-' and '_'"
+	hintStreamRefused   = "the server refused to create the bucket's stream; check the StoreConfig against the server's limits and the account's permissions"
+	hintNilClient       = "pass a connection returned by nats.Connect, or use Connect"
+	hintClosedClient    = "the nats connection is closed; pass an open one, or use Connect"
 	hintWatchDeadline   = "a watch's ctx must carry no deadline (it would end a healthy stream); derive it with context.WithCancel and cancel it to stop"
 )

@@ -81,7 +81,7 @@ func (o *opener) rawCreate(ctx context.Context) (createResponse, error) {
 				WithHint(hintNoJetStream)
 		default:
 			return createResponse{}, kv.NewError(opOpen, o.cfg.Name, kv.ErrConnectionFailed, fmt.Errorf("raw stream create: %w", err)).
-				WithHint("the request could not be sent; check the connection")
+				WithHint(hintNotSent)
 		}
 	}
 	return classifyCreateResponse(msg.Data), nil

@@ -96,7 +96,7 @@ func (s *Store) list(ctx context.Context, op, prefix string, headersOnly bool, v
 			}
 			if stalled.Load() || errors.Is(err, nats.ErrTimeout) {
 				return kv.NewError(op, prefix, kv.ErrTimeout, err).WithHint(fmt.Sprintf(
-					"no message for %v after %d of %d; nothing partial is returned — retry", timeout, got, pending))
+					"no message for %v after %d of %d; %s", timeout, got, pending, hintListingRetry))
 			}
 			return failRead(op, prefix, fmt.Errorf("listing ended after %d of %d messages: %w", got, pending, err))
 		}
@@ -104,7 +104,7 @@ func (s *Store) list(ctx context.Context, op, prefix string, headersOnly bool, v
 		u, ack, ackOK, ok := s.decodeMsg(msg.Subject(), msg.Reply(), msg.Headers(), msg.Data())
 		if ackOK {
 			if err := deliveries.next(ack.consumerSeq); err != nil {
-				return kv.NewError(op, prefix, kv.ErrOperationFailed, err).WithHint("nothing partial is returned — retry")
+				return kv.NewError(op, prefix, kv.ErrOperationFailed, err).WithHint(hintListingRetry)
 			}
 		}
 		if !ok {

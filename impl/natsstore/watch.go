@@ -88,7 +88,7 @@ func (s *Store) Watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out c
 		start, ok := protocol.ResumeStartSequence(c)
 		if !ok {
 			return kv.NewError(op, "", kv.ErrWatch, nil).
-				WithHint("the resume cursor is the maximum uint64; refusing to wrap to 0 and replay the bucket")
+				WithHint(hintMaxCursor)
 		}
 		cursor = c
 		if err := s.checkResume(ctx, cursor); err != nil {
@@ -105,7 +105,7 @@ func (s *Store) Watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out c
 		}
 		if resuming && looksLikeExpiry(err) {
 			return kv.NewError(op, "", kv.ErrCursorExpired, err).
-				WithHint("the server refused the resume point as no longer retained; resync and watch from the zero cursor")
+				WithHint("the server refused the resume point as no longer retained; " + hintResync)
 		}
 		return watchFail(fmt.Errorf("create watch consumer on %s: %w", s.stream, err))
 	}
@@ -216,13 +216,13 @@ func (s *Store) checkResume(ctx context.Context, cursor uint64) error {
 	if !protocol.ResumeWindowOK(cursor, first) {
 		s.conn.logger().Warn("natsstore: resume cursor expired", "stream", s.stream, "cursor", cursor, "first_seq", first)
 		return kv.NewError("watch", "", kv.ErrCursorExpired, nil).WithHint(fmt.Sprintf(
-			"stream %s starts at sequence %d, after cursor %d; resync and watch from the zero cursor", s.stream, first, cursor))
+			"stream %s starts at sequence %d, after cursor %d; %s", s.stream, first, cursor, hintResync))
 	}
 	if cursor > last {
 		s.conn.logger().Warn("natsstore: resume cursor beyond stream end", "stream", s.stream, "cursor", cursor, "last_seq", last)
 		return kv.NewError("watch", "", kv.ErrCursorExpired, nil).WithHint(fmt.Sprintf(
-			"cursor %d is beyond stream %s's last sequence %d (the bucket was recreated or wiped); resync and watch from the zero cursor",
-			cursor, s.stream, last))
+			"cursor %d is beyond stream %s's last sequence %d (the bucket was recreated or wiped); %s",
+			cursor, s.stream, last, hintResync))
 	}
 	return nil
 }
