@@ -65,6 +65,12 @@ type StoreConfig struct {
 	// AllowTTL enables per-key TTLs (the TTL interface) on servers that support them. It
 	// applies only at creation.
 	AllowTTL bool
+	// MaxValueSize is the largest value the bucket accepts, like nats.go's
+	// KeyValueConfig.MaxValueSize; 0 → no limit of the bucket's own (the server's maximum
+	// message size still applies). It applies only at creation; Capabilities().MaxValueSize
+	// reports the limit an opened bucket really has, and writes of larger values fail with
+	// ErrValueTooLarge before anything is sent.
+	MaxValueSize int32
 }
 
 // WithDefaults returns c with every zero field replaced by its default.
@@ -93,6 +99,8 @@ func (c StoreConfig) Validate() error {
 		return bad("MaxHistory %d exceeds the server's limit of %d", c.MaxHistory, MaxHistoryLimit)
 	case c.MaxAge < 0:
 		return bad("MaxAge %v is negative; use 0 for no limit", c.MaxAge)
+	case c.MaxValueSize < 0:
+		return bad("MaxValueSize %d is negative; use 0 for no limit", c.MaxValueSize)
 	case c.Replicas < 0 || c.Replicas > 5:
 		return bad("Replicas %d is out of range 1..5", c.Replicas)
 	case c.Storage > StorageMemory:
@@ -126,5 +134,8 @@ type Capabilities struct {
 	Transactions   bool // multi-key transactions
 	LeaderRead     bool // a read that only the stream leader answers is offered (never stale)
 	GlobalOrdering bool // versions are totally ordered across keys
-	MaxValueSize   int  // the largest value accepted; 0 means no limit known at this layer
+	// MaxValueSize is the largest value a write accepts, the bucket's own limit included
+	// (StoreConfig.MaxValueSize, or the limit another tool gave the bucket); 0 means no limit
+	// is known at this layer. A larger value fails with ErrValueTooLarge before anything is sent.
+	MaxValueSize int
 }

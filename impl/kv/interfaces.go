@@ -53,16 +53,25 @@ type TTL interface {
 // Watcher streams a bucket's changes.
 type Watcher interface {
 	// Watch sends the updates in scope to out, in revision order, until ctx ends (then it
-	// returns nil) or the stream fails (then it returns an error matching ErrWatch,
-	// ErrCursorExpired or ErrTimeout; it never returns nil for a stream that ended on its own).
+	// returns nil) or the stream fails (then it returns an error; it never returns nil for a
+	// stream that ended on its own). The errors, each matched with errors.Is:
+	//   - ErrNotConnected: the store's connection is closed (or was never established).
+	//   - ErrInvalidScope: a prefix of scope is invalid, or two overlap; nothing was sent.
+	//   - ErrInvalidVersion: from is not a cursor of this backend's form; nothing was sent.
+	//   - ErrCursorExpired: from is older than the bucket's retention, or beyond its last
+	//     revision; resync and watch from the zero cursor.
+	//   - ErrTimeout: setting the watch up took longer than the backend's request timeout.
+	//   - ErrWatch: ctx carries a deadline, or the stream could not be set up or ended for
+	//     another reason; resume from your cursor.
 	//
 	// A zero from is a state-sync watch: first the current record of every key in scope
 	// (surviving delete markers included), then live updates, with no gap between them. A
 	// non-zero from delivers only the updates after it, and returns ErrCursorExpired when the
 	// bucket no longer holds all of them.
 	//
-	// ctx must carry no deadline: it bounds the whole stream. Sends to out block, so a slow
-	// reader slows the watch rather than losing updates.
+	// ctx must carry no deadline: it bounds the whole stream, and a deadline would end a
+	// healthy one, so Watch refuses such a ctx with ErrWatch before sending anything. Sends to
+	// out block, so a slow reader slows the watch rather than losing updates.
 	Watch(ctx context.Context, scope Scope, from Cursor, out chan<- Update) error
 }
 

@@ -172,7 +172,7 @@ func TestStoreConfig(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	for _, bad := range []StoreConfig{{}, {Name: "b", MaxHistory: 65}, {Name: "b", MaxHistory: 256}, {Name: "b", MaxAge: -1}, {Name: "b", Replicas: 6}} {
+	for _, bad := range []StoreConfig{{}, {Name: "b", MaxHistory: 65}, {Name: "b", MaxHistory: 256}, {Name: "b", MaxAge: -1}, {Name: "b", Replicas: 6}, {Name: "b", MaxValueSize: -1}} {
 		if err := bad.Validate(); !errors.Is(err, ErrInvalidConfig) {
 			t.Errorf("Validate(%+v) = %v, want ErrInvalidConfig", bad, err)
 		}

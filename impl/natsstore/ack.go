@@ -7,18 +7,16 @@ type ackInfo struct {
 }
 
 // parseAckSubject reads the stream and consumer sequences from the reply subject of a message
-// delivered by a JetStream consumer (reference §2.7):
+// delivered by a JetStream consumer (NATS.md, "Versions from the ACK subject"):
 //
 //	9 tokens (legacy):  $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>
 //	10+ tokens (modern): $JS.ACK.<domain>.<acct>.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>[.<rand>]
 //
-// It parses from the front and never takes the last token (num_pending, usually 0: pitfall P1).
-// Anything else — fewer than 9 tokens, another prefix, a sequence that is not a decimal uint64 —
-// gives ok=false, and the caller uses the unknown version (never 0: pitfall P5). Unlike
-// nats.go's Msg.Metadata it accepts the 10-token form, and it does not allocate.
-//
-// Why not Msg.Metadata: it rejects 10-token subjects that the original accepts, and it parses
-// every field with allocations on a path that runs once per scanned or watched message.
+// It parses from the front and never takes the last token (num_pending, usually 0, which would
+// make every version 0). Anything else — fewer than 9 tokens, another prefix, a sequence that is
+// not a decimal uint64 — gives ok=false, and the caller uses the unknown version (never 0, a
+// real position). Unlike nats.go's Msg.Metadata it accepts the 10-token form, and it does not
+// allocate, on a path that runs once per scanned or watched message.
 func parseAckSubject(subject string) (ackInfo, bool) {
 	// Token boundaries of the first 9 tokens, plus a count of the rest.
 	var starts [9]int

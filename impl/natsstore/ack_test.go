@@ -7,6 +7,7 @@ import (
 )
 
 func TestParseAckSubject(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		subj       string
 		sseq, cseq uint64
@@ -18,7 +19,7 @@ func TestParseAckSubject(t *testing.T) {
 		{"$JS.ACK.hub.AABBCC.KV_certs.cons.1.42.7.1700000000000000000.0", 42, 7, true},
 		// 12 tokens: a trailing random token.
 		{"$JS.ACK._.AABBCC.KV_b.cons.1.99.3.1700000000000000000.0.xyz", 99, 3, true},
-		// 10 tokens are read as modern (the original accepts them; nats.go does not).
+		// 10 tokens are read as modern (servers with a domain send them; nats.go refuses them).
 		{"$JS.ACK.d.acct.KV_b.cons.2.55.4.17", 55, 4, true},
 		// Never the final token (num_pending): here it is 5, the sequence is 8.
 		{"$JS.ACK.KV_b.c.1.8.1.17.5", 8, 1, true},
@@ -44,9 +45,9 @@ func TestParseAckSubject(t *testing.T) {
 	}
 }
 
-// referenceAck is an obviously-correct (allocating) statement of the §2.7 rule, for the
+// plainAck is an obviously-correct (allocating) statement of the ACK-subject rule, for the
 // differential fuzz target.
-func referenceAck(subj string) (ackInfo, bool) {
+func plainAck(subj string) (ackInfo, bool) {
 	toks := strings.Split(subj, ".")
 	if len(toks) < 9 || toks[0] != "$JS" || toks[1] != "ACK" {
 		return ackInfo{}, false
@@ -89,9 +90,9 @@ func FuzzParseAckSubject(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, subj string) {
 		got, ok := parseAckSubject(subj)
-		want, wantOK := referenceAck(subj)
+		want, wantOK := plainAck(subj)
 		if ok != wantOK || got != want {
-			t.Fatalf("parseAckSubject(%q) = %+v %v, reference %+v %v", subj, got, ok, want, wantOK)
+			t.Fatalf("parseAckSubject(%q) = %+v %v, plain rule %+v %v", subj, got, ok, want, wantOK)
 		}
 	})
 }

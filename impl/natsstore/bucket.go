@@ -1,17 +1,13 @@
 package natsstore
 
 import (
-	"bytes"
 	"context"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"regexp"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -74,9 +70,23 @@ func validateBucketConfig(cfg kv.StoreConfig) error {
 	}
 	if !bucketNameRE.MatchString(cfg.Name) {
 		return &kv.Error{Op: "store config", Key: cfg.Name, Kind: kv.ErrInvalidConfig,
-			Hint: "a NATS bucket name may hold only letters, digits, '-' and '_'"}
+			Hint: hintBucketName}
+	}
+	if cfg.MaxValueSize > math.MaxInt32-headerRoom {
+		return &kv.Error{Op: "store config", Key: cfg.Name, Kind: kv.ErrInvalidConfig,
+			Hint: fmt.Sprintf("MaxValueSize %d leaves no room for headers; at most %d", cfg.MaxValueSize, math.MaxInt32-headerRoom)}
 	}
 	return nil
+}
+
+// streamMaxMsgSize is the stream's message size limit for cfg.MaxValueSize: the value plus the
+// headers a write carries (headerRoom), so that a value of exactly MaxValueSize is accepted by
+// every write; 0 (no limit of the bucket's own) when MaxValueSize is 0.
+func streamMaxMsgSize(cfg kv.StoreConfig) int32 {
+	if cfg.MaxValueSize <= 0 {
+		return 0
+	}
+	return cfg.MaxValueSize + headerRoom
 }
 
 // historyUint8 narrows MaxHistory (after defaults) to nats.go's uint8 only after checking the
@@ -102,6 +112,13 @@ type opener struct {
 }
 
 const opOpen = "open bucket"
+
+// step runs the openBucketStep test hook, if set, before a request.
+func (o *opener) step(name string) {
+	if h := o.c.hooks.openBucketStep; h != nil {
+		h(name)
+	}
+}
 
 func (o *opener) open(ctx context.Context) (*Store, error) {
 	b, info, err := o.lookup(ctx)
@@ -138,7 +155,7 @@ func (o *opener) open(ctx context.Context) (*Store, error) {
 	case createFailed:
 		err := kv.NewError(opOpen, o.cfg.Name, kv.ErrConnectionFailed,
 			fmt.Errorf("JetStream error %d: %s", res.code, res.description)).
-			WithHint("the server refused to create the bucket's stream; check the StoreConfig against the server's limits and the account's permissions")
+			WithHint(hintStreamRefused)
 		o.log.Warn("raw stream create refused", "code", res.code, "err_code", res.errCode, "description", res.description)
 		return nil, err
 	case createCreated:
@@ -155,14 +172,15 @@ func (o *opener) open(ctx context.Context) (*Store, error) {
 			"description", res.description)
 	}
 
-	// Always re-verify (pitfall P10): the answer above may have been tolerated or unparseable.
+	// Always look the bucket up again: the answer above may have been tolerated ("already
+	// exists", the stream limit) or unparseable, and neither proves the bucket exists.
 	b, info, err = o.lookup(ctx)
 	if err != nil {
 		kind := kv.ErrConnectionFailed
 		hint := "the bucket could not be found after creating it; check the account's JetStream permissions"
 		if isTimeout(err) {
 			kind = kv.ErrTimeout
-			hint = "the server did not answer in time; OpenBucket again looks the bucket up first"
+			hint = hintOpenTimeout
 		} else if res.outcome == createStreamLimit {
 			hint = "the account's stream limit is reached; delete unused streams or raise the limit"
 		}
@@ -178,22 +196,23 @@ func (o *opener) abandon(ctx context.Context, cause error) error {
 	switch {
 	case ctx.Err() != nil:
 		return kv.NewError(opOpen, o.cfg.Name, kv.ErrTimeout, ctx.Err()).
-			WithHint("the caller's context ended while opening the bucket")
+			WithHint(hintOpenCancelled)
 	case o.c.isClosed():
 		return kv.NewError(opOpen, o.cfg.Name, kv.ErrNotConnected, cause).
-			WithHint("the connection was closed; Connect again and open the store again")
+			WithHint(hintClosed)
 	case o.nc.IsClosed():
 		return kv.NewError(opOpen, o.cfg.Name, kv.ErrNotConnected, cause).
-			WithHint("the nats connection is closed; connect again")
+			WithHint(hintNatsConnClosed)
 	case !o.nc.IsConnected():
 		return kv.NewError(opOpen, o.cfg.Name, kv.ErrTimeout, cause).
-			WithHint("the connection to the server is down and reconnecting; retry when Conn.Healthy reports true")
+			WithHint(hintConnDown)
 	}
 	return nil
 }
 
 // lookup opens the existing bucket and reads its stream info (two requests under one bound).
 func (o *opener) lookup(ctx context.Context) (jetstream.KeyValue, *jetstream.StreamInfo, error) {
+	o.step("lookup")
 	sctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 	b, err := o.js.KeyValue(sctx, o.cfg.Name)
@@ -219,6 +238,7 @@ func (o *opener) streamInfo(ctx context.Context, b jetstream.KeyValue) *jetstrea
 
 // create is the normal nats.go creation (DiscardNew only: nats.go cannot express DiscardOld).
 func (o *opener) create(ctx context.Context) (jetstream.KeyValue, *jetstream.StreamInfo, error) {
+	o.step("create")
 	sctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 	kc := jetstream.KeyValueConfig{
@@ -228,6 +248,8 @@ func (o *opener) create(ctx context.Context) (jetstream.KeyValue, *jetstream.Str
 		MaxBytes: maxBytes(o.cfg),
 		Replicas: o.cfg.Replicas,
 		Storage:  storageType(o.cfg.Storage),
+		// nats.go sends MaxValueSize as the stream's MaxMsgSize (0 becomes -1, no limit).
+		MaxValueSize: streamMaxMsgSize(o.cfg),
 	}
 	if o.cfg.AllowTTL {
 		kc.LimitMarkerTTL = o.markerTTL
@@ -251,185 +273,6 @@ func storageType(s kv.StorageType) jetstream.StorageType {
 		return jetstream.MemoryStorage
 	}
 	return jetstream.FileStorage
-}
-
-// rawStreamConfig is the stream configuration the raw path sends, field for field the
-// original's, plus the TTL fields when AllowTTL is set.
-type rawStreamConfig struct {
-	Name                   string   `json:"name"`
-	Subjects               []string `json:"subjects"`
-	MaxMsgsPerSubject      int64    `json:"max_msgs_per_subject"`
-	MaxBytes               int64    `json:"max_bytes"`
-	MaxAge                 int64    `json:"max_age"`
-	Storage                string   `json:"storage"`
-	AllowRollup            bool     `json:"allow_rollup_hdrs"`
-	DenyDelete             bool     `json:"deny_delete"`
-	DenyPurge              bool     `json:"deny_purge"`
-	AllowDirect            bool     `json:"allow_direct"`
-	Discard                string   `json:"discard"`
-	Replicas               int      `json:"num_replicas"`
-	Retention              string   `json:"retention"`
-	AllowMsgTTL            bool     `json:"allow_msg_ttl,omitempty"`
-	SubjectDeleteMarkerTTL int64    `json:"subject_delete_marker_ttl,omitempty"`
-}
-
-func (o *opener) rawConfig() rawStreamConfig {
-	rc := rawStreamConfig{
-		Name:              "KV_" + o.cfg.Name,
-		Subjects:          []string{"$KV." + o.cfg.Name + ".>"},
-		MaxMsgsPerSubject: int64(o.history),
-		MaxBytes:          maxBytes(o.cfg),
-		MaxAge:            o.cfg.MaxAgeNanos(),
-		Storage:           o.cfg.Storage.String(),
-		AllowRollup:       true,
-		AllowDirect:       true,
-		Discard:           o.cfg.Discard.String(),
-		Replicas:          o.cfg.Replicas,
-		Retention:         "limits",
-	}
-	if o.cfg.AllowTTL {
-		rc.AllowMsgTTL = true
-		rc.SubjectDeleteMarkerTTL = int64(o.markerTTL)
-	}
-	return rc
-}
-
-// rawCreate sends the stream configuration as a core request to the literal subject
-// $JS.API.STREAM.CREATE.KV_<b> (no domain or API prefix), bounded by the request timeout, and
-// classifies the answer.
-func (o *opener) rawCreate(ctx context.Context) (createResponse, error) {
-	body, err := json.Marshal(o.rawConfig())
-	if err != nil {
-		return createResponse{}, kv.NewError(opOpen, o.cfg.Name, kv.ErrConnectionFailed, err)
-	}
-	sctx, cancel := context.WithTimeout(ctx, o.timeout)
-	defer cancel()
-	msg, err := o.nc.RequestWithContext(sctx, "$JS.API.STREAM.CREATE.KV_"+o.cfg.Name, body)
-	if err != nil {
-		switch {
-		case isTimeout(err):
-			return createResponse{}, kv.NewError(opOpen, o.cfg.Name, kv.ErrTimeout, fmt.Errorf("raw stream create: %w", err)).
-				WithHint("the server did not answer in time; the stream may or may not exist, and OpenBucket again looks it up first")
-		case errors.Is(err, nats.ErrNoResponders):
-			return createResponse{}, kv.NewError(opOpen, o.cfg.Name, kv.ErrConnectionFailed, fmt.Errorf("raw stream create: %w", err)).
-				WithHint("nothing answers the JetStream API: enable JetStream on the server and for this account")
-		default:
-			return createResponse{}, kv.NewError(opOpen, o.cfg.Name, kv.ErrConnectionFailed, fmt.Errorf("raw stream create: %w", err)).
-				WithHint("the request could not be sent; check the connection")
-		}
-	}
-	return classifyCreateResponse(msg.Data), nil
-}
-
-// createOutcome is what a STREAM.CREATE answer means for get-or-create.
-type createOutcome int
-
-const (
-	createCreated       createOutcome = iota // created, or an answer that is not JSON (re-verified after)
-	createAlreadyExists                      // 10058: the stream name is in use
-	createStreamLimit                        // 400 "maximum number of streams": tolerated, re-verified after
-	createFailed                             // any other JetStream error
-)
-
-func (c createOutcome) String() string {
-	switch c {
-	case createCreated:
-		return "created"
-	case createAlreadyExists:
-		return "already exists"
-	case createStreamLimit:
-		return "stream limit"
-	default:
-		return "failed"
-	}
-}
-
-// createResponse is a classified STREAM.CREATE answer.
-type createResponse struct {
-	outcome     createOutcome
-	code        int64  // error.code, 0 if absent or not an integer
-	errCode     int64  // error.err_code, 0 if absent or not an integer
-	description string // error.description, "unknown error" if absent or not a string
-	notJSON     bool   // the payload did not parse as JSON (outcome is createCreated)
-	payload     []byte // the payload, for logging
-}
-
-// jsErrStreamNameInUse is JetStream's "stream name already in use" error code.
-const jsErrStreamNameInUse = 10058
-
-// classifyCreateResponse classifies a STREAM.CREATE answer exactly as the original does:
-//   - not JSON, or JSON without an "error" member: Created (safe only because the bucket is
-//     always looked up again afterwards);
-//   - code or err_code 10058: AlreadyExists;
-//   - code 400 with a description containing "maximum number of streams": StreamLimit;
-//   - anything else, including an "error" member that is not an object: Failed.
-func classifyCreateResponse(payload []byte) createResponse {
-	r := createResponse{outcome: createCreated, payload: payload}
-	if !json.Valid(payload) {
-		r.notJSON = true
-		return r
-	}
-	dec := json.NewDecoder(bytes.NewReader(payload))
-	dec.UseNumber()
-	var top any
-	if err := dec.Decode(&top); err != nil {
-		r.notJSON = true
-		return r
-	}
-	obj, ok := top.(map[string]any)
-	if !ok {
-		return r
-	}
-	ev, has := obj["error"]
-	if !has {
-		return r
-	}
-	r.outcome = createFailed
-	r.description = "unknown error"
-	e, ok := ev.(map[string]any)
-	if !ok {
-		return r
-	}
-	r.code = jsonInt(e["code"])
-	r.errCode = jsonInt(e["err_code"])
-	if d, ok := e["description"].(string); ok {
-		r.description = d
-	}
-	switch {
-	case r.code == jsErrStreamNameInUse || r.errCode == jsErrStreamNameInUse:
-		r.outcome = createAlreadyExists
-	case r.code == 400 && strings.Contains(r.description, "maximum number of streams"):
-		r.outcome = createStreamLimit
-	}
-	return r
-}
-
-// jsonInt is an integer JSON number, or 0 for anything else (a float, a string, absent).
-func jsonInt(v any) int64 {
-	n, ok := v.(json.Number)
-	if !ok {
-		return 0
-	}
-	i, err := n.Int64()
-	if err != nil {
-		return 0
-	}
-	return i
-}
-
-// payloadForLog shows a payload as text if it is UTF-8, otherwise as 0x-prefixed lowercase
-// hex (pitfall P21), cut at 512 bytes.
-func payloadForLog(p []byte) string {
-	const limit = 512
-	text := utf8.Valid(p)
-	cut := ""
-	if len(p) > limit {
-		p, cut = p[:limit], "…"
-	}
-	if text {
-		return strings.ToValidUTF8(string(p), "") + cut
-	}
-	return "0x" + hex.EncodeToString(p) + cut
 }
 
 // isTimeout reports whether err is a request deadline.

@@ -1,153 +1,36 @@
 package natsstore
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/internal/embedded"
 )
 
-// n1Spy records every message published on subject (as seen by a separate connection).
-type n1Spy struct {
-	mu   sync.Mutex
-	msgs []*nats.Msg
-	nc   *nats.Conn
-}
-
-func n1NewSpy(t *testing.T, srv *embedded.Server, subject string) *n1Spy {
-	t.Helper()
-	nc, err := nats.Connect(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	sp := &n1Spy{nc: nc}
-	if _, err := nc.Subscribe(subject, func(m *nats.Msg) {
-		sp.mu.Lock()
-		sp.msgs = append(sp.msgs, m)
-		sp.mu.Unlock()
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := nc.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	return sp
-}
-
-// seen flushes the spy's connection (so everything published before is delivered) and
-// returns what it saw.
-func (sp *n1Spy) seen(t *testing.T) []*nats.Msg {
-	t.Helper()
-	time.Sleep(20 * time.Millisecond)
-	if err := sp.nc.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	sp.mu.Lock()
-	defer sp.mu.Unlock()
-	return append([]*nats.Msg(nil), sp.msgs...)
-}
-
-// n1StreamInfo reads the bucket's stream configuration on a separate connection.
-func n1StreamInfo(t *testing.T, srv *embedded.Server, bucket string) *jetstream.StreamInfo {
-	t.Helper()
-	nc, err := nats.Connect(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := js.Stream(n1Ctx(t), "KV_"+bucket)
-	if err != nil {
-		t.Fatalf("stream KV_%s: %v", bucket, err)
-	}
-	return st.CachedInfo()
-}
-
-// n1FakeJS wraps the real JetStream context and injects failures into the bucket lookup and
-// the nats.go creation.
-type n1FakeJS struct {
-	jetstream.JetStream
-	mu           sync.Mutex
-	lookupErrs   []error // returned by the next KeyValue calls, one each
-	lookupAlways error   // returned by every KeyValue call once lookupErrs is used up
-	createErr    error   // returned by every CreateKeyValue call
-	lookups      int
-	creates      int
-}
-
-func (f *n1FakeJS) KeyValue(ctx context.Context, bucket string) (jetstream.KeyValue, error) {
-	f.mu.Lock()
-	f.lookups++
-	var err error
-	if len(f.lookupErrs) > 0 {
-		err, f.lookupErrs = f.lookupErrs[0], f.lookupErrs[1:]
-	} else {
-		err = f.lookupAlways
-	}
-	f.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
-	return f.JetStream.KeyValue(ctx, bucket)
-}
-
-func (f *n1FakeJS) CreateKeyValue(ctx context.Context, cfg jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
-	f.mu.Lock()
-	f.creates++
-	err := f.createErr
-	f.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
-	return f.JetStream.CreateKeyValue(ctx, cfg)
-}
-
-func (f *n1FakeJS) counts() (lookups, creates int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.lookups, f.creates
-}
-
-// n1Fake installs a fake JetStream context on c (before any store is opened).
-func n1Fake(c *Conn) *n1FakeJS {
-	f := &n1FakeJS{JetStream: c.js}
-	c.js = f
-	return f
-}
-
-// Reference test 35 (store_with_config_is_idempotent): the same config twice gives two
-// working handles on one bucket.
+// The same config twice gives two working handles on one bucket.
 func TestOpenBucketIsIdempotent(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{})
+	c := connectTo(t, srv, Config{})
 	cfg := kv.StoreConfig{Name: "twice", MaxHistory: 3, MaxBytes: 8 << 20}
-	s1, err := c.OpenBucket(n1Ctx(t), cfg)
+	s1, err := c.OpenBucket(testCtx(t), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s2, err := c.OpenBucket(n1Ctx(t), cfg)
+	s2, err := c.OpenBucket(testCtx(t), cfg)
 	if err != nil {
 		t.Fatalf("second OpenBucket with the same config: %v", err)
 	}
-	rev, err := s1.kv.Put(n1Ctx(t), "k", []byte("through-1"))
+	rev, err := s1.kv.Put(testCtx(t), "k", []byte("through-1"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := s2.kv.Get(n1Ctx(t), "k")
+	e, err := s2.kv.Get(testCtx(t), "k")
 	if err != nil || string(e.Value()) != "through-1" || e.Revision() != rev {
 		t.Fatalf("handle 2 does not read handle 1's write: %v", err)
 	}
@@ -158,28 +41,30 @@ func TestOpenBucketIsIdempotent(t *testing.T) {
 
 // An existing bucket is returned as it is: a different config is not reconciled.
 func TestOpenBucketDoesNotReconcile(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{})
-	if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "keep", MaxHistory: 5}); err != nil {
+	c := connectTo(t, srv, Config{})
+	if _, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "keep", MaxHistory: 5}); err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range []kv.DiscardPolicy{kv.DiscardNew, kv.DiscardOld} {
-		if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "keep", MaxHistory: 1, Discard: d, Storage: kv.StorageMemory}); err != nil {
+		if _, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "keep", MaxHistory: 1, Discard: d, Storage: kv.StorageMemory}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	info := n1StreamInfo(t, srv, "keep")
+	info := streamInfoOf(t, srv, "keep")
 	if info.Config.MaxMsgsPerSubject != 5 || info.Config.Discard != jetstream.DiscardNew || info.Config.Storage != jetstream.FileStorage {
 		t.Fatalf("existing bucket was changed: history %d, discard %v, storage %v",
 			info.Config.MaxMsgsPerSubject, info.Config.Discard, info.Config.Storage)
 	}
 }
 
-// StorageType is honoured on both creation paths (DESIGN decision on Q1). The nats.go path
+// StorageType is honoured on both creation paths. The nats.go path
 // leaves deny_delete set and the raw path does not, which shows which path made the stream.
 func TestStorageTypeHonouredOnBothPaths(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{})
+	c := connectTo(t, srv, Config{})
 	for _, tc := range []struct {
 		name    string
 		storage kv.StorageType
@@ -192,10 +77,10 @@ func TestStorageTypeHonouredOnBothPaths(t *testing.T) {
 		{"mem_old", kv.StorageMemory, kv.DiscardOld, jetstream.MemoryStorage, true},
 		{"file_old", kv.StorageFile, kv.DiscardOld, jetstream.FileStorage, true},
 	} {
-		if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: tc.name, Storage: tc.storage, Discard: tc.discard}); err != nil {
+		if _, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: tc.name, Storage: tc.storage, Discard: tc.discard}); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		info := n1StreamInfo(t, srv, tc.name)
+		info := streamInfoOf(t, srv, tc.name)
 		if info.Config.Storage != tc.want {
 			t.Errorf("%s: storage %v, want %v", tc.name, info.Config.Storage, tc.want)
 		}
@@ -204,37 +89,38 @@ func TestStorageTypeHonouredOnBothPaths(t *testing.T) {
 		}
 	}
 	// The raw path is also the fallback for DiscardNew: force it and read memory back.
-	f := n1Fake(c)
+	f := injectFaultyJS(c)
 	f.createErr = errors.New("injected create failure")
-	if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "mem_fallback", Storage: kv.StorageMemory}); err != nil {
+	if _, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "mem_fallback", Storage: kv.StorageMemory}); err != nil {
 		t.Fatal(err)
 	}
-	if info := n1StreamInfo(t, srv, "mem_fallback"); info.Config.Storage != jetstream.MemoryStorage || info.Config.DenyDelete {
+	if info := streamInfoOf(t, srv, "mem_fallback"); info.Config.Storage != jetstream.MemoryStorage || info.Config.DenyDelete {
 		t.Fatalf("fallback: storage %v, deny_delete %v", info.Config.Storage, info.Config.DenyDelete)
 	}
 }
 
-// Reference test 45 (discard_policy_old_evicts_default_rejects), with the behaviour as well
-// as the read-back: DiscardOld evicts, the default rejects when full (pitfall P9).
+// The discard policy reads back as set, and behaves so: DiscardOld evicts, the default
+// (DiscardNew, which nats.go's creation always sends) rejects writes when full.
 func TestDiscardPolicyReadBackAndBehaviour(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{})
-	old, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "feed", Discard: kv.DiscardOld, MaxBytes: 1 << 20, MaxHistory: 1})
+	c := connectTo(t, srv, Config{})
+	old, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "feed", Discard: kv.DiscardOld, MaxBytes: 1 << 20, MaxHistory: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	def, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "config", MaxBytes: 1 << 20, MaxHistory: 1})
+	def, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "config", MaxBytes: 1 << 20, MaxHistory: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := n1StreamInfo(t, srv, "feed").Config.Discard; d != jetstream.DiscardOld {
+	if d := streamInfoOf(t, srv, "feed").Config.Discard; d != jetstream.DiscardOld {
 		t.Fatalf("DiscardOld bucket reads back discard=%v", d)
 	}
-	if d := n1StreamInfo(t, srv, "config").Config.Discard; d != jetstream.DiscardNew {
+	if d := streamInfoOf(t, srv, "config").Config.Discard; d != jetstream.DiscardNew {
 		t.Fatalf("default bucket reads back discard=%v", d)
 	}
 	value := make([]byte, 64<<10)
-	ctx := n1Ctx(t)
+	ctx := testCtx(t)
 	var rejected error
 	for i := range 40 { // 2.5 MiB into 1 MiB buckets
 		key := "k" + string(rune('a'+i%26)) + string(rune('a'+i/26))
@@ -248,17 +134,18 @@ func TestDiscardPolicyReadBackAndBehaviour(t *testing.T) {
 	if rejected == nil {
 		t.Fatal("DiscardNew bucket accepted 2.5 MiB into 1 MiB")
 	}
-	if n := n1StreamInfo(t, srv, "feed").State.Msgs; n >= 40 {
+	if n := streamInfoOf(t, srv, "feed").State.Msgs; n >= 40 {
 		t.Fatalf("DiscardOld bucket kept all %d messages: nothing was evicted", n)
 	}
 }
 
 // MaxHistory above 64 (e.g. 65, or 256, which a uint8 conversion would wrap to 0) and invalid
-// bucket names are rejected with ErrInvalidConfig before any request is sent (pitfall P15).
+// bucket names are rejected with ErrInvalidConfig before any request is sent.
 func TestInvalidConfigRejectedBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	spy := n1NewSpy(t, srv, "$JS.API.>")
-	c := n1Connect(t, srv, Config{})
+	spy := spyOn(t, srv, "$JS.API.>")
+	c := connectTo(t, srv, Config{})
 	var zero Conn
 	for _, cfg := range []kv.StoreConfig{
 		{Name: "hist", MaxHistory: 65},
@@ -271,23 +158,23 @@ func TestInvalidConfigRejectedBeforeAnyRequest(t *testing.T) {
 		{Name: "neg", MaxAge: -time.Second},
 	} {
 		for _, conn := range []*Conn{c, &zero} {
-			_, err := conn.OpenBucket(n1Ctx(t), cfg)
+			_, err := conn.OpenBucket(testCtx(t), cfg)
 			if !errors.Is(err, kv.ErrInvalidConfig) {
 				t.Fatalf("%+v: OpenBucket = %v, want ErrInvalidConfig", cfg, err)
 			}
 		}
 	}
-	if msgs := spy.seen(t); len(msgs) != 0 {
+	if msgs := spy.seen(t, c.nc); len(msgs) != 0 {
 		t.Fatalf("invalid configs sent %d JetStream API requests, first on %s", len(msgs), msgs[0].Subject)
 	}
-	_, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "hist", MaxHistory: 65})
+	_, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "hist", MaxHistory: 65})
 	if !strings.Contains(err.Error(), "64") {
 		t.Fatalf("history error %q does not state the limit", err)
 	}
-	if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "hist", MaxHistory: 64}); err != nil {
+	if _, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "hist", MaxHistory: 64}); err != nil {
 		t.Fatalf("MaxHistory 64 is valid: %v", err)
 	}
-	if h := n1StreamInfo(t, srv, "hist").Config.MaxMsgsPerSubject; h != 64 {
+	if h := streamInfoOf(t, srv, "hist").Config.MaxMsgsPerSubject; h != 64 {
 		t.Fatalf("MaxHistory 64 read back as %d", h)
 	}
 	for h, ok := range map[uint32]bool{0: false, 1: true, 64: true, 65: false, 256: false, 1<<32 - 1: false} {
@@ -298,238 +185,19 @@ func TestInvalidConfigRejectedBeforeAnyRequest(t *testing.T) {
 	}
 }
 
-// DiscardOld goes only through the raw STREAM.CREATE (nats.go cannot express it), and the
-// request carries the original's fields; DiscardNew tries nats.go first and needs no raw
-// request.
-func TestCreatePathsOnTheWire(t *testing.T) {
-	srv := embedded.StartT(t)
-	spy := n1NewSpy(t, srv, "$JS.API.STREAM.CREATE.>")
-	c := n1Connect(t, srv, Config{})
-	if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "wire_old", Discard: kv.DiscardOld, MaxHistory: 7,
-		MaxAge: time.Hour, MaxBytes: 2 << 20, Storage: kv.StorageMemory}); err != nil {
-		t.Fatal(err)
-	}
-	msgs := spy.seen(t)
-	if len(msgs) != 1 || msgs[0].Subject != "$JS.API.STREAM.CREATE.KV_wire_old" {
-		t.Fatalf("DiscardOld sent %d create requests, want exactly the raw one", len(msgs))
-	}
-	var body map[string]any
-	if err := json.Unmarshal(msgs[0].Data, &body); err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]any{
-		"name": "KV_wire_old", "max_msgs_per_subject": 7.0, "max_bytes": float64(2 << 20),
-		"max_age": float64(time.Hour), "storage": "memory", "allow_rollup_hdrs": true, "deny_delete": false,
-		"deny_purge": false, "allow_direct": true, "discard": "old", "num_replicas": 1.0, "retention": "limits",
-	}
-	for k, v := range want {
-		if body[k] != v {
-			t.Errorf("raw create field %s = %v, want %v", k, body[k], v)
-		}
-	}
-	if subj, _ := body["subjects"].([]any); len(subj) != 1 || subj[0] != "$KV.wire_old.>" {
-		t.Errorf("raw create subjects = %v", body["subjects"])
-	}
-	if _, ok := body["allow_msg_ttl"]; ok {
-		t.Errorf("raw create without AllowTTL sends allow_msg_ttl")
-	}
-	info := n1StreamInfo(t, srv, "wire_old")
-	if info.Config.MaxAge != time.Hour || info.Config.MaxBytes != 2<<20 || info.Config.MaxMsgsPerSubject != 7 {
-		t.Fatalf("raw-created stream reads back %+v", info.Config)
-	}
-
-	if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "wire_new"}); err != nil {
-		t.Fatal(err)
-	}
-	msgs = spy.seen(t)
-	if len(msgs) != 2 || !strings.Contains(string(msgs[1].Data), `"deny_delete":true`) {
-		t.Fatalf("DiscardNew should send only nats.go's create; saw %d requests", len(msgs))
-	}
-}
-
-// A failing or timed-out nats.go create falls through to the raw path (pitfall P8), and a
-// failing lookup falls through to creation.
-func TestFailuresFallThrough(t *testing.T) {
-	srv := embedded.StartT(t)
-	for _, injected := range []error{context.DeadlineExceeded, nats.ErrTimeout, errors.New("injected: permission denied")} {
-		c := n1Connect(t, srv, Config{})
-		f := n1Fake(c)
-		f.createErr = injected
-		name := "fall_" + strings.NewReplacer(" ", "_", ":", "").Replace(injected.Error())[:8]
-		s, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: name})
-		if err != nil {
-			t.Fatalf("create failing with %q: OpenBucket = %v, want the raw fallback to succeed", injected, err)
-		}
-		if lookups, creates := f.counts(); lookups != 2 || creates != 1 {
-			t.Fatalf("create failing with %q: %d lookups, %d creates; want lookup, create, raw, re-verify", injected, lookups, creates)
-		}
-		if n1StreamInfo(t, srv, name).Config.DenyDelete {
-			t.Fatalf("create failing with %q: the stream was not made by the raw path", injected)
-		}
-		n1RoundTrip(t, s, "k", "v")
-	}
-
-	// A lookup failure on an existing bucket: create (nats.go says it exists with another
-	// config), raw (10058, tolerated), re-verify finds it, unchanged.
-	c := n1Connect(t, srv, Config{})
-	if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "exists", MaxHistory: 3}); err != nil {
-		t.Fatal(err)
-	}
-	f := n1Fake(c)
-	f.lookupErrs = []error{errors.New("injected: lookup failed")}
-	s, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "exists", MaxHistory: 1})
-	if err != nil {
-		t.Fatalf("lookup failing on an existing bucket: %v", err)
-	}
-	if lookups, creates := f.counts(); lookups != 2 || creates != 1 {
-		t.Fatalf("%d lookups, %d creates; want 2 and 1", lookups, creates)
-	}
-	if h := n1StreamInfo(t, srv, "exists").Config.MaxMsgsPerSubject; h != 3 {
-		t.Fatalf("existing bucket's history changed to %d", h)
-	}
-	n1RoundTrip(t, s, "k", "v")
-}
-
-// The re-verify after the raw create always runs and its failure is an error (pitfall P10):
-// ErrConnectionFailed for an error, ErrTimeout for a timeout.
-func TestReverifyFailureIsAnError(t *testing.T) {
-	srv := embedded.StartT(t)
-	for _, tc := range []struct {
-		injected error
-		want     error
-	}{
-		{errors.New("injected: not permitted"), kv.ErrConnectionFailed},
-		{context.DeadlineExceeded, kv.ErrTimeout},
-	} {
-		c := n1Connect(t, srv, Config{})
-		f := n1Fake(c)
-		f.lookupAlways = tc.injected
-		_, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "reverify", Discard: kv.DiscardOld})
-		if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), "get bucket after raw create") {
-			t.Fatalf("re-verify failing with %q: OpenBucket = %v, want %v", tc.injected, err, tc.want)
-		}
-		if lookups, creates := f.counts(); lookups != 2 || creates != 0 {
-			t.Fatalf("%d lookups, %d creates; want 2 lookups and no nats.go create for DiscardOld", lookups, creates)
-		}
-	}
-}
-
-// The account's stream limit: the raw create's "maximum number of streams" is tolerated, the
-// re-verify then decides — an existing bucket still opens, a new one fails with a hint.
-func TestStreamLimitIsToleratedAndReverified(t *testing.T) {
-	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{})
-	if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "only"}); err != nil {
-		t.Fatal(err)
-	}
-	err := srv.NATS().GlobalAccount().UpdateJetStreamLimits(map[string]server.JetStreamAccountLimits{
-		"": {MaxMemory: -1, MaxStore: -1, MaxStreams: 1, MaxConsumers: -1},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := &opener{c: c, nc: c.nc, js: c.js, cfg: kv.StoreConfig{Name: "second"}.WithDefaults(), history: 1,
-		timeout: 5 * time.Second, markerTTL: time.Hour, log: c.logger()}
-	res, err := o.rawCreate(n1Ctx(t))
-	if err != nil || res.outcome != createStreamLimit {
-		t.Fatalf("raw create past the stream limit = %v (%d %q), %v; want StreamLimit", res.outcome, res.code, res.description, err)
-	}
-	_, err = c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "second"})
-	if !errors.Is(err, kv.ErrConnectionFailed) || !strings.Contains(err.Error(), "stream limit") {
-		t.Fatalf("new bucket past the stream limit: %v", err)
-	}
-	f := n1Fake(c)
-	f.lookupErrs = []error{errors.New("injected: lookup failed")}
-	if _, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "only", MaxHistory: 2}); err != nil {
-		t.Fatalf("existing bucket at the stream limit: %v", err)
-	}
-}
-
-// Raw create answers from a real server: created, created again with the same config
-// (JetStream is idempotent), already exists (10058) with another config, and a refusal.
-func TestRawCreateAgainstServer(t *testing.T) {
-	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{})
-	raw := func(cfg kv.StoreConfig) createResponse {
-		t.Helper()
-		cfg = cfg.WithDefaults()
-		h, err := historyUint8(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o := &opener{c: c, nc: c.nc, js: c.js, cfg: cfg, history: h, timeout: 5 * time.Second, markerTTL: time.Hour, log: c.logger()}
-		res, err := o.rawCreate(n1Ctx(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res
-	}
-	if r := raw(kv.StoreConfig{Name: "rc"}); r.outcome != createCreated || r.notJSON {
-		t.Fatalf("first raw create: %v %d %q", r.outcome, r.code, r.description)
-	}
-	if r := raw(kv.StoreConfig{Name: "rc"}); r.outcome != createCreated {
-		t.Fatalf("identical raw create: %v %d %q", r.outcome, r.code, r.description)
-	}
-	if r := raw(kv.StoreConfig{Name: "rc", MaxHistory: 9}); r.outcome != createAlreadyExists || r.errCode != 10058 {
-		t.Fatalf("raw create with another config: %v code %d err_code %d %q", r.outcome, r.code, r.errCode, r.description)
-	}
-	if r := raw(kv.StoreConfig{Name: "rc3", Replicas: 3}); r.outcome != createFailed || r.code == 0 {
-		t.Fatalf("raw create with 3 replicas on one server: %v %d %q", r.outcome, r.code, r.description)
-	}
-	_, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "rc3", Replicas: 3})
-	var ke *kv.Error
-	if !errors.Is(err, kv.ErrConnectionFailed) || !strings.Contains(err.Error(), "JetStream error") ||
-		!errors.As(err, &ke) || ke.Hint == "" {
-		t.Fatalf("OpenBucket refused by the server = %v, want ErrConnectionFailed with the JetStream error and a hint", err)
-	}
-}
-
-// A server without JetStream: OpenBucket fails with ErrConnectionFailed saying to enable it.
-// A fake JetStream API answering the raw create with bytes that are not JSON: the answer is
-// logged as hex and the re-verify (which finds nothing) decides — never taken on faith.
-func TestRawCreateWithoutJetStream(t *testing.T) {
-	srv := embedded.StartT(t, embedded.Options{Configure: func(o *server.Options) { o.JetStream = false }})
-	var logs n1Logs
-	c := n1Connect(t, srv, Config{RequestTimeout: 2 * time.Second, Logger: logs.logger()})
-	_, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "nojs"})
-	if !errors.Is(err, kv.ErrConnectionFailed) || !strings.Contains(err.Error(), "enable JetStream") {
-		t.Fatalf("OpenBucket without JetStream = %v", err)
-	}
-
-	fake, err := nats.Connect(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	if _, err := fake.Subscribe("$JS.API.STREAM.CREATE.KV_garbled", func(m *nats.Msg) {
-		_ = m.Respond([]byte{0xff, 0x00, 0x7b})
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := fake.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "garbled", Discard: kv.DiscardOld})
-	if !errors.Is(err, kv.ErrConnectionFailed) || !strings.Contains(err.Error(), "get bucket after raw create") {
-		t.Fatalf("non-JSON raw answer without a bucket behind it = %v, want the re-verify to fail", err)
-	}
-	if !strings.Contains(logs.String(), "0xff007b") {
-		t.Fatalf("the non-JSON answer was not logged as hex:\n%s", logs.String())
-	}
-}
-
 // AllowTTL creates the bucket with per-message TTLs and expiry markers on both paths, and the
 // store reports the TTL capability from the stream.
 func TestAllowTTLOnBothPaths(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{MarkerTTL: 5 * time.Minute})
+	c := connectTo(t, srv, Config{MarkerTTL: 5 * time.Minute})
 	for _, d := range []kv.DiscardPolicy{kv.DiscardNew, kv.DiscardOld} {
 		name := "ttl_" + d.String()
-		s, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: name, AllowTTL: true, Discard: d})
+		s, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: name, AllowTTL: true, Discard: d})
 		if err != nil {
 			t.Fatal(err)
 		}
-		info := n1StreamInfo(t, srv, name)
+		info := streamInfoOf(t, srv, name)
 		if !info.Config.AllowMsgTTL || info.Config.SubjectDeleteMarkerTTL != 5*time.Minute {
 			t.Fatalf("%s: allow_msg_ttl %v, marker TTL %v", name, info.Config.AllowMsgTTL, info.Config.SubjectDeleteMarkerTTL)
 		}
@@ -537,126 +205,13 @@ func TestAllowTTLOnBothPaths(t *testing.T) {
 			t.Fatalf("%s: the store does not know its bucket allows TTLs", name)
 		}
 		// Reopening an existing TTL bucket reads the capability from the stream, not the config.
-		again, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: name})
+		again, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: name})
 		if err != nil || !again.allowTTL {
 			t.Fatalf("%s reopened without AllowTTL: allowTTL %v, %v", name, again != nil && again.allowTTL, err)
 		}
 	}
-	plain, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "ttl_none", Discard: kv.DiscardOld})
+	plain, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "ttl_none", Discard: kv.DiscardOld})
 	if err != nil || plain.allowTTL {
 		t.Fatalf("bucket without AllowTTL: allowTTL %v, %v", plain != nil && plain.allowTTL, err)
 	}
-}
-
-// Reference §3.4, raw-create classification.
-func TestClassifyCreateResponse(t *testing.T) {
-	for _, tc := range []struct {
-		payload string
-		want    createOutcome
-		code    int64
-		desc    string
-		notJSON bool
-	}{
-		{`{"type":"io.nats.jetstream.api.v1.stream_create_response","config":{}}`, createCreated, 0, "", false},
-		{`{"error":{"code":400,"err_code":10058,"description":"stream name already in use"}}`, createAlreadyExists, 400, "stream name already in use", false},
-		{`{"error":{"code":10058,"description":"stream name already in use"}}`, createAlreadyExists, 10058, "stream name already in use", false},
-		{`{"error":{"code":400,"err_code":10027,"description":"maximum number of streams reached"}}`, createStreamLimit, 400, "maximum number of streams reached", false},
-		{`{"error":{"code":403,"description":"insufficient permissions"}}`, createFailed, 403, "insufficient permissions", false},
-		{`{"error":{"code":400,"description":"invalid stream config"}}`, createFailed, 400, "invalid stream config", false},
-		{`{"error":{"code":500,"description":"maximum number of streams reached"}}`, createFailed, 500, "maximum number of streams reached", false},
-		{`not json at all`, createCreated, 0, "", true},
-		{`{"error":{}} trailing`, createCreated, 0, "", true},
-		{`{"error":{"description":"mystery"}}`, createFailed, 0, "mystery", false},
-		{`{"error":"a string"}`, createFailed, 0, "unknown error", false},
-		{`{"error":null}`, createFailed, 0, "unknown error", false},
-		{`{"error":{"code":"10058","description":7}}`, createFailed, 0, "unknown error", false},
-		{`{"error":{"code":400.0,"description":"maximum number of streams"}}`, createFailed, 0, "maximum number of streams", false},
-		{`[1,2]`, createCreated, 0, "", false},
-		{``, createCreated, 0, "", true},
-	} {
-		r := classifyCreateResponse([]byte(tc.payload))
-		if r.outcome != tc.want || r.code != tc.code || r.description != tc.desc || r.notJSON != tc.notJSON {
-			t.Errorf("classify(%s) = %v code %d %q notJSON %v; want %v code %d %q notJSON %v",
-				tc.payload, r.outcome, r.code, r.description, r.notJSON, tc.want, tc.code, tc.desc, tc.notJSON)
-		}
-	}
-}
-
-// Payloads are logged as text when UTF-8, otherwise as 0x-hex (pitfall P21).
-func TestPayloadForLog(t *testing.T) {
-	for in, want := range map[string]string{
-		"plain text":             "plain text",
-		"\xff\x00A":              "0xff0041",
-		"":                       "",
-		strings.Repeat("é", 300): strings.Repeat("é", 256) + "…",
-	} {
-		if got := payloadForLog([]byte(in)); got != want {
-			t.Errorf("payloadForLog(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-// FuzzClassifyCreateResponse checks the classifier against an independent reading of the
-// payload: it never panics, invalid JSON is Created, a payload without an error object is
-// Created, 10058 anywhere is AlreadyExists, and Failed always carries a description.
-func FuzzClassifyCreateResponse(f *testing.F) {
-	for _, s := range []string{
-		`{}`, `{"error":{"code":400,"err_code":10058,"description":"x"}}`, `{"error":{"code":10058}}`,
-		`{"error":{"code":400,"description":"maximum number of streams reached"}}`, `{"error":"x"}`,
-		`{"error":{"description":"mystery"}}`, "\xff\xfe", `[]`, `null`, `{"error":{"code":1e3}}`,
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, payload []byte) {
-		r := classifyCreateResponse(payload)
-		if r2 := classifyCreateResponse(payload); r2.outcome != r.outcome || r2.code != r.code || r2.description != r.description {
-			t.Fatal("classification is not deterministic")
-		}
-		if !json.Valid(payload) {
-			if r.outcome != createCreated || !r.notJSON {
-				t.Fatalf("invalid JSON classified %v (notJSON %v)", r.outcome, r.notJSON)
-			}
-			return
-		}
-		if r.notJSON {
-			t.Fatal("valid JSON marked notJSON")
-		}
-		// An independent reading: exact member names, numbers kept as written.
-		dec := json.NewDecoder(strings.NewReader(string(payload)))
-		dec.UseNumber()
-		var top any
-		if err := dec.Decode(&top); err != nil {
-			t.Fatalf("valid JSON does not decode: %v", err)
-		}
-		obj, isObject := top.(map[string]any)
-		errv, hasError := obj["error"]
-		if !isObject || !hasError {
-			if r.outcome != createCreated {
-				t.Fatalf("payload without an error member classified %v", r.outcome)
-			}
-			return
-		}
-		if r.outcome == createCreated {
-			t.Fatal("payload with an error member classified Created")
-		}
-		e, _ := errv.(map[string]any)
-		is10058 := func(v any) bool {
-			n, ok := v.(json.Number)
-			i, err := n.Int64()
-			return ok && err == nil && i == 10058
-		}
-		if (is10058(e["code"]) || is10058(e["err_code"])) != (r.outcome == createAlreadyExists) {
-			t.Fatalf("10058 rule broken: error %v → %v", errv, r.outcome)
-		}
-		if d, ok := e["description"].(string); ok {
-			if r.description != d {
-				t.Fatalf("description %q, want %q", r.description, d)
-			}
-		} else if r.description != "unknown error" {
-			t.Fatalf("missing description gave %q, want unknown error", r.description)
-		}
-		if r.outcome == createStreamLimit && (r.code != 400 || !strings.Contains(r.description, "maximum number of streams")) {
-			t.Fatalf("StreamLimit without code 400 and its text: %d %q", r.code, r.description)
-		}
-	})
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -23,8 +22,8 @@ import (
 // opened from it — so to reconnect, call Connect again. Between those two points nats.go
 // reconnects by itself after a network failure, and Healthy follows the live state.
 //
-// The zero Conn is a connection that was never established: Healthy is false and OpenBucket
-// returns kv.ErrNotConnected.
+// The zero Conn (and a nil *Conn) is a connection that was never established: Healthy is
+// false, OpenBucket returns kv.ErrNotConnected, and Close does nothing.
 type Conn struct {
 	cfg      Config
 	nc       *nats.Conn
@@ -33,119 +32,11 @@ type Conn struct {
 
 	mu     sync.RWMutex
 	closed bool
+
+	hooks hooks // test seams, copied into every store opened afterwards
 }
 
 var _ kv.Connection = (*Conn)(nil)
-
-// Connect dials the server described by cfg, authenticates with the first credential set
-// (Creds, CredsFile, NKeySeedFile, URL userinfo; see Config) and returns a healthy connection
-// that reconnects by itself after network failures until Close.
-//
-// Connect is bounded by ctx and by cfg.ConnectTimeout. Every failure — bad credentials
-// configuration, unreachable server, rejected authentication, TLS failure, deadline — matches
-// kv.ErrConnectionFailed; a deadline or cancellation also matches ctx.Err(). No error and no
-// log line contains a credential or a credential file path.
-func Connect(ctx context.Context, cfg Config) (*Conn, error) {
-	log := loggerOf(cfg)
-	a, err := cfg.auth()
-	if err != nil {
-		log.Warn("nats connect: invalid credentials configuration", "config", cfg, "err", err)
-		return nil, err
-	}
-	if a.ignored != "" {
-		log.Warn("nats connect: some credentials are set but not used", "ignored", a.ignored, "using", a.method)
-	}
-	timeout := cfg.connectTimeout()
-	cctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	dialTimeout := timeout
-	if dl, ok := cctx.Deadline(); ok {
-		dialTimeout = max(min(dialTimeout, time.Until(dl)), time.Millisecond)
-	}
-
-	opts := []nats.Option{
-		nats.Name(cfg.Name),
-		nats.MaxReconnects(-1),
-		nats.Timeout(dialTimeout),
-		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
-			if err != nil {
-				log.Warn("nats connection lost; reconnecting", "url", RedactURL(cfg.URL), "err", a.secrets.scrubErr(err))
-			}
-		}),
-		nats.ReconnectHandler(func(nc *nats.Conn) {
-			log.Info("nats connection re-established", "url", nc.ConnectedUrlRedacted())
-		}),
-		nats.ClosedHandler(func(*nats.Conn) {
-			log.Debug("nats connection closed", "url", RedactURL(cfg.URL))
-		}),
-		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
-			log.Warn("nats asynchronous error", "err", a.secrets.scrubErr(err))
-		}),
-	}
-	opts = append(opts, a.opts...)
-	if cfg.TLS != nil {
-		opts = append(opts, nats.Secure(cfg.TLS))
-	}
-
-	type dialed struct {
-		nc  *nats.Conn
-		err error
-	}
-	done := make(chan dialed, 1)
-	go func() {
-		nc, err := nats.Connect(a.dialURL, opts...)
-		done <- dialed{nc, err}
-	}()
-	var nc *nats.Conn
-	select {
-	case d := <-done:
-		if d.err != nil {
-			err := kv.NewError("connect", "", kv.ErrConnectionFailed, a.secrets.scrubErr(d.err)).
-				WithHint(dialHint(d.err, cfg))
-			log.Warn("nats connect failed", "config", cfg, "auth", a.method, "err", err)
-			return nil, err
-		}
-		nc = d.nc
-	case <-cctx.Done():
-		go func() { // the dial may still succeed: do not leak it
-			if d := <-done; d.nc != nil {
-				d.nc.Close()
-			}
-		}()
-		err := kv.NewError("connect", "", kv.ErrConnectionFailed, cctx.Err()).
-			WithHint(fmt.Sprintf("no connection to %s within %v; check the URL, the network and Config.ConnectTimeout",
-				RedactURL(a.dialURL), timeout))
-		log.Warn("nats connect timed out", "config", cfg, "err", err)
-		return nil, err
-	}
-	js, err := jetstream.New(nc)
-	if err != nil {
-		nc.Close()
-		return nil, kv.NewError("connect", "", kv.ErrConnectionFailed, a.secrets.scrubErr(err)).
-			WithHint("could not set up the JetStream API on the connection")
-	}
-	log.Debug("nats connected", "url", nc.ConnectedUrlRedacted(), "auth", a.method)
-	return &Conn{cfg: cfg, nc: nc, js: js}, nil
-}
-
-// dialHint says what to do about a failed dial.
-func dialHint(err error, cfg Config) string {
-	switch {
-	case errors.Is(err, nats.ErrAuthorization), errors.Is(err, nats.ErrAuthExpired),
-		errors.Is(err, nats.ErrAuthRevoked), errors.Is(err, nats.ErrAccountAuthExpired):
-		return "the server rejected the credentials; check Creds, CredsFile, NKeySeedFile or the URL's userinfo"
-	case strings.Contains(err.Error(), "natsstore: Config.") || strings.Contains(err.Error(), "signing nonce"):
-		return "the configured credentials could not be used; fix the credential named in the error"
-	case errors.Is(err, nats.ErrNoServers):
-		return fmt.Sprintf("no server answered at %s; check the URL and that the server is running", RedactURL(cfg.URL))
-	case errors.Is(err, nats.ErrSecureConnRequired), errors.Is(err, nats.ErrSecureConnWanted):
-		return "the client and the server disagree on TLS; set or clear Config.TLS to match the server"
-	case cfg.TLS != nil:
-		return "check the server address and Config.TLS (root CAs, server name, client certificate)"
-	default:
-		return fmt.Sprintf("check that a NATS server is reachable at %s", RedactURL(cfg.URL))
-	}
-}
 
 // FromClient wraps a connection the caller already owns. Stores can be opened at once, with
 // cfg's RequestTimeout, MarkerTTL and Logger (its URL and credentials are not used: this Conn
@@ -154,27 +45,35 @@ func dialHint(err error, cfg Config) string {
 func FromClient(nc *nats.Conn, cfg Config) (*Conn, error) {
 	if nc == nil {
 		return nil, kv.NewError("from client", "", kv.ErrNotConnected, errors.New("nil *nats.Conn")).
-			WithHint("pass a connection returned by nats.Connect, or use Connect")
+			WithHint(hintNilClient)
 	}
 	if nc.IsClosed() {
 		return nil, kv.NewError("from client", "", kv.ErrNotConnected, nats.ErrConnectionClosed).
-			WithHint("the nats connection is closed; pass an open one, or use Connect")
+			WithHint(hintClosedClient)
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {
 		return nil, kv.NewError("from client", "", kv.ErrConnectionFailed, err).
-			WithHint("could not set up the JetStream API on the connection")
+			WithHint(hintJetStreamSetup)
 	}
 	return &Conn{cfg: cfg, nc: nc, js: js, borrowed: true}, nil
 }
 
 // timeout is the bound of one request.
-func (c *Conn) timeout() time.Duration { return c.cfg.requestTimeout() }
+func (c *Conn) timeout() time.Duration {
+	if c == nil {
+		return DefaultRequestTimeout
+	}
+	return c.cfg.requestTimeout()
+}
 
 // Healthy reports, without blocking, whether the Conn is open and its connection to the server
 // is up right now. It turns false while nats.go is reconnecting after a failure, true again
 // once it has reconnected, and false for good after Close.
 func (c *Conn) Healthy() bool {
+	if c == nil {
+		return false
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return !c.closed && c.nc != nil && c.nc.IsConnected()
@@ -198,6 +97,9 @@ func (c *Conn) Store(ctx context.Context, cfg kv.StoreConfig) (kv.Store, error) 
 // and every store opened from it fails with kv.ErrNotConnected from then on. Closing twice is
 // harmless. Close does not wait for an OpenBucket in progress; that call then fails.
 func (c *Conn) Close() error {
+	if c == nil {
+		return nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -212,6 +114,9 @@ func (c *Conn) Close() error {
 
 // String describes the connection without credentials.
 func (c *Conn) String() string {
+	if c == nil {
+		return "natsstore.Conn{state: never connected}"
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	state := "never connected"
@@ -232,28 +137,37 @@ func (c *Conn) String() string {
 // kv.ErrNotConnected if the Conn was never connected or is closed. They are copied out of the
 // lock, so a long operation never blocks Close.
 func (c *Conn) handles(op, key string) (*nats.Conn, jetstream.JetStream, error) {
+	if c == nil {
+		return nil, nil, neverConnected(op, key)
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.closed {
-		return nil, nil, kv.NewError(op, key, kv.ErrNotConnected, nil).
-			WithHint("the connection was closed; Connect again and open the store again")
+		return nil, nil, notConnected(op, key)
 	}
 	if c.nc == nil || c.js == nil {
-		return nil, nil, kv.NewError(op, key, kv.ErrNotConnected, nil).
-			WithHint("this Conn was never connected; obtain one from Connect or FromClient")
+		return nil, nil, neverConnected(op, key)
 	}
 	return c.nc, c.js, nil
 }
 
 // isClosed reports whether Close has been called; stores check it before every call.
 func (c *Conn) isClosed() bool {
+	if c == nil {
+		return true
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return c.closed
 }
 
 // logger returns the configured logger, or one that discards everything.
-func (c *Conn) logger() *slog.Logger { return loggerOf(c.cfg) }
+func (c *Conn) logger() *slog.Logger {
+	if c == nil {
+		return loggerOf(Config{})
+	}
+	return loggerOf(c.cfg)
+}
 
 func loggerOf(cfg Config) *slog.Logger {
 	if cfg.Logger != nil {

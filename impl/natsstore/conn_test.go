@@ -1,106 +1,28 @@
 package natsstore
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"net"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
-
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/internal/embedded"
 )
 
-// n1Ctx is a test context bounded well above every deadline the tests expect to hit.
-func n1Ctx(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// n1Connect connects to srv with cfg (URL filled in if empty) and closes the Conn at cleanup.
-func n1Connect(t *testing.T, srv *embedded.Server, cfg Config) *Conn {
-	t.Helper()
-	if cfg.URL == "" {
-		cfg.URL = srv.URL()
-	}
-	c, err := Connect(n1Ctx(t), cfg)
-	if err != nil {
-		t.Fatalf("Connect: %v", err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
-// n1Logs is a slog logger at debug level writing into a buffer the test can inspect.
-type n1Logs struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *n1Logs) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *n1Logs) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func (l *n1Logs) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// n1Eventually polls cond every 50 ms until it holds or within passes; it returns how long
-// that took and whether it held.
-func n1Eventually(within time.Duration, cond func() bool) (time.Duration, bool) {
-	start := time.Now()
-	for time.Since(start) < within {
-		if cond() {
-			return time.Since(start), true
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return time.Since(start), cond()
-}
-
-// n1RoundTrip writes and reads a key through the store's own bucket handle, proving the
-// handle is wired to a live connection.
-func n1RoundTrip(t *testing.T, s *Store, key, value string) {
-	t.Helper()
-	ctx := n1Ctx(t)
-	rev, err := s.kv.Put(ctx, key, []byte(value))
-	if err != nil {
-		t.Fatalf("put %s: %v", key, err)
-	}
-	e, err := s.kv.Get(ctx, key)
-	if err != nil {
-		t.Fatalf("get %s: %v", key, err)
-	}
-	if string(e.Value()) != value || e.Revision() != rev {
-		t.Fatalf("get %s = %q@%d, want %q@%d", key, e.Value(), e.Revision(), value, rev)
-	}
-}
-
-// Reference test 1 (health_follows_lifecycle).
+// Healthy is false before Connect, true after, and false after Close, which closes the owned
+// connection; Close twice is harmless.
 func TestHealthFollowsLifecycle(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	var never Conn
 	if never.Healthy() {
 		t.Fatal("a Conn that was never connected reports healthy")
 	}
-	c := n1Connect(t, srv, Config{})
+	c := connectTo(t, srv, Config{})
 	if !c.Healthy() {
 		t.Fatal("a fresh connection is not healthy")
 	}
@@ -118,9 +40,9 @@ func TestHealthFollowsLifecycle(t *testing.T) {
 	}
 }
 
-// Reference test 2 (store_before_connect_is_not_connected): the Go shape of "not connected
-// yet" is the zero Conn.
+// Opening a store before connecting gives ErrNotConnected: "not connected yet" is the zero Conn.
 func TestOpenBucketBeforeConnectIsNotConnected(t *testing.T) {
+	t.Parallel()
 	var c Conn
 	_, err := c.OpenBucket(context.Background(), kv.StoreConfig{Name: "b"})
 	if !errors.Is(err, kv.ErrNotConnected) {
@@ -131,10 +53,11 @@ func TestOpenBucketBeforeConnectIsNotConnected(t *testing.T) {
 	}
 }
 
-// Reference test 3 (capabilities_report_nats_features).
+// Capabilities report what NATS offers; TTL only on a bucket created with AllowTTL.
 func TestCapabilitiesReportNatsFeatures(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{})
+	c := connectTo(t, srv, Config{})
 	caps := c.Capabilities()
 	if !caps.StreamingWatch || !caps.PrefixWatch || !caps.CAS || !caps.Purge || !caps.LeaderRead {
 		t.Fatalf("missing a NATS capability: %+v", caps)
@@ -142,7 +65,7 @@ func TestCapabilitiesReportNatsFeatures(t *testing.T) {
 	if caps.TTL || caps.Transactions || caps.GlobalOrdering || caps.MaxValueSize != 0 {
 		t.Fatalf("advertises a capability it lacks: %+v", caps)
 	}
-	ctx := n1Ctx(t)
+	ctx := testCtx(t)
 	plain, err := c.OpenBucket(ctx, kv.StoreConfig{Name: "caps_plain"})
 	if err != nil {
 		t.Fatal(err)
@@ -159,14 +82,12 @@ func TestCapabilitiesReportNatsFeatures(t *testing.T) {
 	}
 }
 
-// Reference test 4 (from_client_reuses_existing_connection).
+// FromClient wraps a caller's connection: healthy at once, and its stores work; a nil or
+// closed connection is refused.
 func TestFromClientReusesExistingConnection(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	nc, err := nats.Connect(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	nc, _ := rawClient(t, srv)
 	c, err := FromClient(nc, Config{RequestTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -174,40 +95,33 @@ func TestFromClientReusesExistingConnection(t *testing.T) {
 	if !c.Healthy() {
 		t.Fatal("a wrapped live connection is not healthy")
 	}
-	s, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "fromclient"})
+	s, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "fromclient"})
 	if err != nil {
 		t.Fatalf("OpenBucket without Connect: %v", err)
 	}
-	n1RoundTrip(t, s, "node.a", "1")
+	roundTrip(t, s, "node.a", "1")
 
 	if _, err := FromClient(nil, Config{}); !errors.Is(err, kv.ErrNotConnected) {
 		t.Fatalf("FromClient(nil) = %v, want ErrNotConnected", err)
 	}
-	closedNC, err := nats.Connect(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
+	closedNC, _ := rawClient(t, srv)
 	closedNC.Close()
 	if _, err := FromClient(closedNC, Config{}); !errors.Is(err, kv.ErrNotConnected) {
 		t.Fatalf("FromClient(closed) = %v, want ErrNotConnected", err)
 	}
 }
 
-// Reference test 5 (from_client_connection_refuses_to_reconnect). Go shape: a closed Conn
-// stays closed (there is no reconnect method), OpenBucket returns ErrNotConnected, and the
+// A closed Conn stays closed (there is no reconnect method), OpenBucket returns ErrNotConnected, and the
 // caller's connection is left open.
 func TestFromClientCloseLeavesCallerConnection(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	nc, err := nats.Connect(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	nc, _ := rawClient(t, srv)
 	c, err := FromClient(nc, Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "borrowed"})
+	s, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "borrowed"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,47 +134,48 @@ func TestFromClientCloseLeavesCallerConnection(t *testing.T) {
 	if c.Healthy() {
 		t.Fatal("a closed Conn reports healthy although its borrowed connection is up")
 	}
-	_, err = c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "borrowed"})
+	_, err = c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "borrowed"})
 	if !errors.Is(err, kv.ErrNotConnected) {
 		t.Fatalf("OpenBucket after Close = %v, want ErrNotConnected", err)
 	}
 	if !s.conn.isClosed() {
 		t.Fatal("a store opened before Close does not see the Conn as closed")
 	}
-	time.Sleep(200 * time.Millisecond)
-	if c.Healthy() {
-		t.Fatal("a closed Conn became healthy again")
+	if err := nc.Flush(); err != nil || c.Healthy() {
+		t.Fatalf("a closed Conn whose borrowed connection is live reports healthy (flush: %v)", err)
 	}
 }
 
-// Reference test 25 (reconnect_after_shutdown): reconnecting is Connect again.
+// After Close, reconnecting is Connect again; stores follow their own Conn.
 func TestReconnectAfterClose(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	first := n1Connect(t, srv, Config{})
-	old, err := first.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "again"})
+	first := connectTo(t, srv, Config{})
+	old, err := first.OpenBucket(testCtx(t), kv.StoreConfig{Name: "again"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
 	}
-	second := n1Connect(t, srv, Config{})
+	second := connectTo(t, srv, Config{})
 	if !second.Healthy() {
 		t.Fatal("a second Connect after Close is not healthy")
 	}
-	s, err := second.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "again"})
+	s, err := second.OpenBucket(testCtx(t), kv.StoreConfig{Name: "again"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	n1RoundTrip(t, s, "k", "v2")
+	roundTrip(t, s, "k", "v2")
 	if !old.conn.isClosed() || s.conn.isClosed() {
 		t.Fatal("stores must follow their own Conn: the old one closed, the new one open")
 	}
 }
 
-// Reference test 26 (concurrent_connect_is_safe): 16 concurrent Connects and 16 concurrent
+// 16 concurrent Connects and 16 concurrent
 // get-or-creates of one bucket all succeed and yield working stores.
 func TestConcurrentConnectIsSafe(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	const n = 16
 	conns := make([]*Conn, n)
@@ -269,13 +184,13 @@ func TestConcurrentConnectIsSafe(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			c, err := Connect(n1Ctx(t), Config{URL: srv.URL()})
+			c, err := Connect(testCtx(t), Config{URL: srv.URL()})
 			if err != nil {
 				errs[i] = err
 				return
 			}
 			conns[i] = c
-			stores[i], errs[i] = c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "race", MaxHistory: 3})
+			stores[i], errs[i] = c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "race", MaxHistory: 3})
 		})
 	}
 	wg.Wait()
@@ -290,143 +205,45 @@ func TestConcurrentConnectIsSafe(t *testing.T) {
 			t.Fatalf("connection %d is not healthy", i)
 		}
 	}
-	n1RoundTrip(t, stores[0], "k", "from-0")
-	e, err := stores[n-1].kv.Get(n1Ctx(t), "k")
+	roundTrip(t, stores[0], "k", "from-0")
+	e, err := stores[n-1].kv.Get(testCtx(t), "k")
 	if err != nil || string(e.Value()) != "from-0" {
 		t.Fatalf("store %d does not see store 0's write: %v", n-1, err)
 	}
 }
 
-// Reference test 36 (health_reflects_server_death), and back: Healthy follows the live
-// connection through an outage.
+// Healthy follows the live connection through an outage and back.
 func TestHealthReflectsServerDeath(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{RequestTimeout: 2 * time.Second})
+	c := connectTo(t, srv, Config{RequestTimeout: 2 * time.Second})
 	if !c.Healthy() {
 		t.Fatal("not healthy before the outage")
 	}
 	srv.Stop()
-	took, ok := n1Eventually(15*time.Second, func() bool { return !c.Healthy() })
-	if !ok {
-		t.Fatal("still healthy 15 s after the server died")
-	}
+	took := eventually(t, 15*time.Second, "unhealthy after the server died", func() bool { return !c.Healthy() })
 	t.Logf("unhealthy %v after the server stopped", took)
 	if err := srv.Restart(); err != nil {
 		t.Fatal(err)
 	}
-	took, ok = n1Eventually(15*time.Second, c.Healthy)
-	if !ok {
-		t.Fatal("not healthy again 15 s after the server came back")
-	}
+	took = eventually(t, 15*time.Second, "healthy again after the server came back", c.Healthy)
 	t.Logf("healthy again %v after the restart", took)
-	s, err := c.OpenBucket(n1Ctx(t), kv.StoreConfig{Name: "after_outage"})
+	s, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "after_outage"})
 	if err != nil {
 		t.Fatalf("OpenBucket after reconnecting: %v", err)
 	}
-	n1RoundTrip(t, s, "k", "v")
-}
-
-// Connecting to a port nobody listens on fails fast with ErrConnectionFailed.
-func TestConnectDeadURLFailsFast(t *testing.T) {
-	port, err := embedded.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	_, err = Connect(context.Background(), Config{URL: fmt.Sprintf("nats://127.0.0.1:%d", port)})
-	took := time.Since(start)
-	if !errors.Is(err, kv.ErrConnectionFailed) {
-		t.Fatalf("Connect to a dead port = %v, want ErrConnectionFailed", err)
-	}
-	if took > 3*time.Second {
-		t.Fatalf("Connect to a dead port took %v", took)
-	}
-	if !strings.Contains(err.Error(), "server is running") {
-		t.Fatalf("error %q does not say what to check", err)
-	}
-	t.Logf("dead port refused in %v", took)
-}
-
-// n1BlackHole accepts TCP connections and never says anything (a server that hangs in the
-// handshake); it returns its address.
-func n1BlackHole(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var held []net.Conn
-	go func() {
-		for {
-			conn, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			held = append(held, conn)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		_ = l.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range held {
-			_ = c.Close()
-		}
-	})
-	return l.Addr().String()
-}
-
-// Connect is bounded by the caller's context and by ConnectTimeout, even when the server
-// accepts the TCP connection and then never answers.
-func TestConnectIsBounded(t *testing.T) {
-	addr := n1BlackHole(t)
-	for _, tc := range []struct {
-		name string
-		ctx  func() (context.Context, context.CancelFunc)
-		cfg  Config
-	}{
-		{"context", func() (context.Context, context.CancelFunc) {
-			return context.WithTimeout(context.Background(), 300*time.Millisecond)
-		}, Config{URL: "nats://" + addr, ConnectTimeout: time.Minute}},
-		{"ConnectTimeout", func() (context.Context, context.CancelFunc) {
-			return context.WithCancel(context.Background())
-		}, Config{URL: "nats://" + addr, ConnectTimeout: 300 * time.Millisecond}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := tc.ctx()
-			defer cancel()
-			start := time.Now()
-			_, err := Connect(ctx, tc.cfg)
-			took := time.Since(start)
-			if !errors.Is(err, kv.ErrConnectionFailed) {
-				t.Fatalf("Connect to a silent server = %v, want ErrConnectionFailed", err)
-			}
-			if took > 2*time.Second {
-				t.Fatalf("Connect took %v with a 300 ms bound", took)
-			}
-		})
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	_, err := Connect(ctx, Config{URL: "nats://" + addr, ConnectTimeout: time.Minute})
-	if !errors.Is(err, context.DeadlineExceeded) && !strings.Contains(err.Error(), "timeout") {
-		t.Fatalf("a deadline-bound Connect does not report the deadline: %v", err)
-	}
+	roundTrip(t, s, "k", "v")
 }
 
 // OpenBucket on a connection whose server died returns ErrTimeout (or ErrNotConnected) within
 // a few request timeouts, never hangs.
 func TestOpenBucketOnDeadServerIsBounded(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	const rt = 300 * time.Millisecond
-	c := n1Connect(t, srv, Config{RequestTimeout: rt})
+	c := connectTo(t, srv, Config{RequestTimeout: rt})
 	srv.Stop()
-	if _, ok := n1Eventually(15*time.Second, func() bool { return !c.Healthy() }); !ok {
-		t.Fatal("connection still reported up")
-	}
+	eventually(t, 15*time.Second, "unhealthy after the server stopped", func() bool { return !c.Healthy() })
 	for _, d := range []kv.DiscardPolicy{kv.DiscardNew, kv.DiscardOld} {
 		start := time.Now()
 		_, err := c.OpenBucket(context.Background(), kv.StoreConfig{Name: "dead", Discard: d})
@@ -444,15 +261,18 @@ func TestOpenBucketOnDeadServerIsBounded(t *testing.T) {
 // Close ends an owned connection while a store opened earlier is held: the store sees the
 // Conn closed, and Close does not wait for an OpenBucket in flight.
 func TestCloseDoesNotWaitForOpenBucket(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	c := n1Connect(t, srv, Config{RequestTimeout: 5 * time.Second})
+	c := connectTo(t, srv, Config{RequestTimeout: 5 * time.Second})
+	inFlight, hook := signal()
+	c.hooks.openBucketStep = func(string) { hook() }
 	srv.Stop() // OpenBucket now waits on its first request
 	done := make(chan error, 1)
 	go func() {
 		_, err := c.OpenBucket(context.Background(), kv.StoreConfig{Name: "slow"})
 		done <- err
 	}()
-	time.Sleep(100 * time.Millisecond)
+	waitSignal(t, inFlight, 5*time.Second, "OpenBucket sends its first request")
 	start := time.Now()
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
@@ -472,12 +292,9 @@ func TestCloseDoesNotWaitForOpenBucket(t *testing.T) {
 
 // Conn.String shows the state and never a credential.
 func TestConnStringIsRedacted(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	nc, err := nats.Connect(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	nc, _ := rawClient(t, srv)
 	c, err := FromClient(nc, Config{URL: "nats://alice:hunter2@example:4222", Creds: "c2VjcmV0"})
 	if err != nil {
 		t.Fatal(err)
@@ -500,9 +317,10 @@ func TestConnStringIsRedacted(t *testing.T) {
 // interfaces), a failure is a nil interface, and after Close every store handed out earlier
 // fails with ErrNotConnected.
 func TestConnectionInterfaceAndCloseBreaksStores(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	var conn kv.Connection = n1Connect(t, srv, Config{})
-	st, err := conn.Store(n1Ctx(t), kv.StoreConfig{Name: "iface"})
+	var conn kv.Connection = connectTo(t, srv, Config{})
+	st, err := conn.Store(testCtx(t), kv.StoreConfig{Name: "iface"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -513,26 +331,26 @@ func TestConnectionInterfaceAndCloseBreaksStores(t *testing.T) {
 	if _, ok := st.(kv.Watcher); !ok {
 		t.Fatal("the store is not a kv.Watcher")
 	}
-	if _, err := w.Put(n1Ctx(t), "k", []byte("v")); err != nil {
+	if _, err := w.Put(testCtx(t), "k", []byte("v")); err != nil {
 		t.Fatal(err)
 	}
-	if e, ok, err := st.Get(n1Ctx(t), "k"); err != nil || !ok || string(e.Value) != "v" {
+	if e, ok, err := st.Get(testCtx(t), "k"); err != nil || !ok || string(e.Value) != "v" {
 		t.Fatalf("Get = %+v, %v, %v", e, ok, err)
 	}
-	bad, err := conn.Store(n1Ctx(t), kv.StoreConfig{Name: "bad.name"})
+	bad, err := conn.Store(testCtx(t), kv.StoreConfig{Name: "bad.name"})
 	if err == nil || bad != nil {
 		t.Fatalf("Store with an invalid name = %v, %v; want a nil interface and an error", bad, err)
 	}
 	if err := conn.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := st.Get(n1Ctx(t), "k"); !errors.Is(err, kv.ErrNotConnected) {
+	if _, _, err := st.Get(testCtx(t), "k"); !errors.Is(err, kv.ErrNotConnected) {
 		t.Fatalf("Get after Close = %v, want ErrNotConnected", err)
 	}
-	if _, err := w.Put(n1Ctx(t), "k", []byte("v2")); !errors.Is(err, kv.ErrNotConnected) {
+	if _, err := w.Put(testCtx(t), "k", []byte("v2")); !errors.Is(err, kv.ErrNotConnected) {
 		t.Fatalf("Put after Close = %v, want ErrNotConnected", err)
 	}
-	if _, err := conn.Store(n1Ctx(t), kv.StoreConfig{Name: "iface"}); !errors.Is(err, kv.ErrNotConnected) {
+	if _, err := conn.Store(testCtx(t), kv.StoreConfig{Name: "iface"}); !errors.Is(err, kv.ErrNotConnected) {
 		t.Fatalf("Store after Close = %v, want ErrNotConnected", err)
 	}
 }

@@ -3,9 +3,7 @@ package natsstore
 import (
 	"encoding/base64"
 	"errors"
-	"io/fs"
 	"net/url"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,7 +49,7 @@ func (s secrets) scrub(text string) string {
 }
 
 // scrubErr returns err unchanged if its text holds no secret, and otherwise a plain error with
-// the scrubbed text (the original is dropped so that nothing can print it later).
+// the scrubbed text (the unscrubbed error is dropped so that nothing can print it later).
 func (s secrets) scrubErr(err error) error {
 	if err == nil {
 		return nil
@@ -192,26 +190,6 @@ func splitUserinfo(list string) (dial, user, pass string, hasPass bool, err erro
 	return strings.Join(out, ","), user, pass, hasPass, nil
 }
 
-// readSecretFile reads a credential file. Its error names the Config field and the reason
-// ("no such file or directory", "permission denied"), never the path.
-func readSecretFile(path, field string) ([]byte, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, connectError(field+" cannot be read: "+fileReason(err),
-			"check that the file exists and is readable by this process")
-	}
-	return raw, nil
-}
-
-// fileReason is the reason of a file error without the path.
-func fileReason(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return "read failed"
-}
-
 // parseCreds extracts the user JWT and the user NKey seed from .creds content.
 func parseCreds(raw []byte, field string) (jwt string, seed []byte, err error) {
 	hint := "the content must be a .creds file as written by `nsc` (a user JWT and a user seed)"
@@ -235,47 +213,4 @@ func parseCreds(raw []byte, field string) (jwt string, seed []byte, err error) {
 		return "", nil, connectError(field+" holds an unusable NKey seed", hint)
 	}
 	return jwt, slices.Clone(s), nil // Wipe zeroes the key pair's own copy
-}
-
-// credsFileOption authenticates with a .creds file that is read again at every (re)connect,
-// like nats.UserCredentials, but whose errors never show the path (nats.go's do).
-func credsFileOption(path string) nats.Option {
-	userCB := func() (string, error) {
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return "", errors.New("natsstore: Config.CredsFile cannot be read: " + fileReason(err))
-		}
-		jwt, _, err := parseCreds(raw, "Config.CredsFile")
-		return jwt, err
-	}
-	sigCB := func(nonce []byte) ([]byte, error) {
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return nil, errors.New("natsstore: Config.CredsFile cannot be read: " + fileReason(err))
-		}
-		kp, err := nkeys.ParseDecoratedUserNKey(raw)
-		if err != nil {
-			return nil, errors.New("natsstore: Config.CredsFile holds no NKey user seed")
-		}
-		defer kp.Wipe()
-		return kp.Sign(nonce)
-	}
-	return nats.UserJWT(userCB, sigCB)
-}
-
-// seedFileSigner signs the server's nonce with the seed in path, read at every (re)connect so
-// the seed is not kept in memory; its errors never show the path.
-func seedFileSigner(path string) nats.SignatureHandler {
-	return func(nonce []byte) ([]byte, error) {
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return nil, errors.New("natsstore: Config.NKeySeedFile cannot be read: " + fileReason(err))
-		}
-		kp, err := nkeys.ParseDecoratedUserNKey(raw)
-		if err != nil {
-			return nil, errors.New("natsstore: Config.NKeySeedFile holds no NKey user seed")
-		}
-		defer kp.Wipe()
-		return kp.Sign(nonce)
-	}
 }

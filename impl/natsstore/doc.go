@@ -21,7 +21,9 @@
 // buckets, and any bucket whose normal creation fails or times out, go through a raw
 // STREAM.CREATE request, which is always followed by a lookup that verifies the bucket exists.
 //
-// Resumes: NATS clamps a start sequence below the first retained message without an error, so
-// every resume compares the stream's first sequence with cursor+1 before and after creating the
-// consumer (protocol.ResumeWindowOK) and returns kv.ErrCursorExpired on a gap.
+// Resumes and live watches: NATS loses history silently in a few places (a resume start below
+// the first retained message is clamped without an error; a live consumer skips messages that
+// retention evicts). NATS.md in this directory explains each such behaviour, what the store
+// does about it (the resume check, the floor guard, the delivery-gap check, the two
+// wrong-last-sequence codes, stale direct gets) and which test pins it.
 package natsstore

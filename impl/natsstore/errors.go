@@ -12,7 +12,9 @@ import (
 )
 
 // NATS JetStream API error codes this package tells apart. nats.go folds the two
-// wrong-last-sequence codes into one jetstream.ErrKeyRevisionMismatch; DESIGN §5 needs them apart.
+// wrong-last-sequence codes into one jetstream.ErrKeyRevisionMismatch, but a caller must know
+// whether its compare-and-swap was decided against it (10071) or not decided at all (10164):
+// see NATS.md, "Two wrong-last-sequence codes".
 const (
 	codeWrongLastSequence         jetstream.ErrorCode = 10071 // decided: the key is at another revision
 	codeWrongLastSequenceInFlight jetstream.ErrorCode = 10164 // undecided: another write to the subject is in flight
@@ -49,9 +51,15 @@ func casKind(err error) error {
 	return nil
 }
 
-// fail wraps a client or server error as a *kv.Error with the sentinel that describes it best.
-// A nil err gives nil.
-func fail(op, key string, err error) error {
+// failRead wraps the error of a read (nothing was changed) as a *kv.Error; see wrap.
+func failRead(op, key string, err error) error { return wrap(op, key, err, false) }
+
+// failWrite wraps the error of a write (which may or may not have been applied); see wrap.
+func failWrite(op, key string, err error) error { return wrap(op, key, err, true) }
+
+// wrap wraps a client or server error as a *kv.Error with the sentinel that describes it best
+// and a hint that fits a read or a write. A nil err gives nil; a *kv.Error is returned as it is.
+func wrap(op, key string, err error, write bool) error {
 	if err == nil {
 		return nil
 	}
@@ -59,7 +67,7 @@ func fail(op, key string, err error) error {
 	if errors.As(err, &kerr) {
 		return err
 	}
-	kind, hint := classify(err)
+	hint, kind := classify(err, write)
 	e := kv.NewError(op, key, kind, err)
 	if hint != "" {
 		e = e.WithHint(hint)
@@ -67,27 +75,36 @@ func fail(op, key string, err error) error {
 	return e
 }
 
-// classify maps an error from nats.go to a kv sentinel and a hint saying what to do.
-func classify(err error) (kind error, hint string) {
+// classify maps an error from nats.go to a hint saying what to do and a kv sentinel; write
+// says whether the failed operation was a write (whose outcome a timeout leaves open).
+func classify(err error, write bool) (hint string, kind error) {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, nats.ErrTimeout),
 		errors.Is(err, jetstream.ErrNoHeartbeat):
-		return kv.ErrTimeout, "the server did not answer in time; if this was a write it may or may not have been applied — re-read before retrying"
+		return pick(write, hintWriteTimeout, hintReadTimeout), kv.ErrTimeout
 	case errors.Is(err, context.Canceled):
-		return kv.ErrOperationFailed, "the caller cancelled the operation; a write may or may not have been applied"
+		return pick(write, hintWriteCancelled, hintReadCancelled), kv.ErrOperationFailed
 	case errors.Is(err, nats.ErrConnectionClosed), errors.Is(err, jetstream.ErrConnectionClosed),
 		errors.Is(err, nats.ErrReconnectBufExceeded), errors.Is(err, nats.ErrConnectionDraining):
-		return kv.ErrNotConnected, "the NATS connection is closed or down; connect again and reopen the store"
+		return hintClosed, kv.ErrNotConnected
 	case errors.Is(err, nats.ErrMaxPayload), apiErrorCode(err) == jetstream.JSErrCodeStreamMessageExceedsMaximum:
-		return kv.ErrValueTooLarge, "the value exceeds the server's or the bucket's maximum message size"
+		return hintValueTooLarge, kv.ErrValueTooLarge
 	case errors.Is(err, jetstream.ErrInvalidKey), errors.Is(err, nats.ErrBadSubject):
-		return kv.ErrInvalidKey, "keys are [-/_=.a-zA-Z0-9]+ without a leading or trailing dot or an empty token"
+		return hintInvalidKey, kv.ErrInvalidKey
 	}
-	return kv.ErrOperationFailed, ""
+	return "", kv.ErrOperationFailed
+}
+
+func pick(write bool, ifWrite, ifRead string) string {
+	if write {
+		return ifWrite
+	}
+	return ifRead
 }
 
 // expiryNeedles are the substrings (matched case-insensitively) that make a consumer-creation
-// error look like "the start sequence is no longer retained" (reference §2.9.5). The match is
+// error look like "the start sequence is no longer retained". The server states this condition
+// only in the error's text (no code names it), so text is all there is to match. The match is
 // biased towards true: a false positive costs a safe resync, a false negative a silent gap.
 var expiryNeedles = []string{"start sequence", "first sequence", "sequence not found", "too old"}
 
@@ -105,8 +122,22 @@ func looksLikeExpiry(err error) bool {
 	return false
 }
 
-// notConnected is the error every Store method returns once its Conn is closed.
+// notConnected is the error a Store method returns once its Conn is closed.
 func notConnected(op, key string) error {
-	return kv.NewError(op, key, kv.ErrNotConnected, nil).
-		WithHint("the connection was closed; connect again and reopen the store")
+	return kv.NewError(op, key, kv.ErrNotConnected, nil).WithHint(hintClosed)
 }
+
+// neverConnected is the error a method of the zero Store (or a nil *Store) returns.
+func neverConnected(op, key string) error {
+	return kv.NewError(op, key, kv.ErrNotConnected, nil).WithHint(hintNeverConnected)
+}
+
+// credentialError is the error of a credential callback that nats.go runs at every
+// (re)connect: it names the Config field and the reason, never a path or content. dialHint
+// recognises it with errors.As.
+type credentialError struct {
+	field  string // e.g. "Config.CredsFile"
+	reason string // e.g. "cannot be read: no such file or directory"
+}
+
+func (e *credentialError) Error() string { return "natsstore: " + e.field + " " + e.reason }

@@ -1,6 +1,7 @@
 package natsstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -12,19 +13,20 @@ import (
 // floorGuardBackstop is the period of the live floor guard's backstop probe, which catches
 // retention overrunning an idle watch (nothing delivered, so no gap to see). Detection of a
 // gapped delivery does not wait for it: that probe runs in-band, before the entry is forwarded.
-var floorGuardBackstop = 30 * time.Second
+const floorGuardBackstop = 30 * time.Second
 
 // tripText is the text of the error a tripped floor guard returns (tests and operators match it).
 const tripText = "stream retention overran live watch"
 
-// floorGuard is the live retention floor guard of the All-scope resume watch (reference §2.9.6,
-// DESIGN §3): JetStream silently skips messages that retention evicts before a live consumer
+// floorGuard is the live retention floor guard of the All-scope resume watch (NATS.md, "Floor
+// guard"): JetStream silently skips messages that retention evicts before a live consumer
 // reaches them, delete markers included, so a gap in the (dense, unfiltered) revision sequence
 // is probed against the stream's first sequence before the gapped entry is forwarded. The
 // decisions are the kernels in protocol/floorguard.go; this type only does the I/O.
 //
-// Prefix-scoped watches get no guard: their revisions are sparse, so every gap would look like
-// eviction (pitfall P11). Their eviction is caught by the resume check of the next restart.
+// Prefix-scoped watches get no guard: their revisions are sparse (other keys' writes fall
+// between them), so every gap would look like eviction. Their eviction is caught by the resume
+// check of the next restart.
 type floorGuard struct {
 	frontier uint64                                // the largest revision delivered (initially the cursor)
 	probe    func(context.Context) (uint64, error) // reads the stream's first sequence, fresh
@@ -40,12 +42,12 @@ func (s *Store) newFloorGuard(cursor uint64) *floorGuard {
 	g := &floorGuard{
 		frontier: cursor,
 		probe:    s.firstSequence,
-		every:    floorGuardBackstop,
+		every:    cmp.Or(s.hooks.floorGuardBackstop, floorGuardBackstop),
 		now:      time.Now,
 		fail: func(first, frontier uint64) error {
 			return kv.NewError("watch", "", kv.ErrWatch,
 				fmt.Errorf("%s: stream %s first sequence is %d, frontier is %d", tripText, s.stream, first, frontier)).
-				WithHint("updates after the frontier were evicted unseen (delete markers may be among them); restart will resync")
+				WithHint(hintOverrun)
 		},
 		probeErr: func(err error) error {
 			return watchFail(fmt.Errorf("floor guard stream lookup: %w", err))

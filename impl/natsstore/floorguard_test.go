@@ -14,13 +14,13 @@ import (
 	"github.com/slipstream-go/slipstream/protocol"
 )
 
-func (d *dp) purgeStreamBelow(seq uint64) {
+func (d *bucketFixture) purgeStreamBelow(seq uint64) {
 	d.t.Helper()
-	st, err := d.js.Stream(tctx(d.t), d.store.stream)
+	st, err := d.js.Stream(testCtx(d.t), d.store.stream)
 	if err != nil {
 		d.t.Fatal(err)
 	}
-	if err := st.Purge(tctx(d.t), jetstream.WithPurgeSequence(seq)); err != nil {
+	if err := st.Purge(testCtx(d.t), jetstream.WithPurgeSequence(seq)); err != nil {
 		d.t.Fatalf("purge below %d: %v", seq, err)
 	}
 }
@@ -33,6 +33,7 @@ func isTrip(err error) bool {
 // delivery, a trip exactly when the first sequence passed frontier+1, and a frontier that never
 // moves back.
 func TestFloorGuardDecisions(t *testing.T) {
+	t.Parallel()
 	first, probes := uint64(1), 0
 	clock := time.Unix(0, 0)
 	g := &floorGuard{
@@ -82,12 +83,13 @@ func TestFloorGuardDecisions(t *testing.T) {
 	}
 }
 
-// Reference §3.4 gapped_delivery_with_advanced_floor_trips: revisions 1-5, the stream purged
+// A gapped delivery with an advanced floor trips: revisions 1-5, the stream purged
 // below 4, a consumer started at 2 (clamped by the server to 4) fed to the guarded pump with
 // frontier 1. The guard must trip before forwarding revision 4, within 5 s: in-band, not by
 // the 30 s backstop.
 func TestGappedDeliveryWithAdvancedFloorTrips(t *testing.T) {
-	d := newDP(t, "gapped")
+	t.Parallel()
+	d := newTestBucket(t, "gapped")
 	for i := range 5 {
 		d.put(fmt.Sprintf("k%d", i+1), "v")
 	}
@@ -95,7 +97,7 @@ func TestGappedDeliveryWithAdvancedFloorTrips(t *testing.T) {
 	if first := d.streamInfo().State.FirstSeq; first != 4 {
 		t.Fatalf("setup: first sequence %d", first)
 	}
-	cons, err := d.js.CreateConsumer(tctx(t), d.store.stream, jetstream.ConsumerConfig{
+	cons, err := d.js.CreateConsumer(testCtx(t), d.store.stream, jetstream.ConsumerConfig{
 		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: 2,
 		AckPolicy: jetstream.AckNonePolicy, MemoryStorage: true,
 	})
@@ -120,11 +122,12 @@ func TestGappedDeliveryWithAdvancedFloorTrips(t *testing.T) {
 	}
 }
 
-// Reference §3.4 benign_interior_gap_passes: overwriting k2 and k3 (history 1) evicts revisions
+// A benign interior gap passes: overwriting k2 and k3 (history 1) evicts revisions
 // 2 and 3 from the interior; the first sequence stays 1, so the guarded resume from 1 delivers
 // 4, 5, 6, 7 without tripping.
 func TestBenignInteriorGapPasses(t *testing.T) {
-	d := newDP(t, "benign")
+	t.Parallel()
+	d := newTestBucket(t, "benign")
 	for i := range 5 {
 		d.put(fmt.Sprintf("k%d", i+1), "v")
 	}
@@ -146,7 +149,8 @@ func TestBenignInteriorGapPasses(t *testing.T) {
 // stream, retention evicts it, and the watch must fail before it forwards the first revision
 // after the evicted range.
 func TestLiveOverrunFailsTheAllScopeResumeWatch(t *testing.T) {
-	d := newDP(t, "overrun", func(c *kv.StoreConfig) { c.MaxBytes = 64 << 20 })
+	t.Parallel()
+	d := newTestBucket(t, "overrun", func(c *kv.StoreConfig) { c.MaxBytes = 64 << 20 })
 	for i := range 10 {
 		d.put(fmt.Sprintf("seed.%d", i), "v")
 	}
@@ -154,12 +158,10 @@ func TestLiveOverrunFailsTheAllScopeResumeWatch(t *testing.T) {
 	defer cancel()
 	out := make(chan kv.Update) // unbuffered: the watch blocks until the test reads
 	done := make(chan error, 1)
+	created, hook := signal()
+	d.store.hooks.consumerCreated = func(string) { hook() }
 	go func() { done <- d.store.Watch(ctx, kv.All(), kv.CursorFromUint64(10), out) }()
-	for deadline := time.Now().Add(5 * time.Second); d.consumers() != 1; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("watch consumer not created")
-		}
-	}
+	waitSignal(t, created, 5*time.Second, "watch consumer created")
 	const n = 3 * watchBatch
 	for i := range n {
 		if _, err := d.js.PublishAsync(fmt.Sprintf("$KV.overrun.live.%d", i), []byte("v")); err != nil {
@@ -202,12 +204,11 @@ func TestLiveOverrunFailsTheAllScopeResumeWatch(t *testing.T) {
 
 // The backstop catches retention overrunning an idle watch (no delivery, so no gap to see).
 func TestBackstopTripsAnIdleWatch(t *testing.T) {
-	old := floorGuardBackstop
-	floorGuardBackstop = 300 * time.Millisecond
-	defer func() { floorGuardBackstop = old }()
+	t.Parallel()
 	// Prefix("") selects every key: the same dense stream as All, so the same guard.
 	for _, sc := range []kv.Scope{kv.All(), kv.Prefix("")} {
-		d := newDP(t, "backstop")
+		d := newTestBucket(t, "backstop")
+		d.store.hooks.floorGuardBackstop = 300 * time.Millisecond
 		for i := range 5 {
 			d.put(fmt.Sprintf("k%d", i), "v")
 		}
@@ -223,13 +224,12 @@ func TestBackstopTripsAnIdleWatch(t *testing.T) {
 	}
 }
 
-// Pitfall P11: prefix watches have no live guard (their revisions are sparse by design), so a
+// Prefix watches have no live guard (their revisions are sparse by design), so a
 // head eviction past the frontier does not end them.
 func TestPrefixResumeWatchHasNoFloorGuard(t *testing.T) {
-	old := floorGuardBackstop
-	floorGuardBackstop = 200 * time.Millisecond
-	defer func() { floorGuardBackstop = old }()
-	d := newDP(t, "noguard")
+	t.Parallel()
+	d := newTestBucket(t, "noguard")
+	d.store.hooks.floorGuardBackstop = 200 * time.Millisecond
 	d.put("x.1", "v")
 	d.put("x.2", "v")
 	cur := d.put("x.3", "v")

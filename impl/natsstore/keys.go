@@ -6,9 +6,11 @@ import (
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
 
-// headerRoom is the part of the server's maximum payload kept free for the headers a write may
-// carry (KV-Operation, Nats-Expected-Last-Subject-Sequence, Nats-TTL, Nats-Rollup): a value may
-// be at most MaxPayload - headerRoom bytes.
+// headerRoom is the part of a message size limit kept free for the headers a write may carry
+// (KV-Operation, Nats-Expected-Last-Subject-Sequence, Nats-TTL, Nats-Rollup; under 100 bytes
+// in practice): a value may be at most limit - headerRoom bytes. A bucket created with
+// kv.StoreConfig.MaxValueSize gets a stream limit of MaxValueSize + headerRoom, so that exactly
+// MaxValueSize is accepted.
 const headerRoom = 512
 
 // validKey reports whether key follows the NATS KV key rules: one or more of
@@ -42,26 +44,40 @@ func checkKey(op, key string) error {
 	if validKey(key) {
 		return nil
 	}
-	return kv.NewError(op, key, kv.ErrInvalidKey, nil).
-		WithHint("keys are dot-separated tokens of [-/_=a-zA-Z0-9], with no leading or trailing dot and no empty token")
+	return kv.NewError(op, key, kv.ErrInvalidKey, nil).WithHint(hintInvalidKey)
 }
 
-// maxValueSize returns the largest value this store accepts: the server's announced maximum
-// payload minus headerRoom. It is 0 before the connection has seen the server's INFO.
-func (s *Store) maxValueSize() int {
-	mp := int(s.js.Conn().MaxPayload())
-	if mp <= headerRoom {
+// valueLimit is the largest value that fits a message size limit: limit less headerRoom, or
+// less half the limit when the limit is below 2*headerRoom (a bucket created elsewhere with a
+// tiny limit). A limit <= 0 means none and gives 0.
+func valueLimit(limit int64) int64 {
+	if limit <= 0 {
 		return 0
 	}
-	return mp - headerRoom
+	return limit - min(headerRoom, limit/2)
+}
+
+// maxValueSize returns the largest value this store accepts: the smaller of the limits the
+// server's announced maximum payload and the bucket's MaxMsgSize allow (see valueLimit), or 0
+// when neither is known.
+func (s *Store) maxValueSize() int {
+	server := valueLimit(s.js.Conn().MaxPayload())
+	bucket := valueLimit(s.maxMsgSize)
+	switch {
+	case bucket == 0:
+		return int(server)
+	case server == 0:
+		return int(bucket)
+	}
+	return int(min(server, bucket))
 }
 
 // checkValue returns kv.ErrValueTooLarge for a value larger than maxValueSize.
 func (s *Store) checkValue(op, key string, value []byte) error {
 	if limit := s.maxValueSize(); limit > 0 && len(value) > limit {
 		return kv.NewError(op, key, kv.ErrValueTooLarge, nil).
-			WithHint(fmt.Sprintf("the value is %d bytes; this server accepts at most %d (max_payload less %d bytes for headers)",
-				len(value), limit, headerRoom))
+			WithHint(fmt.Sprintf("the value is %d bytes; bucket %q accepts at most %d (the smaller of the server's max_payload and the bucket's MaxMsgSize, less room for headers)",
+				len(value), s.name, limit))
 	}
 	return nil
 }

@@ -18,20 +18,23 @@ import (
 // Use it when a read must not be stale: a direct get (the default) may be served by any replica,
 // including one that lags or sits in a minority partition.
 //
-// Caveat (nats-chaos.md §1.4): a leader that has been deposed but has not noticed yet can still
-// answer during an election, so even this read is "linearizable except around leader changes";
-// the chaos checker measures exactly that. A leader read costs more than a direct get (the
+// Caveat: a leader that has been deposed but has not noticed yet can still answer during an
+// election, so even this read is "linearizable except around leader changes" (see NATS.md,
+// "Stale reads"). A leader read costs more than a direct get (the
 // request goes to every server and is not batched).
 //
 // Every other method of the view (writes, Scan, Keys, Watch) is the same as the store's.
 func (s *Store) LeaderReads() *Store {
+	if s == nil {
+		return &Store{leader: true}
+	}
 	v := *s
 	v.leader = true
 	return &v
 }
 
 // ReadsFromLeader reports whether Get and Entry of this view go through the stream leader.
-func (s *Store) ReadsFromLeader() bool { return s.leader }
+func (s *Store) ReadsFromLeader() bool { return s != nil && s.leader }
 
 // msgGetRequest is the body of a STREAM.MSG.GET request for the last message on a subject.
 type msgGetRequest struct {
@@ -70,29 +73,29 @@ func (s *Store) apiPrefix() string {
 func (s *Store) leaderGet(ctx context.Context, op, key string) (kv.Entry, bool, error) {
 	body, err := json.Marshal(msgGetRequest{LastBySubject: s.subjectPrefix + key})
 	if err != nil {
-		return kv.Entry{}, false, fail(op, key, err)
+		return kv.Entry{}, false, failRead(op, key, err)
 	}
 	reply, err := s.js.Conn().RequestWithContext(ctx, s.apiPrefix()+"STREAM.MSG.GET."+s.stream, body)
 	if err != nil {
-		return kv.Entry{}, false, fail(op, key, err)
+		return kv.Entry{}, false, failRead(op, key, err)
 	}
 	var resp msgGetResponse
 	if err := json.Unmarshal(reply.Data, &resp); err != nil {
-		return kv.Entry{}, false, fail(op, key, fmt.Errorf("decode STREAM.MSG.GET response: %w", err))
+		return kv.Entry{}, false, failRead(op, key, fmt.Errorf("decode STREAM.MSG.GET response: %w", err))
 	}
 	if resp.Error != nil {
 		if resp.Error.ErrorCode == jetstream.JSErrCodeMessageNotFound {
 			return kv.Entry{}, false, nil
 		}
-		return kv.Entry{}, false, fail(op, key, resp.Error)
+		return kv.Entry{}, false, failRead(op, key, resp.Error)
 	}
 	if resp.Message == nil {
-		return kv.Entry{}, false, fail(op, key, jetstream.ErrInvalidJetStreamResponse)
+		return kv.Entry{}, false, failRead(op, key, jetstream.ErrInvalidJetStreamResponse)
 	}
 	var h nats.Header
 	if len(resp.Message.Header) > 0 {
 		if h, err = nats.DecodeHeadersMsg(resp.Message.Header); err != nil {
-			return kv.Entry{}, false, fail(op, key, fmt.Errorf("decode stored headers: %w", err))
+			return kv.Entry{}, false, failRead(op, key, fmt.Errorf("decode stored headers: %w", err))
 		}
 	}
 	if opOf(h) != kv.OpPut {

@@ -17,7 +17,8 @@ import (
 // LeaderReads answers through STREAM.MSG.GET (the leader's API), never DIRECT.GET, with the
 // same results as the default read; the default read is a direct get.
 func TestLeaderReadsUseTheMessageGetAPI(t *testing.T) {
-	d := newDP(t, "leader")
+	t.Parallel()
+	d := newTestBucket(t, "leader")
 	var msgGets, directGets atomic.Int64
 	sub1, _ := d.nc.Subscribe("$JS.API.STREAM.MSG.GET.KV_leader", func(*nats.Msg) { msgGets.Add(1) })
 	sub2, _ := d.nc.Subscribe("$JS.API.DIRECT.GET.KV_leader.>", func(*nats.Msg) { directGets.Add(1) })
@@ -34,7 +35,7 @@ func TestLeaderReadsUseTheMessageGetAPI(t *testing.T) {
 	if !l.ReadsFromLeader() || d.store.ReadsFromLeader() {
 		t.Fatal("LeaderReads must return a view and leave the store as it was")
 	}
-	ctx := tctx(t)
+	ctx := testCtx(t)
 	e, ok, err := l.Get(ctx, "node.a")
 	if err != nil || !ok || e.Key != "node.a" || string(e.Value) != "hello" || e.Version != v {
 		t.Fatalf("leader get: %+v %v %v", e, ok, err)
@@ -55,11 +56,7 @@ func TestLeaderReadsUseTheMessageGetAPI(t *testing.T) {
 	mustKind(t, err, kv.ErrInvalidKey, "leader get of an invalid key")
 	waitCount := func(c *atomic.Int64, want int64) {
 		t.Helper()
-		for deadline := time.Now().Add(2 * time.Second); c.Load() < want; time.Sleep(10 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				break
-			}
-		}
+		poll(2*time.Second, func() bool { return c.Load() >= want }) // the exact count is checked next
 	}
 	waitCount(&msgGets, 5)
 	if msgGets.Load() != 5 || directGets.Load() != 0 {
@@ -74,10 +71,11 @@ func TestLeaderReadsUseTheMessageGetAPI(t *testing.T) {
 	}
 }
 
-// On a 3-node cluster with an R3 bucket, leader reads return what was written, through any
+// On a 3-node cluster with a 3-replica bucket, leader reads return what was written, through any
 // node, and concurrent compare-and-swaps on one key have exactly one winner, every loser
 // classified as decided (10071) or in flight (10164).
 func TestLeaderReadsAndCASOnAReplicatedBucket(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a 3-node cluster")
 	}
@@ -93,7 +91,7 @@ func TestLeaderReadsAndCASOnAReplicatedBucket(t *testing.T) {
 		t.Cleanup(func() { _ = conn.Close() })
 		st, err := conn.OpenBucket(ctx, kv.StoreConfig{Name: "r3", MaxBytes: 8 << 20, Replicas: 3})
 		if err != nil {
-			t.Fatalf("open R3 bucket via node %d: %v", i+1, err)
+			t.Fatalf("open 3-replica bucket via node %d: %v", i+1, err)
 		}
 		stores = append(stores, st)
 	}
@@ -127,7 +125,7 @@ func TestLeaderReadsAndCASOnAReplicatedBucket(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	t.Logf("24 concurrent CAS on R3: %d won, %d decided mismatches (10071), %d in flight (10164)", wins.Load(), decided.Load(), inFlight.Load())
+	t.Logf("24 concurrent CAS on 3 replicas: %d won, %d decided mismatches (10071), %d in flight (10164)", wins.Load(), decided.Load(), inFlight.Load())
 	if wins.Load() != 1 {
 		t.Fatalf("%d CAS writes won, want exactly 1", wins.Load())
 	}

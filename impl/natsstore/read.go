@@ -44,7 +44,8 @@ func opOf(h nats.Header) kv.Op {
 // decodeMsg turns one message delivered by a consumer on this bucket's stream into an Update.
 // ok is false for a subject outside the bucket's keyspace (the caller skips it). The version is
 // the stream sequence read from the ACK reply subject, or the unknown version when the reply
-// cannot be parsed — never 0 (pitfall P5). ack is the parsed reply (zero when it did not parse).
+// cannot be parsed — never 0, which is a real position and would move a cursor backwards. ack is
+// the parsed reply (zero when it did not parse).
 func (s *Store) decodeMsg(subject, reply string, h nats.Header, data []byte) (u kv.Update, ack ackInfo, ackOK, ok bool) {
 	if len(subject) <= len(s.subjectPrefix) || subject[:len(s.subjectPrefix)] != s.subjectPrefix {
 		return kv.Update{}, ackInfo{}, false, false
@@ -62,7 +63,8 @@ func (s *Store) decodeMsg(subject, reply string, h nats.Header, data []byte) (u 
 }
 
 // Get returns the key's current value, hiding tombstones: a delete or purge marker, and an
-// empty value (the compare-and-swap tombstone of the original crate), give ok=false.
+// empty value (the tombstone that older writers leave with a compare-and-swap of an empty
+// value), give ok=false.
 //
 // It is answered by a direct get, which any replica of a replicated bucket may serve, so it can
 // be stale; use LeaderReads().Get when the answer must not be.
@@ -84,8 +86,8 @@ func (s *Store) Entry(ctx context.Context, key string) (kv.Entry, bool, error) {
 // readLatest reads the key's last record through the path this view uses (direct get, or the
 // leader's message-get API) and hides markers.
 func (s *Store) readLatest(ctx context.Context, op, key string) (kv.Entry, bool, error) {
-	if s.conn.isClosed() {
-		return kv.Entry{}, false, notConnected(op, key)
+	if err := s.ready(op, key); err != nil {
+		return kv.Entry{}, false, err
 	}
 	if err := checkKey(op, key); err != nil {
 		return kv.Entry{}, false, err
@@ -100,7 +102,7 @@ func (s *Store) readLatest(ctx context.Context, op, key string) (kv.Entry, bool,
 		return kv.Entry{}, false, nil
 	}
 	if err != nil {
-		return kv.Entry{}, false, fail(op, key, err)
+		return kv.Entry{}, false, failRead(op, key, err)
 	}
 	return kv.Entry{Key: key, Value: e.Value(), Version: kv.VersionFromUint64(e.Revision())}, true, nil
 }

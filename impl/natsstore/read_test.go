@@ -14,9 +14,10 @@ import (
 // A server that goes away mid-operation: every call with a short request timeout returns
 // kv.ErrTimeout or kv.ErrNotConnected within its deadline, never hangs.
 func TestServerGoneCallsFailWithinTheDeadline(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	const timeout = 500 * time.Millisecond
-	d := dpOn(t, srv, Config{URL: srv.URL(), RequestTimeout: timeout}, "gone")
+	d := openTestBucket(t, srv, Config{URL: srv.URL(), RequestTimeout: timeout}, "gone")
 	v := d.put("k", "v")
 	srv.Stop()
 	ctx := context.Background()
@@ -60,8 +61,9 @@ func TestServerGoneCallsFailWithinTheDeadline(t *testing.T) {
 // consumer (consumers are in memory), two missed heartbeats end it with kv.ErrWatch so the
 // caller resumes from its cursor — through the resume checks — instead of waiting forever.
 func TestWatchAcrossServerRestart(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
-	d := dpOn(t, srv, Config{URL: srv.URL(), RequestTimeout: 2 * time.Second}, "restart")
+	d := openTestBucket(t, srv, Config{URL: srv.URL(), RequestTimeout: 2 * time.Second}, "restart")
 	w := d.startWatch(kv.All(), kv.Cursor{})
 	d.establish(w, "s")
 
@@ -81,7 +83,7 @@ func TestWatchAcrossServerRestart(t *testing.T) {
 	w2 := d.startWatch(kv.All(), kv.Cursor{})
 	d.establish(w2, fmt.Sprintf("s%d", 2))
 	srv.Stop()
-	time.Sleep(300 * time.Millisecond)
+	eventually(t, 15*time.Second, "the Store's connection sees the outage", func() bool { return !d.conn.Healthy() })
 	w2.cancel()
 	if err := w2.result(t, 5*time.Second); err != nil {
 		t.Fatalf("a watch cancelled during an outage returned %v", err)

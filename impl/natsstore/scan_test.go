@@ -7,9 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/internal/embedded"
 )
@@ -23,17 +20,18 @@ func entryKeys(es []kv.Entry) []string {
 }
 
 // consumers returns the number of consumers on the bucket's stream.
-func (d *dp) consumers() int { return d.streamInfo().State.Consumers }
+func (d *bucketFixture) consumers() int { return d.streamInfo().State.Consumers }
 
-// Test 13.
+// Scan returns the last value of each key and skips deleted keys, leaving no consumer behind.
 func TestScanReturnsLastValuePerKeyAndSkipsDeletes(t *testing.T) {
-	d := newDP(t, "scan")
+	t.Parallel()
+	d := newTestBucket(t, "scan")
 	d.put("node.a", "1")
 	d.put("node.a", "2")
 	d.put("node.b", "3")
 	d.put("other.c", "4")
 	d.del("node.b")
-	got, err := d.store.Scan(tctx(t), "node.")
+	got, err := d.store.Scan(testCtx(t), "node.")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,13 +43,15 @@ func TestScanReturnsLastValuePerKeyAndSkipsDeletes(t *testing.T) {
 	}
 }
 
-// Test 14 (catches pitfall P1: a version read from the wrong ACK token).
+// A scanned version is the key's real revision (a CAS with it succeeds): it is read from the
+// right token of the ACK subject, never from the trailing num_pending.
 func TestScanVersionMatchesLiveRevision(t *testing.T) {
-	d := newDP(t, "scanver")
+	t.Parallel()
+	d := newTestBucket(t, "scanver")
 	d.put("node.a", "1")
 	vb := d.put("node.b", "2")
 	d.put("node.c", "3")
-	got, err := d.store.Scan(tctx(t), "node")
+	got, err := d.store.Scan(testCtx(t), "node")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,34 +64,35 @@ func TestScanVersionMatchesLiveRevision(t *testing.T) {
 	if found.Version != vb {
 		t.Fatalf("scan version of node.b is %v, its put returned %v", found.Version, vb)
 	}
-	if _, err := d.store.Update(tctx(t), "node.b", []byte("x"), found.Version); err != nil {
+	if _, err := d.store.Update(testCtx(t), "node.b", []byte("x"), found.Version); err != nil {
 		t.Fatalf("CAS with the scanned version: %v", err)
 	}
 }
 
-// Tests 15, 16 (pitfall P14: keys must hide the empty-value tombstone like get and scan).
+// Keys hides deleted, out-of-prefix and empty-value keys exactly as Get and Scan do.
 func TestKeysHidesTombstonesLikeGetAndScan(t *testing.T) {
-	d := newDP(t, "keys")
+	t.Parallel()
+	d := newTestBucket(t, "keys")
 	d.put("node.a", "1")
 	vb := d.put("node.b", "2")
 	d.put("node.c", "3")
 	d.put("other.x", "4")
 	d.del("node.c")
-	if _, err := d.store.Update(tctx(t), "node.b", nil, vb); err != nil { // empty-value tombstone
+	if _, err := d.store.Update(testCtx(t), "node.b", nil, vb); err != nil { // empty-value tombstone
 		t.Fatal(err)
 	}
-	keys, err := d.store.Keys(tctx(t), "node.")
+	keys, err := d.store.Keys(testCtx(t), "node.")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(keys, []string{"node.a"}) {
 		t.Fatalf("keys(node.) = %q", keys)
 	}
-	scan, _ := d.store.Scan(tctx(t), "node.")
+	scan, _ := d.store.Scan(testCtx(t), "node.")
 	if !slices.Equal(entryKeys(scan), []string{"node.a"}) {
 		t.Fatalf("scan(node.) = %q", entryKeys(scan))
 	}
-	if _, ok, _ := d.store.Get(tctx(t), "node.b"); ok {
+	if _, ok, _ := d.store.Get(testCtx(t), "node.b"); ok {
 		t.Fatal("get must hide node.b")
 	}
 	if n := d.consumers(); n != 0 {
@@ -99,49 +100,51 @@ func TestKeysHidesTombstonesLikeGetAndScan(t *testing.T) {
 	}
 }
 
-// Tests 29, 30: the empty prefix lists the whole bucket.
+// The empty prefix lists the whole bucket; an empty bucket lists as empty, without an error.
 func TestEmptyPrefixListsEverything(t *testing.T) {
-	d := newDP(t, "all")
+	t.Parallel()
+	d := newTestBucket(t, "all")
 	d.put("node.a", "1")
 	d.put("other.b", "2")
 	d.put("third.c", "3")
 	d.del("other.b")
-	scan, err := d.store.Scan(tctx(t), "")
+	scan, err := d.store.Scan(testCtx(t), "")
 	if err != nil || !slices.Equal(entryKeys(scan), []string{"node.a", "third.c"}) {
 		t.Fatalf("scan(\"\") = %q, %v", entryKeys(scan), err)
 	}
-	keys, err := d.store.Keys(tctx(t), "")
+	keys, err := d.store.Keys(testCtx(t), "")
 	if err != nil || !slices.Equal(keys, []string{"node.a", "third.c"}) {
 		t.Fatalf("keys(\"\") = %q, %v", keys, err)
 	}
-	empty := newDP(t, "none")
-	if k, err := empty.store.Keys(tctx(t), ""); err != nil || len(k) != 0 {
+	empty := newTestBucket(t, "none")
+	if k, err := empty.store.Keys(testCtx(t), ""); err != nil || len(k) != 0 {
 		t.Fatalf("keys of an empty bucket: %q, %v", k, err)
 	}
-	if s, err := empty.store.Scan(tctx(t), "x"); err != nil || len(s) != 0 {
+	if s, err := empty.store.Scan(testCtx(t), "x"); err != nil || len(s) != 0 {
 		t.Fatalf("scan of an empty bucket: %v, %v", s, err)
 	}
 }
 
-// DESIGN §5: a prefix is a subtree at a token boundary; "node" and "node." are the same, and
+// A prefix is a subtree at a token boundary; "node" and "node." are the same, and
 // "node" does not select "nodes.x". Invalid prefixes are refused before any request.
 func TestPrefixIsASubtree(t *testing.T) {
-	d := newDP(t, "subtree")
+	t.Parallel()
+	d := newTestBucket(t, "subtree")
 	d.put("node.a", "1")
 	d.put("nodes.x", "2")
 	d.put("node", "3")
 	d.put("node.b.c", "4")
 	for _, p := range []string{"node", "node."} {
-		keys, err := d.store.Keys(tctx(t), p)
+		keys, err := d.store.Keys(testCtx(t), p)
 		if err != nil || !slices.Equal(keys, []string{"node.a", "node.b.c"}) {
 			t.Fatalf("keys(%q) = %q, %v", p, keys, err)
 		}
 	}
 	before := d.outMsgs()
 	for _, p := range []string{"node.*", ">", "a..b", ".a", "a b"} {
-		_, err := d.store.Keys(tctx(t), p)
+		_, err := d.store.Keys(testCtx(t), p)
 		mustKind(t, err, kv.ErrInvalidScope, "keys("+p+")")
-		_, err = d.store.Scan(tctx(t), p)
+		_, err = d.store.Scan(testCtx(t), p)
 		mustKind(t, err, kv.ErrInvalidScope, "scan("+p+")")
 	}
 	if d.outMsgs() != before {
@@ -149,9 +152,10 @@ func TestPrefixIsASubtree(t *testing.T) {
 	}
 }
 
-// Test 32 (pitfall P3): more keys than the default max_ack_pending (1000).
+// More keys than the default max_ack_pending (1000), which would stall an acknowledging consumer.
 func TestScanAndKeysCoverMoreThanAnAckWindow(t *testing.T) {
-	d := newDP(t, "big", func(c *kv.StoreConfig) { c.MaxBytes = 64 << 20 })
+	t.Parallel()
+	d := newTestBucket(t, "big", func(c *kv.StoreConfig) { c.MaxBytes = 64 << 20 })
 	const n = 1500
 	for i := range n {
 		if _, err := d.js.PublishAsync(fmt.Sprintf("$KV.big.k.%04d", i), []byte("v")); err != nil {
@@ -183,7 +187,8 @@ func TestScanAndKeysCoverMoreThanAnAckWindow(t *testing.T) {
 // A scan cancelled after its consumer exists returns an error (never a partial result) and
 // still deletes its consumer; so does a scan whose context is already cancelled.
 func TestCancelledScanFailsAndCleansUp(t *testing.T) {
-	d := newDP(t, "cancel")
+	t.Parallel()
+	d := newTestBucket(t, "cancel")
 	for i := range 20 {
 		d.put(fmt.Sprintf("k.%d", i), "v")
 	}
@@ -195,11 +200,10 @@ func TestCancelledScanFailsAndCleansUp(t *testing.T) {
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
 	created := 0
-	listConsumerCreated = func() {
+	d.store.hooks.consumerCreated = func(string) {
 		created = d.consumers()
 		cancel()
 	}
-	defer func() { listConsumerCreated = nil }()
 	if got, err := d.store.Keys(ctx, ""); err == nil {
 		t.Fatalf("a scan cancelled mid-way returned %d keys and no error", len(got))
 	}
@@ -211,91 +215,18 @@ func TestCancelledScanFailsAndCleansUp(t *testing.T) {
 	}
 }
 
-// DESIGN: an unparseable revision is the unknown version (never 0); raw-message decoding as the
-// reference's §3.4 decoding cases.
-func TestDecodeMsg(t *testing.T) {
-	s := &Store{subjectPrefix: "$KV.b."}
-	const ack = "$JS.ACK.KV_b.c.1.42.3.17.0"
-	u, a, ackOK, ok := s.decodeMsg("$KV.b.node.a", ack, nil, []byte("v"))
-	if !ok || !ackOK || u.Op != kv.OpPut || u.Key != "node.a" || string(u.Value) != "v" ||
-		u.Version != kv.VersionFromUint64(42) || a.consumerSeq != 3 {
-		t.Fatalf("put: %+v %+v %v %v", u, a, ackOK, ok)
-	}
-	for hdr, op := range map[string]kv.Op{"DEL": kv.OpDelete, "PURGE": kv.OpPurge} {
-		h := nats.Header{}
-		h.Set(hdrOperation, hdr)
-		u, _, _, ok := s.decodeMsg("$KV.b.k", ack, h, nil)
-		if !ok || u.Op != op || u.Value != nil {
-			t.Fatalf("%s: %+v", hdr, u)
-		}
-	}
-	for reason, op := range map[string]kv.Op{"MaxAge": kv.OpPurge, "Purge": kv.OpPurge, "Remove": kv.OpDelete} {
-		h := nats.Header{}
-		h.Set(jetstream.MarkerReasonHeader, reason)
-		if u, _, _, _ := s.decodeMsg("$KV.b.k", ack, h, nil); u.Op != op {
-			t.Fatalf("marker %s: %v", reason, u.Op)
-		}
-	}
-	if _, _, _, ok := s.decodeMsg("$KV.other.k", ack, nil, nil); ok {
-		t.Fatal("a subject outside the bucket must be skipped")
-	}
-	if _, _, _, ok := s.decodeMsg("$KV.b.", ack, nil, nil); ok {
-		t.Fatal("the bare prefix is not a key")
-	}
-	u, _, ackOK, ok = s.decodeMsg("$KV.b.k", "", nil, []byte("v"))
-	if !ok || ackOK || !u.Version.IsUnknown() {
-		t.Fatalf("no reply subject must give the unknown version, got %v", u.Version)
-	}
-	u, _, _, _ = s.decodeMsg("$KV.b.k", "$JS.ACK.KV_b.c.1.x.3.17.0", nil, []byte("v"))
-	if !u.Version.IsUnknown() {
-		t.Fatalf("an unparseable reply must give the unknown version, got %v", u.Version)
-	}
-}
-
-func FuzzDecodeMsg(f *testing.F) {
-	f.Add("$KV.b.node.a", "$JS.ACK.KV_b.c.1.42.3.17.0", "", []byte("v"))
-	f.Add("$KV.b.k", "", "DEL", []byte(nil))
-	f.Add("$KV.bb.k", "$JS.ACK.hub.A.KV_b.c.1.9.1.17.0.r", "PURGE", []byte("x"))
-	s := &Store{subjectPrefix: "$KV.b."}
-	f.Fuzz(func(t *testing.T, subject, reply, op string, data []byte) {
-		h := nats.Header{}
-		if op != "" {
-			h.Set(hdrOperation, op)
-		}
-		u, a, ackOK, ok := s.decodeMsg(subject, reply, h, data)
-		if !ok {
-			return
-		}
-		if "$KV.b."+u.Key != subject || u.Key == "" {
-			t.Fatalf("key %q from subject %q", u.Key, subject)
-		}
-		if want, wantOK := parseAckSubject(reply); wantOK != ackOK || want != a {
-			t.Fatal("decodeMsg must use the ACK parser")
-		}
-		if ackOK != !u.Version.IsUnknown() {
-			t.Fatalf("version %v with ackOK %v", u.Version, ackOK)
-		}
-		if (u.Op == kv.OpPut) != (op != opDel && op != opPurge) {
-			t.Fatalf("op %v for header %q", u.Op, op)
-		}
-		if u.Op != kv.OpPut && u.Value != nil {
-			t.Fatal("a marker carries no value")
-		}
-	})
-}
-
 // The per-message bound: a server that goes away while a listing drains makes it fail with
 // kv.ErrTimeout within about the request timeout (plus the bounded consumer delete), never a
 // hang and never a partial result.
 func TestListingStallIsATimeout(t *testing.T) {
+	t.Parallel()
 	srv := embedded.StartT(t)
 	const timeout = 500 * time.Millisecond
-	d := dpOn(t, srv, Config{URL: srv.URL(), RequestTimeout: timeout}, "stall")
+	d := openTestBucket(t, srv, Config{URL: srv.URL(), RequestTimeout: timeout}, "stall")
 	for i := range 20 {
 		d.put(fmt.Sprintf("k.%d", i), "v")
 	}
-	listConsumerCreated = srv.Stop
-	defer func() { listConsumerCreated = nil }()
+	d.store.hooks.consumerCreated = func(string) { srv.Stop() }
 	start := time.Now()
 	got, err := d.store.Scan(context.Background(), "")
 	mustKind(t, err, kv.ErrTimeout, "scan with the server gone mid-drain")
@@ -304,5 +235,34 @@ func TestListingStallIsATimeout(t *testing.T) {
 	}
 	if el := time.Since(start); el > 4*timeout {
 		t.Fatalf("the stalled scan took %v with a %v request timeout", el, timeout)
+	}
+}
+
+// A key that arrives twice during a listing (written while it ran) is kept once, at the
+// position of its later record, with the earlier record released; a later tombstone removes it.
+func TestSupersededRecordsAreDropped(t *testing.T) {
+	t.Parallel()
+	e := func(k string, r uint64) kv.Entry {
+		return kv.Entry{Key: k, Value: []byte(k), Version: kv.VersionFromUint64(r)}
+	}
+	l := liveSet[kv.Entry]{keyOf: func(x kv.Entry) string { return x.Key }}
+	l.record(e("a", 1), true)
+	l.record(e("b", 2), true)
+	l.record(e("c", 3), true)
+	l.record(e("a", 4), true)  // a written during the listing
+	l.record(e("b", 5), false) // b deleted during the listing
+	if l.items[0].Value != nil || l.items[1].Value != nil {
+		t.Fatal("superseded records still hold their values")
+	}
+	got := l.result()
+	same := func(x, y kv.Entry) bool {
+		return x.Key == y.Key && string(x.Value) == string(y.Value) && x.Version == y.Version
+	}
+	if len(got) != 2 || !same(got[0], e("c", 3)) || !same(got[1], e("a", 4)) {
+		t.Fatalf("result = %v, want c@3 then a@4", got)
+	}
+	keys := liveSet[string]{keyOf: func(k string) string { return k }}
+	if r := keys.result(); r == nil || len(r) != 0 {
+		t.Fatalf("an empty listing gives %#v, want an empty, non-nil slice", r)
 	}
 }

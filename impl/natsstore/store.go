@@ -15,9 +15,10 @@ var (
 	_ kv.Watcher = (*Store)(nil)
 )
 
-// Store is one JetStream KV bucket. It implements kv.Store, kv.Writer, kv.Purger, kv.TTL and
-// kv.Watcher. It is safe for concurrent use. After its Conn is closed every call fails with
-// kv.ErrNotConnected.
+// Store is one JetStream KV bucket, opened with Conn.OpenBucket. It implements kv.Store,
+// kv.Writer, kv.Purger, kv.TTL and kv.Watcher. It is safe for concurrent use. After its Conn is
+// closed every call fails with kv.ErrNotConnected; so does every call on the zero Store or a
+// nil *Store (never a panic).
 type Store struct {
 	conn          *Conn
 	js            jetstream.JetStream
@@ -26,7 +27,9 @@ type Store struct {
 	stream        string // "KV_" + name
 	subjectPrefix string // "$KV." + name + "."
 	allowTTL      bool   // the stream allows per-message TTLs
+	maxMsgSize    int64  // the stream's own message size limit (MaxMsgSize); <= 0: none
 	leader        bool   // Get and Entry go through the stream leader (see LeaderReads)
+	hooks         hooks  // test seams (copied from the Conn at open)
 }
 
 // newStore wraps an opened bucket. info is the bucket's stream info as returned at open time.
@@ -38,20 +41,44 @@ func newStore(c *Conn, js jetstream.JetStream, b jetstream.KeyValue, info *jetst
 		name:          b.Bucket(),
 		stream:        "KV_" + b.Bucket(),
 		subjectPrefix: "$KV." + b.Bucket() + ".",
+		hooks:         c.hooks,
 	}
 	if info != nil {
 		s.allowTTL = info.Config.AllowMsgTTL
+		s.maxMsgSize = int64(info.Config.MaxMsgSize)
 	}
 	return s
 }
 
-// Name returns the bucket name.
-func (s *Store) Name() string { return s.name }
+// ready returns kv.ErrNotConnected for the zero Store, a nil *Store, and a store whose Conn is
+// closed; every method that talks to the server calls it first.
+func (s *Store) ready(op, key string) error {
+	if s == nil || s.conn == nil || s.js == nil || s.kv == nil {
+		return neverConnected(op, key)
+	}
+	if s.conn.isClosed() {
+		return notConnected(op, key)
+	}
+	return nil
+}
 
-// Capabilities reports what this bucket can do; TTL is true only if the bucket was created with
-// per-key TTLs allowed, and MaxValueSize is the largest value a write accepts (the server's
-// maximum payload less room for the KV headers).
+// Name returns the bucket name ("" for the zero Store).
+func (s *Store) Name() string {
+	if s == nil {
+		return ""
+	}
+	return s.name
+}
+
+// Capabilities reports what this bucket can do. TTL is true only if the bucket was created with
+// per-key TTLs allowed. MaxValueSize is the largest value every write accepts: the smaller of
+// the server's maximum payload and the bucket's own message size limit (its stream's
+// MaxMsgSize, whichever tool created it), less room for the headers a write carries (see
+// valueLimit); 0 when neither is known (the zero Store).
 func (s *Store) Capabilities() kv.Capabilities {
+	if s == nil || s.js == nil {
+		return capabilities()
+	}
 	c := capabilities()
 	c.TTL = s.allowTTL
 	c.MaxValueSize = s.maxValueSize()

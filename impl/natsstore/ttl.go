@@ -16,8 +16,8 @@ import (
 // when ttl is below one second (the server's TTL granularity).
 func (s *Store) CreateWithTTL(ctx context.Context, key string, value []byte, ttl time.Duration) (kv.Version, error) {
 	const op = "create with ttl"
-	if s.conn.isClosed() {
-		return kv.Version{}, notConnected(op, key)
+	if err := s.ready(op, key); err != nil {
+		return kv.Version{}, err
 	}
 	if !s.allowTTL {
 		return kv.Version{}, kv.NewError(op, key, kv.ErrUnsupported, nil).

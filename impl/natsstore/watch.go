@@ -21,69 +21,61 @@ const (
 	watchHeartbeat = 5 * time.Second
 )
 
-// watchConsumerCreated, when set by a test, runs right after a watch's consumer is created.
-var watchConsumerCreated func()
-
 // Watch streams the updates in scope to out, in revision order, until ctx ends (then it returns
-// nil and its consumer is deleted) or the stream fails (then it returns an error matching
-// kv.ErrWatch, kv.ErrCursorExpired, kv.ErrTimeout or kv.ErrNotConnected — never nil).
+// nil and its consumer is deleted) or the stream fails (then it returns an error, never nil).
+//
+// Errors, each matched with errors.Is:
+//   - kv.ErrNotConnected: the store is the zero Store, or its Conn is closed. A watch already
+//     running when its Conn closes ends with kv.ErrNotConnected or kv.ErrWatch.
+//   - kv.ErrInvalidScope: a prefix is invalid, or two prefixes overlap; nothing is sent.
+//   - kv.ErrInvalidVersion: from is not an 8-byte NATS revision; nothing is sent.
+//   - kv.ErrWatch: ctx carries a deadline (refused at call time: a deadline would end a healthy
+//     stream; use context.WithCancel); from is the maximum uint64 (it cannot be resumed without
+//     wrapping to 0); the consumer could not be created; the stream ended on its own (consumer
+//     lost, two missed heartbeats, a delivery gap); or the live floor guard tripped.
+//   - kv.ErrCursorExpired: the bucket no longer holds every update after from (see "Resume
+//     check" in NATS.md); resync and watch from the zero cursor.
+//   - kv.ErrTimeout: a setup request (stream lookup, consumer creation) timed out.
 //
 // Scope: All, Prefix (one subtree; "node" and "node." both select node.>) or Prefixes (the
 // union of several subtrees through ONE multi-filter consumer, also when resuming). An empty
-// Prefixes returns nil at once (it never widens to the whole bucket); overlapping or invalid
-// prefixes are rejected with kv.ErrInvalidScope before any request.
+// Prefixes returns nil at once: it selects nothing and never widens to the whole bucket.
 //
 // A zero from is a state-sync watch: the last record of every key in scope (surviving delete
 // markers included), then live updates, with no gap between them. A non-zero from resumes after
-// the cursor: only updates with a larger revision, no re-list. Because NATS silently clamps a
-// start sequence below the first retained message, the stream's first sequence is compared with
-// cursor+1 (protocol.ResumeWindowOK) before and after creating the consumer, and a cursor the
-// stream no longer covers — or one beyond the stream's last sequence (a recreated or wiped
-// bucket) — gives kv.ErrCursorExpired: resync and watch from the zero cursor. A cursor at the
-// maximum uint64 gives kv.ErrWatch (it cannot be resumed without wrapping to 0).
+// the cursor: only updates with a larger revision, no re-list, after the resume check described
+// in NATS.md ("Resume check"), which runs before and again after the consumer is created.
 //
 // The All-scope resume watch (and Prefix(""), the same unfiltered stream) also runs the live
-// floor guard: a delivery that skips revisions is checked against the stream's first sequence
-// before it is forwarded, and an idle watch is checked every 30 s; retention overrunning the
-// watch fails it with kv.ErrWatch ("stream retention overran live watch"), and the caller's
-// restart from its cursor resyncs.
+// floor guard (NATS.md, "Floor guard"): retention overrunning the watch fails it with
+// kv.ErrWatch ("stream retention overran live watch"), and the caller's restart from its cursor
+// resyncs.
 //
-// Setup (stream lookups, consumer creation) is bounded by the request timeout; the stream
-// itself is not, and ctx must carry no deadline. Sends to out block, so a slow reader slows the
-// watch; a reader that stalls for longer than the consumer inactive threshold (5 min) lets the
-// server reap the idle consumer, and the watch then ends with kv.ErrWatch. If the server goes
-// away the watch keeps waiting while the client reconnects; once reconnected, a consumer the server lost (or two missed heartbeats, 10 s) ends the watch with
-// kv.ErrWatch, and a closed Conn ends it with kv.ErrNotConnected. Resume from your cursor.
+// Setup is bounded by the request timeout; the stream itself is not. Sends to out block, so a
+// slow reader slows the watch; a reader that stalls for longer than the consumer inactive
+// threshold (5 min) lets the server reap the idle consumer, and the watch then ends with
+// kv.ErrWatch. If the server goes away the watch keeps waiting while the client reconnects;
+// once reconnected, a consumer the server lost (or two missed heartbeats, 10 s) ends the watch
+// with kv.ErrWatch. Resume from your cursor.
 func (s *Store) Watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out chan<- kv.Update) error {
 	const op = "watch"
-	if s.conn.isClosed() {
-		return notConnected(op, "")
+	if err := s.ready(op, ""); err != nil {
+		return err
+	}
+	if _, ok := ctx.Deadline(); ok {
+		return kv.NewError(op, "", kv.ErrWatch, nil).WithHint(hintWatchDeadline)
 	}
 	if err := scope.Validate(); err != nil {
 		return err
 	}
 	prefixes := scope.Prefixes()
 	if len(prefixes) == 0 {
-		return nil // an empty Prefixes scope watches nothing (pitfall P12)
+		return nil // an empty Prefixes scope selects nothing; it must not widen to every key
 	}
 	if ctx.Err() != nil {
 		return nil
 	}
-	cfg := jetstream.ConsumerConfig{
-		Description:       "slipstream watch " + scope.String(),
-		DeliverPolicy:     jetstream.DeliverLastPerSubjectPolicy,
-		AckPolicy:         jetstream.AckNonePolicy,
-		InactiveThreshold: consumerInactiveThreshold,
-		MemoryStorage:     true,
-		Replicas:          1,
-	}
-	if len(prefixes) == 1 {
-		cfg.FilterSubject = s.filterFor(prefixes[0])
-	} else {
-		for _, p := range prefixes {
-			cfg.FilterSubjects = append(cfg.FilterSubjects, s.filterFor(p))
-		}
-	}
+	cfg := s.consumerConfig("slipstream watch "+scope.String(), prefixes)
 
 	resuming := !from.IsZero()
 	var cursor uint64
@@ -96,7 +88,7 @@ func (s *Store) Watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out c
 		start, ok := protocol.ResumeStartSequence(c)
 		if !ok {
 			return kv.NewError(op, "", kv.ErrWatch, nil).
-				WithHint("the resume cursor is the maximum uint64; refusing to wrap to 0 and replay the bucket")
+				WithHint(hintMaxCursor)
 		}
 		cursor = c
 		if err := s.checkResume(ctx, cursor); err != nil {
@@ -106,28 +98,23 @@ func (s *Store) Watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out c
 		cfg.OptStartSeq = start
 	}
 
-	setup, cancel := context.WithTimeout(ctx, s.conn.timeout())
-	cons, err := s.js.CreateConsumer(setup, s.stream, cfg)
-	cancel()
+	cons, err := s.createConsumer(ctx, op, cfg)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}
 		if resuming && looksLikeExpiry(err) {
 			return kv.NewError(op, "", kv.ErrCursorExpired, err).
-				WithHint("the server refused the resume point as no longer retained; resync and watch from the zero cursor")
+				WithHint("the server refused the resume point as no longer retained; " + hintResync)
 		}
 		return watchFail(fmt.Errorf("create watch consumer on %s: %w", s.stream, err))
 	}
 	defer s.deleteConsumer(ctx, op, cons.CachedInfo().Name)
-	if watchConsumerCreated != nil {
-		watchConsumerCreated()
-	}
 
 	var guard *floorGuard
 	if resuming {
 		// Again after the consumer exists: the head may have been evicted in between, and the
-		// server would have clamped the start without saying so (pitfall P4).
+		// server would have clamped the start without saying so.
 		if err := s.checkResume(ctx, cursor); err != nil {
 			return err
 		}
@@ -150,7 +137,7 @@ func (s *Store) pump(ctx context.Context, it jetstream.MessagesContext, out chan
 	defer it.Stop()
 	stop := context.AfterFunc(ctx, it.Stop)
 	defer stop()
-	var delivered uint64 // consumer deliveries seen; each must be the next one
+	var deliveries deliveryCounter
 	for {
 		var msg jetstream.Msg
 		var err error
@@ -173,12 +160,9 @@ func (s *Store) pump(ctx context.Context, it jetstream.MessagesContext, out chan
 		}
 		u, ack, ackOK, ok := s.decodeMsg(msg.Subject(), msg.Reply(), msg.Headers(), msg.Data())
 		if ackOK {
-			if ack.consumerSeq != delivered+1 {
-				return kv.NewError("watch", "", kv.ErrWatch, nil).WithHint(fmt.Sprintf(
-					"delivery gap: delivery %d arrived after %d (the client dropped messages); resume from your cursor",
-					ack.consumerSeq, delivered))
+			if err := deliveries.next(ack.consumerSeq); err != nil {
+				return kv.NewError("watch", "", kv.ErrWatch, err).WithHint(hintResume)
 			}
-			delivered = ack.consumerSeq
 		}
 		if !ok {
 			continue
@@ -187,6 +171,9 @@ func (s *Store) pump(ctx context.Context, it jetstream.MessagesContext, out chan
 			if err := guard.admit(ctx, ack.streamSeq); err != nil {
 				return err
 			}
+		}
+		if s.hooks.beforeSend != nil {
+			s.hooks.beforeSend()
 		}
 		select {
 		case out <- u:
@@ -205,7 +192,7 @@ func (s *Store) pump(ctx context.Context, it jetstream.MessagesContext, out chan
 // watchFail wraps a watch failure: a timeout stays kv.ErrTimeout and a closed connection
 // kv.ErrNotConnected; anything else is kv.ErrWatch.
 func watchFail(err error) error {
-	kind, _ := classify(err)
+	_, kind := classify(err, false)
 	switch {
 	case errors.Is(err, jetstream.ErrNoHeartbeat):
 		kind = kv.ErrWatch // the consumer is gone or unreachable: resume, do not just wait longer
@@ -213,31 +200,11 @@ func watchFail(err error) error {
 	default:
 		kind = kv.ErrWatch
 	}
-	return kv.NewError("watch", "", kind, err).WithHint("resume from your cursor; a cursor the stream no longer covers gives ErrCursorExpired")
+	return kv.NewError("watch", "", kind, err).WithHint(hintResume)
 }
 
-// streamState returns the bucket stream's first and last sequence, read fresh from the server
-// and bounded by the request timeout.
-func (s *Store) streamState(ctx context.Context) (first, last uint64, err error) {
-	ctx, cancel := context.WithTimeout(ctx, s.conn.timeout())
-	defer cancel()
-	st, err := s.js.Stream(ctx, s.stream)
-	if err != nil {
-		return 0, 0, err
-	}
-	info := st.CachedInfo()
-	return info.State.FirstSeq, info.State.LastSeq, nil
-}
-
-// firstSequence returns the stream's first retained sequence, read fresh (the floor guard's probe).
-func (s *Store) firstSequence(ctx context.Context) (uint64, error) {
-	first, _, err := s.streamState(ctx)
-	return first, err
-}
-
-// checkResume returns kv.ErrCursorExpired when resuming after cursor would miss updates: the
-// stream's first sequence is past cursor+1 (protocol.ResumeWindowOK), or the cursor is beyond
-// the stream's last sequence (the bucket was recreated or wiped).
+// checkResume is the resume check (NATS.md, "Resume check"): kv.ErrCursorExpired unless every
+// update after cursor is still retained and the cursor is not beyond the stream's last sequence.
 func (s *Store) checkResume(ctx context.Context, cursor uint64) error {
 	first, last, err := s.streamState(ctx)
 	if err != nil {
@@ -249,13 +216,13 @@ func (s *Store) checkResume(ctx context.Context, cursor uint64) error {
 	if !protocol.ResumeWindowOK(cursor, first) {
 		s.conn.logger().Warn("natsstore: resume cursor expired", "stream", s.stream, "cursor", cursor, "first_seq", first)
 		return kv.NewError("watch", "", kv.ErrCursorExpired, nil).WithHint(fmt.Sprintf(
-			"stream %s starts at sequence %d, after cursor %d; resync and watch from the zero cursor", s.stream, first, cursor))
+			"stream %s starts at sequence %d, after cursor %d; %s", s.stream, first, cursor, hintResync))
 	}
 	if cursor > last {
 		s.conn.logger().Warn("natsstore: resume cursor beyond stream end", "stream", s.stream, "cursor", cursor, "last_seq", last)
 		return kv.NewError("watch", "", kv.ErrCursorExpired, nil).WithHint(fmt.Sprintf(
-			"cursor %d is beyond stream %s's last sequence %d (the bucket was recreated or wiped); resync and watch from the zero cursor",
-			cursor, s.stream, last))
+			"cursor %d is beyond stream %s's last sequence %d (the bucket was recreated or wiped); %s",
+			cursor, s.stream, last, hintResync))
 	}
 	return nil
 }

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/internal/embedded"
 )
@@ -24,9 +22,10 @@ func expect(t *testing.T, u kv.Update, op kv.Op, key, value string) {
 	}
 }
 
-// Test 17.
+// A watch of every key delivers live puts, deletes and purges in order, with their versions.
 func TestWatchAllStreamsLiveUpdates(t *testing.T) {
-	d := newDP(t, "wall")
+	t.Parallel()
+	d := newTestBucket(t, "wall")
 	w := d.startWatch(kv.All(), kv.Cursor{})
 	d.establish(w, "sentinel")
 	va := d.put("a", "1")
@@ -39,15 +38,16 @@ func TestWatchAllStreamsLiveUpdates(t *testing.T) {
 	}
 	expect(t, w.next(t), kv.OpPut, "b", "2")
 	expect(t, w.next(t), kv.OpDelete, "a", "")
-	if err := d.store.Purge(tctx(t), "b"); err != nil {
+	if err := d.store.Purge(testCtx(t), "b"); err != nil {
 		t.Fatal(err)
 	}
 	expect(t, w.next(t), kv.OpPurge, "b", "")
 }
 
-// Test 18.
+// A Prefix watch is filtered on the server at a token boundary: "node" never selects "nodes.y".
 func TestWatchPrefixFiltersBySubject(t *testing.T) {
-	d := newDP(t, "wprefix")
+	t.Parallel()
+	d := newTestBucket(t, "wprefix")
 	w := d.startWatch(kv.Prefix("node"), kv.Cursor{})
 	d.establish(w, "node.sentinel")
 	d.put("other.x", "1")
@@ -57,9 +57,10 @@ func TestWatchPrefixFiltersBySubject(t *testing.T) {
 	w.none(t, 300*time.Millisecond)
 }
 
-// Test 19: one multi-filter consumer for the union.
+// A Prefixes watch is one multi-filter consumer for the union of its subtrees.
 func TestWatchPrefixesUnionsOnASingleConsumer(t *testing.T) {
-	d := newDP(t, "watchmany")
+	t.Parallel()
+	d := newTestBucket(t, "watchmany")
 	w := d.startWatch(kv.Prefixes("vpcA", "vpcB."), kv.Cursor{})
 	d.establish(w, "vpcA.sentinel")
 	if n := d.consumers(); n != 1 {
@@ -73,63 +74,13 @@ func TestWatchPrefixesUnionsOnASingleConsumer(t *testing.T) {
 	w.none(t, 500*time.Millisecond)
 }
 
-// Test 20: resume of a Prefixes scope, one consumer, delta only, in order.
-func TestWatchPrefixesFromReplaysOnlyTheDelta(t *testing.T) {
-	d := newDP(t, "manyfrom")
-	d.put("vpcA.a", "1")
-	cur := d.put("vpcB.b", "1")
-	d.put("vpcC.x", "1")
-	d.put("vpcA.a2", "2")
-	d.put("vpcB.b2", "2")
-	w := d.startWatch(kv.Prefixes("vpcA", "vpcB"), kv.CursorFromVersion(cur))
-	u1, u2 := w.next(t), w.next(t)
-	expect(t, u1, kv.OpPut, "vpcA.a2", "2")
-	expect(t, u2, kv.OpPut, "vpcB.b2", "2")
-	if rev(t, u1.Version) <= rev(t, cur) || rev(t, u2.Version) <= rev(t, u1.Version) {
-		t.Fatalf("revisions %v %v after cursor %v", u1.Version, u2.Version, cur)
-	}
-	w.none(t, 500*time.Millisecond)
-	if n := d.consumers(); n != 1 {
-		t.Fatalf("a resumed Prefixes watch uses %d consumers, want 1", n)
-	}
-}
-
-// Test 21.
-func TestWatchAllFromReplaysOnlyTheDelta(t *testing.T) {
-	d := newDP(t, "allfrom")
-	d.put("node.a", "1")
-	cur := d.put("node.b", "1")
-	d.put("node.c", "1")
-	d.put("node.a", "2")
-	w := d.startWatch(kv.All(), kv.CursorFromVersion(cur))
-	got := map[string]string{}
-	for range 2 {
-		u := w.next(t)
-		got[u.Key] = string(u.Value)
-	}
-	if len(got) != 2 || got["node.c"] != "1" || got["node.a"] != "2" {
-		t.Fatalf("delta = %v", got)
-	}
-	w.none(t, 300*time.Millisecond)
-}
-
-// Test 22.
-func TestWatchPrefixFromReplaysOnlyTheDelta(t *testing.T) {
-	d := newDP(t, "prefixfrom")
-	d.put("node.a", "1")
-	cur := d.put("other.z", "1")
-	d.put("other.y", "1")
-	d.put("node.b", "2")
-	w := d.startWatch(kv.Prefix("node."), kv.CursorFromVersion(cur))
-	expect(t, w.next(t), kv.OpPut, "node.b", "2")
-	w.none(t, 300*time.Millisecond)
-}
-
-// Test 23: state-sync semantics and the correctness of scan versions.
+// State-sync re-lists the seed and the gap in revision order, and resuming from the largest
+// scan version delivers the gap first: scan versions are real resume points.
 func TestWatchPrefixRelistCoversSeedThenWatchGap(t *testing.T) {
-	d := newDP(t, "relist")
+	t.Parallel()
+	d := newTestBucket(t, "relist")
 	d.put("blackhole.1", "1")
-	base, err := d.store.Scan(tctx(t), "blackhole")
+	base, err := d.store.Scan(testCtx(t), "blackhole")
 	if err != nil || len(base) != 1 {
 		t.Fatalf("baseline scan: %v %v", base, err)
 	}
@@ -146,7 +97,8 @@ func TestWatchPrefixRelistCoversSeedThenWatchGap(t *testing.T) {
 
 // A state-sync watch re-lists surviving delete markers too.
 func TestStateSyncIncludesDeleteMarkers(t *testing.T) {
-	d := newDP(t, "markers")
+	t.Parallel()
+	d := newTestBucket(t, "markers")
 	d.put("a", "1")
 	d.put("b", "1")
 	d.del("a")
@@ -155,81 +107,15 @@ func TestStateSyncIncludesDeleteMarkers(t *testing.T) {
 	expect(t, w.next(t), kv.OpDelete, "a", "")
 }
 
-// Test 24.
-func TestWatchFromCompactedCursorDoesNotSpuriouslyFail(t *testing.T) {
-	d := newDP(t, "compacted")
-	for range 6 {
-		d.put("k", "v")
-	}
-	w := d.startWatch(kv.All(), kv.CursorFromUint64(1))
-	mustKind(t, w.result(t, 2*time.Second), kv.ErrCursorExpired, "resume from an evicted cursor")
-}
-
-// Reference §3.3 R1, the key server pin: nats.go's own resume silently clamps a start below the
-// first retained sequence, while Watch returns kv.ErrCursorExpired.
-func TestServerSilentlyClampsButWatchReportsExpiry(t *testing.T) {
-	d := newDP(t, "clamp")
-	for round := range 4 {
-		d.put("k1", string(rune('a'+round)))
-		d.put("k2", string(rune('a'+round)))
-	}
-	first := d.streamInfo().State.FirstSeq
-	if first <= 3 {
-		t.Fatalf("setup: first sequence %d, want > 3", first)
-	}
-	raw, err := d.js.KeyValue(tctx(t), "clamp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	watcher, err := raw.WatchAll(context.Background(), jetstream.ResumeFromRevision(3))
-	if err != nil {
-		t.Fatalf("the server is expected to accept a start below its first sequence: %v", err)
-	}
-	select {
-	case e := <-watcher.Updates():
-		if e == nil || e.Revision() < first {
-			t.Fatalf("raw watch first entry %v, want a revision >= first sequence %d (the clamp)", e, first)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("raw watch delivered nothing")
-	}
-	_ = watcher.Stop()
-	for deadline := time.Now().Add(5 * time.Second); d.consumers() != 0; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the raw watcher's consumer did not go away")
-		}
-	}
-	err = d.store.Watch(context.Background(), kv.All(), kv.CursorFromUint64(2), make(chan kv.Update, 16))
-	mustKind(t, err, kv.ErrCursorExpired, "Watch from cursor 2")
-	for _, sc := range []kv.Scope{kv.Prefix("k1"), kv.Prefixes("k1", "k2")} {
-		err = d.store.Watch(context.Background(), sc, kv.CursorFromUint64(2), make(chan kv.Update, 16))
-		mustKind(t, err, kv.ErrCursorExpired, "Watch "+sc.String()+" from cursor 2")
-	}
-	if n := d.consumers(); n != 0 {
-		t.Fatalf("expired resumes left %d consumers", n)
-	}
-}
-
-// DESIGN §5: a cursor beyond the stream's last sequence (a recreated bucket) is expired too.
-func TestCursorBeyondStreamEndIsExpired(t *testing.T) {
-	d := newDP(t, "beyond")
-	d.put("a", "1")
-	err := d.store.Watch(context.Background(), kv.All(), kv.CursorFromUint64(50), make(chan kv.Update))
-	mustKind(t, err, kv.ErrCursorExpired, "cursor 50 on a stream ending at 1")
-	// The last sequence itself is a fine resume point.
-	w := d.startWatch(kv.All(), kv.CursorFromUint64(1))
-	w.none(t, 200*time.Millisecond)
-	d.put("b", "2")
-	expect(t, w.next(t), kv.OpPut, "b", "2")
-}
-
 func TestWatchRejectsBadArgumentsBeforeAnyRequest(t *testing.T) {
-	d := newDP(t, "badwatch")
+	t.Parallel()
+	d := newTestBucket(t, "badwatch")
 	d.put("a", "1")
 	ctx := context.Background()
 	out := make(chan kv.Update, 1)
 	before := d.outMsgs()
-	// An empty Prefixes watches nothing and returns at once (pitfall P12), resuming or not.
+	// An empty Prefixes watches nothing and returns at once (it must not widen to every key),
+	// resuming or not.
 	for _, from := range []kv.Cursor{{}, kv.CursorFromUint64(1)} {
 		done := make(chan error, 1)
 		go func() { done <- d.store.Watch(ctx, kv.Prefixes(), from, out) }()
@@ -247,9 +133,23 @@ func TestWatchRejectsBadArgumentsBeforeAnyRequest(t *testing.T) {
 	mustKind(t, d.store.Watch(ctx, kv.Prefix("a.*"), kv.Cursor{}, out), kv.ErrInvalidScope, "wildcard prefix")
 	ten, _ := kv.VersionFromBytes([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
 	mustKind(t, d.store.Watch(ctx, kv.All(), kv.CursorFromVersion(ten), out), kv.ErrInvalidVersion, "10-byte cursor")
-	// Pitfall P7: the maximum cursor fails instead of wrapping to 0.
+	// The maximum cursor fails instead of wrapping to 0 (which would replay the whole bucket).
 	err := d.store.Watch(ctx, kv.All(), kv.CursorFromUint64(math.MaxUint64), out)
 	mustKind(t, err, kv.ErrWatch, "cursor at max uint64")
+	// A ctx with a deadline is refused at call time, state-sync or resume, whatever the scope:
+	// the deadline would end a healthy stream.
+	dctx, cancel := context.WithTimeout(ctx, time.Hour)
+	defer cancel()
+	for _, from := range []kv.Cursor{{}, kv.CursorFromUint64(1)} {
+		for _, sc := range []kv.Scope{kv.All(), kv.Prefix("a"), kv.Prefixes("a", "b")} {
+			err := d.store.Watch(dctx, sc, from, out)
+			mustKind(t, err, kv.ErrWatch, "watch with a deadline")
+			var ke *kv.Error
+			if !errors.As(err, &ke) || ke.Hint != hintWatchDeadline {
+				t.Fatalf("watch with a deadline: %v, want the deadline hint", err)
+			}
+		}
+	}
 	if d.outMsgs() != before {
 		t.Fatal("a rejected watch sent a request")
 	}
@@ -258,9 +158,10 @@ func TestWatchRejectsBadArgumentsBeforeAnyRequest(t *testing.T) {
 	}
 }
 
-// Test 31: cancelling the context ends the watch with nil, promptly, and its consumer goes away.
+// Cancelling the context ends the watch with nil, promptly, and its consumer goes away.
 func TestCancelStopsWatchAndDeletesConsumer(t *testing.T) {
-	d := newDP(t, "cancelwatch")
+	t.Parallel()
+	d := newTestBucket(t, "cancelwatch")
 	for i, sc := range []kv.Scope{kv.All(), kv.Prefix("a"), kv.Prefixes("a", "b")} {
 		for _, from := range []kv.Cursor{{}, kv.CursorFromUint64(0)} {
 			w := d.startWatch(sc, from)
@@ -281,8 +182,10 @@ func TestCancelStopsWatchAndDeletesConsumer(t *testing.T) {
 	// Also while blocked sending to a reader that went away.
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
+	blocked, hook := signal()
+	d.store.hooks.beforeSend = hook // the reader never reads: the send after this blocks
 	go func() { done <- d.store.Watch(ctx, kv.All(), kv.Cursor{}, make(chan kv.Update)) }()
-	time.Sleep(200 * time.Millisecond)
+	waitSignal(t, blocked, 5*time.Second, "the watch is about to block on its reader")
 	cancel()
 	select {
 	case err := <-done:
@@ -299,7 +202,8 @@ func TestCancelStopsWatchAndDeletesConsumer(t *testing.T) {
 
 // A Conn closed under a running watch ends it with an error, never nil.
 func TestWatchEndsWhenConnCloses(t *testing.T) {
-	d := newDP(t, "connclose")
+	t.Parallel()
+	d := newTestBucket(t, "connclose")
 	w := d.startWatch(kv.All(), kv.Cursor{})
 	d.establish(w, "s")
 	_ = d.conn.Close()
@@ -309,43 +213,15 @@ func TestWatchEndsWhenConnCloses(t *testing.T) {
 	}
 }
 
-// Pitfall P4: the head can be evicted between the first resume check and the consumer's
-// creation, and the server clamps without a word; the check after creation catches it.
-func TestResumeCheckAfterConsumerCreation(t *testing.T) {
-	for _, sc := range []kv.Scope{kv.All(), kv.Prefix("k"), kv.Prefixes("k", "z")} {
-		d := newDP(t, "recheck")
-		for i := range 5 {
-			d.put(fmt.Sprintf("k.%d", i), "v")
-		}
-		created := 0
-		watchConsumerCreated = func() {
-			created = d.consumers()
-			d.purgeStreamBelow(4) // first sequence 4: revisions 2 and 3 are gone
-		}
-		w := d.startWatch(sc, kv.CursorFromUint64(1))
-		err := w.result(t, 5*time.Second)
-		watchConsumerCreated = nil
-		mustKind(t, err, kv.ErrCursorExpired, sc.String()+": head evicted after the first check")
-		if len(w.ch) != 0 {
-			t.Fatalf("%v: the clamped stream delivered updates", sc)
-		}
-		if created != 1 {
-			t.Fatalf("%v: the hook saw %d consumers, want the watch's 1", sc, created)
-		}
-		if n := d.consumers(); n != 0 {
-			t.Fatalf("%v: %d consumers left after the expired resume", sc, n)
-		}
-	}
-}
-
-// On an R3 bucket a watch (here the guarded All-scope resume from 0) keeps delivering every
+// On a 3-replica bucket a watch (here the guarded All-scope resume from 0) keeps delivering every
 // update, in revision order and without tripping, across stream-leader step-downs.
 func TestWatchSurvivesLeaderStepDowns(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a 3-node cluster")
 	}
 	c := embedded.StartClusterT(t, embedded.ClusterOptions{})
-	ctx := tctx(t)
+	ctx := testCtx(t)
 	conn, err := Connect(ctx, Config{URL: c.URLs()})
 	if err != nil {
 		t.Fatal(err)
@@ -355,7 +231,7 @@ func TestWatchSurvivesLeaderStepDowns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &dp{t: t, store: st}
+	d := &bucketFixture{t: t, store: st}
 	w := d.startWatch(kv.All(), kv.CursorFromUint64(0))
 	const perRound, rounds = 20, 3
 	for round := range rounds {

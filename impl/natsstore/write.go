@@ -14,8 +14,8 @@ import (
 // prepareWrite runs the checks every write makes before sending anything: the connection is
 // open, the key is valid, and the value fits.
 func (s *Store) prepareWrite(op, key string, value []byte) error {
-	if s.conn.isClosed() {
-		return notConnected(op, key)
+	if err := s.ready(op, key); err != nil {
+		return err
 	}
 	if err := checkKey(op, key); err != nil {
 		return err
@@ -32,14 +32,14 @@ func (s *Store) Put(ctx context.Context, key string, value []byte) (kv.Version, 
 	defer cancel()
 	rev, err := s.kv.Put(ctx, key, value)
 	if err != nil {
-		return kv.Version{}, fail("put", key, err)
+		return kv.Version{}, failWrite("put", key, err)
 	}
 	return kv.VersionFromUint64(rev), nil
 }
 
 // Create writes value only if the key is absent or its last record is a delete or purge marker;
-// otherwise kv.ErrAlreadyExists. A key whose last record is an empty value (the original crate's
-// compare-and-swap tombstone) counts as existing. On a replicated bucket a concurrent write to
+// otherwise kv.ErrAlreadyExists. A key whose last record is an empty value (the tombstone older
+// writers leave with a compare-and-swap of an empty value) counts as existing. On a replicated bucket a concurrent write to
 // the same key can make the server answer 10164, reported as kv.ErrWriteInFlight (nothing was
 // decided).
 func (s *Store) Create(ctx context.Context, key string, value []byte) (kv.Version, error) {
@@ -57,13 +57,12 @@ func (s *Store) create(ctx context.Context, op, key string, value []byte, opts .
 		return kv.VersionFromUint64(rev), nil
 	}
 	if apiErrorCode(err) == codeWrongLastSequenceInFlight {
-		return kv.Version{}, kv.NewError(op, key, kv.ErrWriteInFlight, err).
-			WithHint("another write to the key was in flight; nothing was decided — re-read and retry")
+		return kv.Version{}, kv.NewError(op, key, kv.ErrWriteInFlight, err).WithHint(hintWriteInFlight)
 	}
 	if errors.Is(err, jetstream.ErrKeyExists) {
 		return kv.Version{}, kv.NewError(op, key, kv.ErrAlreadyExists, err)
 	}
-	return kv.Version{}, fail(op, key, err)
+	return kv.Version{}, failWrite(op, key, err)
 }
 
 // Update writes value only if the key's last record is at version expected, and returns the new
@@ -93,13 +92,11 @@ func (s *Store) Update(ctx context.Context, key string, value []byte, expected k
 func casFail(op, key string, err error) error {
 	switch casKind(err) {
 	case kv.ErrWriteInFlight:
-		return kv.NewError(op, key, kv.ErrWriteInFlight, err).
-			WithHint("another write to the key was in flight; nothing was decided — re-read and retry")
+		return kv.NewError(op, key, kv.ErrWriteInFlight, err).WithHint(hintWriteInFlight)
 	case kv.ErrRevisionMismatch:
-		return kv.NewError(op, key, kv.ErrRevisionMismatch, err).
-			WithHint("the key is at another revision or absent; re-read it and decide again")
+		return kv.NewError(op, key, kv.ErrRevisionMismatch, err).WithHint(hintRevisionChanged)
 	}
-	return fail(op, key, err)
+	return failWrite(op, key, err)
 }
 
 // Delete writes a delete marker (the key's history stays until it ages out or is purged). It
@@ -110,11 +107,11 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.conn.timeout())
 	defer cancel()
-	return fail("delete", key, s.kv.Delete(ctx, key))
+	return failWrite("delete", key, s.kv.Delete(ctx, key))
 }
 
 // DeleteWithVersion writes a delete marker only if the key's last record is at version expected
-// (DESIGN §5: a real marker, so watchers see a Delete and Create can reuse the key). A key at
+// (a real delete marker, so watchers see a Delete and Create can reuse the key). A key at
 // another revision, or absent, gives kv.ErrRevisionMismatch; a concurrent write in flight gives
 // kv.ErrWriteInFlight. Version 0 succeeds only on a key that has never been written.
 func (s *Store) DeleteWithVersion(ctx context.Context, key string, expected kv.Version) error {
@@ -147,5 +144,5 @@ func (s *Store) Purge(ctx context.Context, key string) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.conn.timeout())
 	defer cancel()
-	return fail("purge", key, s.kv.Purge(ctx, key))
+	return failWrite("purge", key, s.kv.Purge(ctx, key))
 }

@@ -3,6 +3,7 @@ package natsstore
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -11,11 +12,12 @@ import (
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
 
-// Reference §3.2 test 6.
+// Put returns the new version, and Get returns that key, value and version.
 func TestPutThenGetRoundtrips(t *testing.T) {
-	d := newDP(t, "rt")
+	t.Parallel()
+	d := newTestBucket(t, "rt")
 	v := d.put("node.a", "hello")
-	e, ok, err := d.store.Get(tctx(t), "node.a")
+	e, ok, err := d.store.Get(testCtx(t), "node.a")
 	if err != nil || !ok {
 		t.Fatalf("get: %v %v", ok, err)
 	}
@@ -24,164 +26,174 @@ func TestPutThenGetRoundtrips(t *testing.T) {
 	}
 }
 
-// Test 7.
+// A missing key is not an error: Get and Entry give ok=false.
 func TestGetMissingKey(t *testing.T) {
-	d := newDP(t, "missing")
-	if _, ok, err := d.store.Get(tctx(t), "nope"); ok || err != nil {
+	t.Parallel()
+	d := newTestBucket(t, "missing")
+	if _, ok, err := d.store.Get(testCtx(t), "nope"); ok || err != nil {
 		t.Fatalf("get of a missing key: ok=%v err=%v", ok, err)
 	}
-	if _, ok, err := d.store.Entry(tctx(t), "nope"); ok || err != nil {
+	if _, ok, err := d.store.Entry(testCtx(t), "nope"); ok || err != nil {
 		t.Fatalf("entry of a missing key: ok=%v err=%v", ok, err)
 	}
 }
 
-// Test 8.
+// A second Create of a live key gives ErrAlreadyExists.
 func TestCreateConflictsOnLiveKey(t *testing.T) {
-	d := newDP(t, "create")
-	if _, err := d.store.Create(tctx(t), "k", []byte("1")); err != nil {
+	t.Parallel()
+	d := newTestBucket(t, "create")
+	if _, err := d.store.Create(testCtx(t), "k", []byte("1")); err != nil {
 		t.Fatal(err)
 	}
-	_, err := d.store.Create(tctx(t), "k", []byte("2"))
+	_, err := d.store.Create(testCtx(t), "k", []byte("2"))
 	mustKind(t, err, kv.ErrAlreadyExists, "second create")
 }
 
-// Test 9.
+// Update with the current version succeeds; a stale one gives ErrRevisionMismatch and writes nothing.
 func TestUpdateCASSucceedsThenDetectsConflict(t *testing.T) {
-	d := newDP(t, "cas")
+	t.Parallel()
+	d := newTestBucket(t, "cas")
 	v1 := d.put("k", "1")
-	v2, err := d.store.Update(tctx(t), "k", []byte("2"), v1)
+	v2, err := d.store.Update(testCtx(t), "k", []byte("2"), v1)
 	if err != nil || v2 == v1 || rev(t, v2) <= rev(t, v1) {
 		t.Fatalf("update with the current version: %v %v", v2, err)
 	}
-	_, err = d.store.Update(tctx(t), "k", []byte("3"), v1)
+	_, err = d.store.Update(testCtx(t), "k", []byte("3"), v1)
 	mustKind(t, err, kv.ErrRevisionMismatch, "update with a stale version")
 	if errors.Is(err, kv.ErrWriteInFlight) {
 		t.Fatal("a single-node stale CAS is decided (10071), not in flight")
 	}
-	if e, _, _ := d.store.Get(tctx(t), "k"); string(e.Value) != "2" {
+	if e, _, _ := d.store.Get(testCtx(t), "k"); string(e.Value) != "2" {
 		t.Fatalf("the failed update must not write: %q", e.Value)
 	}
 	// Version 0 means "never written".
-	if _, err := d.store.Update(tctx(t), "fresh", []byte("x"), kv.VersionFromUint64(0)); err != nil {
+	if _, err := d.store.Update(testCtx(t), "fresh", []byte("x"), kv.VersionFromUint64(0)); err != nil {
 		t.Fatalf("update at version 0 of a fresh key: %v", err)
 	}
-	_, err = d.store.Update(tctx(t), "fresh", []byte("y"), kv.VersionFromUint64(0))
+	_, err = d.store.Update(testCtx(t), "fresh", []byte("y"), kv.VersionFromUint64(0))
 	mustKind(t, err, kv.ErrRevisionMismatch, "update at version 0 of a written key")
 }
 
-// Test 10.
+// Delete hides the key, and deleting an absent key succeeds.
 func TestDeleteRemovesKey(t *testing.T) {
-	d := newDP(t, "del")
+	t.Parallel()
+	d := newTestBucket(t, "del")
 	d.put("k", "1")
 	d.del("k")
-	if _, ok, err := d.store.Get(tctx(t), "k"); ok || err != nil {
+	if _, ok, err := d.store.Get(testCtx(t), "k"); ok || err != nil {
 		t.Fatalf("get after delete: %v %v", ok, err)
 	}
 	d.del("never-existed") // succeeds whether or not the key existed
 }
 
-// Test 11, as DESIGN §5 decides: the guarded delete writes a real delete marker.
+// DeleteWithVersion is compare-and-swap gated and writes a real delete marker (watchers see a Delete).
 func TestDeleteWithVersionIsCASGated(t *testing.T) {
-	d := newDP(t, "dwv")
+	t.Parallel()
+	d := newTestBucket(t, "dwv")
 	v := d.put("k", "1")
-	err := d.store.DeleteWithVersion(tctx(t), "k", kv.VersionFromUint64(999999))
+	err := d.store.DeleteWithVersion(testCtx(t), "k", kv.VersionFromUint64(999999))
 	mustKind(t, err, kv.ErrRevisionMismatch, "guarded delete with a wrong version")
-	if e, ok, _ := d.store.Get(tctx(t), "k"); !ok || string(e.Value) != "1" {
+	if e, ok, _ := d.store.Get(testCtx(t), "k"); !ok || string(e.Value) != "1" {
 		t.Fatal("a refused delete must leave the key")
 	}
-	if err := d.store.DeleteWithVersion(tctx(t), "k", v); err != nil {
+	if err := d.store.DeleteWithVersion(testCtx(t), "k", v); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, err := d.store.Get(tctx(t), "k"); ok || err != nil {
+	if _, ok, err := d.store.Get(testCtx(t), "k"); ok || err != nil {
 		t.Fatalf("get after guarded delete: %v %v", ok, err)
 	}
-	if _, ok, err := d.store.Entry(tctx(t), "k"); ok || err != nil {
+	if _, ok, err := d.store.Entry(testCtx(t), "k"); ok || err != nil {
 		t.Fatalf("a real delete marker hides the key from Entry too: %v %v", ok, err)
 	}
 	// Version 0 guards "never written": on a written key it is a mismatch, not an unguarded delete.
 	d.put("z", "1")
-	err = d.store.DeleteWithVersion(tctx(t), "z", kv.VersionFromUint64(0))
+	err = d.store.DeleteWithVersion(testCtx(t), "z", kv.VersionFromUint64(0))
 	mustKind(t, err, kv.ErrRevisionMismatch, "guarded delete at version 0 of a written key")
-	if _, ok, _ := d.store.Get(tctx(t), "z"); !ok {
+	if _, ok, _ := d.store.Get(testCtx(t), "z"); !ok {
 		t.Fatal("DeleteWithVersion(0) must not delete unconditionally")
 	}
 }
 
-// Test 12, plus the other invalid versions: refused before any request.
+// An unknown or non-NATS version is refused with ErrInvalidVersion before any request.
 func TestInvalidVersionIsRefusedBeforeAnyRequest(t *testing.T) {
-	d := newDP(t, "badver")
+	t.Parallel()
+	d := newTestBucket(t, "badver")
 	d.put("k", "1")
 	ten, _ := kv.VersionFromBytes([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
 	before := d.outMsgs()
 	for _, v := range []kv.Version{{}, ten} {
-		_, err := d.store.Update(tctx(t), "k", []byte("x"), v)
+		_, err := d.store.Update(testCtx(t), "k", []byte("x"), v)
 		mustKind(t, err, kv.ErrInvalidVersion, "update with "+v.String())
-		mustKind(t, d.store.DeleteWithVersion(tctx(t), "k", v), kv.ErrInvalidVersion, "guarded delete with "+v.String())
+		mustKind(t, d.store.DeleteWithVersion(testCtx(t), "k", v), kv.ErrInvalidVersion, "guarded delete with "+v.String())
 	}
 	if after := d.outMsgs(); after != before {
 		t.Fatalf("%d messages were sent for invalid versions", after-before)
 	}
 }
 
-// Test 27.
+// Create succeeds on a key whose last record is a plain delete marker.
 func TestCreateSucceedsAfterPlainDelete(t *testing.T) {
-	d := newDP(t, "recreate")
+	t.Parallel()
+	d := newTestBucket(t, "recreate")
 	d.put("k", "1")
 	d.del("k")
-	v, err := d.store.Create(tctx(t), "k", []byte("2"))
+	v, err := d.store.Create(testCtx(t), "k", []byte("2"))
 	if err != nil || rev(t, v) == 0 {
 		t.Fatalf("create after delete: %v %v", v, err)
 	}
-	if e, ok, _ := d.store.Get(tctx(t), "k"); !ok || string(e.Value) != "2" {
+	if e, ok, _ := d.store.Get(testCtx(t), "k"); !ok || string(e.Value) != "2" {
 		t.Fatalf("get after re-create: %q %v", e.Value, ok)
 	}
 }
 
-// Test 28, as DESIGN §5 decides: DeleteWithVersion frees the key for Create (a real marker),
-// while the original crate's tombstone (an empty value written by CAS) does not — and all
-// readers hide that tombstone.
+// DeleteWithVersion frees the key for Create (a real marker), while the empty-value tombstone
+// older writers leave with a compare-and-swap does not — and all readers hide that tombstone.
 func TestCreateAfterTheTwoTombstones(t *testing.T) {
-	d := newDP(t, "tomb")
+	t.Parallel()
+	d := newTestBucket(t, "tomb")
 	v := d.put("a", "1")
-	if err := d.store.DeleteWithVersion(tctx(t), "a", v); err != nil {
+	if err := d.store.DeleteWithVersion(testCtx(t), "a", v); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.store.Create(tctx(t), "a", []byte("again")); err != nil {
+	if _, err := d.store.Create(testCtx(t), "a", []byte("again")); err != nil {
 		t.Fatalf("create after a guarded delete: %v", err)
 	}
 	w := d.put("b", "1")
-	if _, err := d.store.Update(tctx(t), "b", nil, w); err != nil { // the original's CAS tombstone
+	if _, err := d.store.Update(testCtx(t), "b", nil, w); err != nil { // the empty-value tombstone of older writers
 		t.Fatal(err)
 	}
-	_, err := d.store.Create(tctx(t), "b", []byte("x"))
+	_, err := d.store.Create(testCtx(t), "b", []byte("x"))
 	mustKind(t, err, kv.ErrAlreadyExists, "create over an empty-value tombstone")
-	if _, ok, _ := d.store.Get(tctx(t), "b"); ok {
+	if _, ok, _ := d.store.Get(testCtx(t), "b"); ok {
 		t.Fatal("get must hide the empty-value tombstone")
 	}
 }
 
-// Test 33.
+// Get hides an empty value; Entry shows it.
 func TestGetTreatsEmptyValueAsAbsent(t *testing.T) {
-	d := newDP(t, "empty")
+	t.Parallel()
+	d := newTestBucket(t, "empty")
 	v := d.put("k", "")
-	if _, ok, err := d.store.Get(tctx(t), "k"); ok || err != nil {
+	if _, ok, err := d.store.Get(testCtx(t), "k"); ok || err != nil {
 		t.Fatalf("get of an empty value: %v %v", ok, err)
 	}
-	e, ok, err := d.store.Entry(tctx(t), "k")
+	e, ok, err := d.store.Entry(testCtx(t), "k")
 	if err != nil || !ok || len(e.Value) != 0 || e.Version != v {
 		t.Fatalf("entry of an empty value: %+v %v %v", e, ok, err)
 	}
 }
 
-// Test 34.
+// DeleteWithVersion on a never-written key gives ErrRevisionMismatch.
 func TestDeleteWithVersionOnMissingKeyIsMismatch(t *testing.T) {
-	d := newDP(t, "dwvmissing")
-	mustKind(t, d.store.DeleteWithVersion(tctx(t), "ghost", kv.VersionFromUint64(1)), kv.ErrRevisionMismatch, "guarded delete of a missing key")
+	t.Parallel()
+	d := newTestBucket(t, "dwvmissing")
+	mustKind(t, d.store.DeleteWithVersion(testCtx(t), "ghost", kv.VersionFromUint64(1)), kv.ErrRevisionMismatch, "guarded delete of a missing key")
 }
 
 func TestInvalidKeyAndValueAreRefusedBeforeAnyRequest(t *testing.T) {
-	d := newDP(t, "badinput", func(c *kv.StoreConfig) { c.MaxBytes = 64 << 20 })
-	ctx := tctx(t)
+	t.Parallel()
+	d := newTestBucket(t, "badinput", func(c *kv.StoreConfig) { c.MaxBytes = 64 << 20 })
+	ctx := testCtx(t)
 	before := d.outMsgs()
 	for _, k := range []string{"", ".a", "a.", "a..b", "a b", "a*", "a.>"} {
 		_, err := d.store.Put(ctx, k, []byte("x"))
@@ -215,12 +227,13 @@ func TestInvalidKeyAndValueAreRefusedBeforeAnyRequest(t *testing.T) {
 }
 
 func TestClosedConnIsNotConnected(t *testing.T) {
-	d := newDP(t, "closed")
+	t.Parallel()
+	d := newTestBucket(t, "closed")
 	d.put("k", "1")
 	if err := d.conn.Close(); err != nil {
 		t.Fatal(err)
 	}
-	ctx := tctx(t)
+	ctx := testCtx(t)
 	_, _, err := d.store.Get(ctx, "k")
 	mustKind(t, err, kv.ErrNotConnected, "get")
 	_, _, err = d.store.LeaderReads().Entry(ctx, "k")
@@ -240,47 +253,44 @@ func TestClosedConnIsNotConnected(t *testing.T) {
 	mustKind(t, err, kv.ErrNotConnected, "create with ttl")
 }
 
-// Reference §3.4 purge_reclaims_bytes.
+// Purge reclaims the key's bytes; purging an absent key, or twice, succeeds.
 func TestPurgeReclaimsBytes(t *testing.T) {
-	d := newDP(t, "purge")
+	t.Parallel()
+	d := newTestBucket(t, "purge")
 	val := strings.Repeat("v", 4096)
 	for i := range 50 {
 		d.put("k."+string(rune('A'+i%26))+string(rune('a'+i/26)), val)
 	}
 	before := d.streamInfo().State.Bytes
 	for i := range 25 {
-		if err := d.store.Purge(tctx(t), "k."+string(rune('A'+i%26))+string(rune('a'+i/26))); err != nil {
+		if err := d.store.Purge(testCtx(t), "k."+string(rune('A'+i%26))+string(rune('a'+i/26))); err != nil {
 			t.Fatal(err)
 		}
 	}
-	deadline := time.Now().Add(2 * time.Second)
-	for d.streamInfo().State.Bytes >= before {
-		if time.Now().After(deadline) {
-			t.Fatalf("stream bytes did not fall below %d after purging half the keys", before)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if err := d.store.Purge(tctx(t), "never.existed"); err != nil {
+	eventually(t, 2*time.Second, fmt.Sprintf("stream bytes fall below %d after purging half the keys", before),
+		func() bool { return d.streamInfo().State.Bytes < before })
+	if err := d.store.Purge(testCtx(t), "never.existed"); err != nil {
 		t.Fatalf("purge of an absent key must succeed: %v", err)
 	}
-	if err := d.store.Purge(tctx(t), "k.Aa"); err != nil {
+	if err := d.store.Purge(testCtx(t), "k.Aa"); err != nil {
 		t.Fatalf("purging twice must succeed: %v", err)
 	}
-	if _, ok, _ := d.store.Entry(tctx(t), "k.Aa"); ok {
+	if _, ok, _ := d.store.Entry(testCtx(t), "k.Aa"); ok {
 		t.Fatal("a purged key is gone")
 	}
 }
 
 // Concurrent creates: exactly one winner (the lease's primitive).
 func TestConcurrentCreateHasOneWinner(t *testing.T) {
-	d := newDP(t, "race")
+	t.Parallel()
+	d := newTestBucket(t, "race")
 	var wg sync.WaitGroup
 	errs := make([]error, 8)
 	for i := range errs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = d.store.Create(tctx(t), "lease", []byte{byte(i)})
+			_, errs[i] = d.store.Create(testCtx(t), "lease", []byte{byte(i)})
 		}()
 	}
 	wg.Wait()

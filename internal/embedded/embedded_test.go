@@ -24,6 +24,7 @@ func connect(t *testing.T, url string) (*nats.Conn, jetstream.JetStream) {
 }
 
 func TestStandaloneRestartKeepsData(t *testing.T) {
+	t.Parallel()
 	s := StartT(t)
 	if !s.Running() || s.URL() == "" {
 		t.Fatal("server not running")
@@ -56,21 +57,23 @@ func TestStandaloneRestartKeepsData(t *testing.T) {
 	}
 }
 
+// waitGet reads key until the reconnected client gets an answer. A request written to the
+// connection just before the server went down is lost (core NATS requests are at most once),
+// so each attempt gets its own short deadline; waitFor is this package's polling loop.
 func waitGet(ctx context.Context, kv jetstream.KeyValue, key string) (jetstream.KeyValueEntry, error) {
-	// A request written to the connection just before the server went down is lost (core NATS
-	// requests are at most once), so each attempt gets its own short deadline.
-	for {
+	var e jetstream.KeyValueEntry
+	err := waitFor(20*time.Second, func() error {
 		attempt, cancel := context.WithTimeout(ctx, time.Second)
-		e, err := kv.Get(attempt, key)
-		cancel()
-		if err == nil || ctx.Err() != nil {
-			return e, err
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		defer cancel()
+		var err error
+		e, err = kv.Get(attempt, key)
+		return err
+	})
+	return e, err
 }
 
 func TestTwoStandaloneServersAreIndependent(t *testing.T) {
+	t.Parallel()
 	a, b := StartT(t), StartT(t)
 	if a.URL() == b.URL() || a.StoreDir() == b.StoreDir() {
 		t.Fatalf("servers share a port or a store: %s %s", a.URL(), b.URL())
@@ -78,6 +81,7 @@ func TestTwoStandaloneServersAreIndependent(t *testing.T) {
 }
 
 func TestClusterLeaderStepDownAndRestart(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("a 3-node cluster takes seconds to form")
 	}
