@@ -165,33 +165,6 @@ func verdictOf(r porcupine.CheckResult) Verdict {
 	return Incomplete
 }
 
-// prepare turns the history into porcupine operations and counts what it kept and dropped.
-func prepare(ops []Operation, includeDirect bool) ([]porcupine.Operation, Report) {
-	var rep Report
-	var end int64
-	for i := range ops {
-		end = max(end, ops[i].Return)
-	}
-	never := end + 1 // after every other operation
-	hist := make([]porcupine.Operation, 0, len(ops))
-	for i := range ops {
-		op := &ops[i]
-		unknown := op.Outcome.Class() == ClassUnknown
-		if op.Kind.IsRead() && (unknown || (op.Kind == KindDirectGet && !includeDirect)) {
-			rep.Dropped++
-			continue
-		}
-		ret := op.Return
-		if unknown {
-			ret = never
-			rep.UnknownWrites++
-		}
-		hist = append(hist, porcupine.Operation{ClientId: op.Client, Input: op, Call: op.Call, Return: ret})
-	}
-	rep.Operations = len(hist)
-	return hist, rep
-}
-
 // visualize writes porcupine's HTML for the keys that did not hold (or for every key when
 // Visualize is set), re-running the verbose search over them to get its linearization data.
 func visualize(hist []porcupine.Operation, rep Report, opt Options, timeout time.Duration) error {
