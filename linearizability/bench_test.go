@@ -110,15 +110,7 @@ func makeOneReadStale(ops []Operation) (string, bool) {
 // the same operations serialised (each shrunk to its linearization point: no concurrency to
 // search), measured in the same run.
 func BenchmarkCheck10k(b *testing.B) {
-	ops, lins, _ := synthesize(defaultSynth(1))
-	serial := make([]Operation, len(ops))
-	copy(serial, ops)
-	for i := range serial {
-		serial[i].Call, serial[i].Return = lins[i], lins[i]
-		if serial[i].Outcome == OutcomeUnknown { // a serial history has no unknown outcomes left
-			serial[i].Outcome = OutcomeWriteInFlight
-		}
-	}
+	ops, serial, _ := synthesize(defaultSynth(1))
 	timeCheck := func(ops []Operation) time.Duration {
 		start := time.Now()
 		rep, err := Check(ops, Options{Timeout: 5 * time.Minute})

@@ -38,9 +38,10 @@ type synthClient struct {
 	known   map[string]uint64 // last revision it saw per key
 }
 
-// synthesize returns a linearizable history, for each operation the time it took effect (a
-// linearization point inside [Call, Return]), and every value-writing record that landed.
-func synthesize(cfg synthConfig) ([]Operation, []int64, []Write) {
+// synthesize returns a linearizable history; the same history serialised (each operation
+// shrunk to the moment it took effect, with the outcome it really had); and every record that
+// landed, as a complete Observer would have seen them.
+func synthesize(cfg synthConfig) (ops, serial []Operation, landed []Write) {
 	rng := rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15))
 	state := make(map[string]synthRecord)
 	var seq uint64
@@ -49,9 +50,6 @@ func synthesize(cfg synthConfig) ([]Operation, []int64, []Write) {
 	for i := range clients {
 		clients[i] = &synthClient{id: i, next: rng.Int64N(cfg.maxThinkTime), known: map[string]uint64{}}
 	}
-	var ops []Operation
-	var lins []int64
-	var landed []Write
 	issued := 0
 	for len(ops) < cfg.ops {
 		c := clients[0]
@@ -74,11 +72,10 @@ func synthesize(cfg synthConfig) ([]Operation, []int64, []Write) {
 			continue
 		}
 		op := c.pending // takes effect now
-		apply := true
+		apply, unknown := true, false
 		switch {
 		case op.Kind.IsWrite() && rng.Float64() < cfg.unknownRate:
-			op.Outcome, op.Err = OutcomeUnknown, "timeout"
-			apply = rng.IntN(2) == 0
+			unknown, apply = true, rng.IntN(2) == 0
 		case op.Kind.HasExpected() && rng.Float64() < cfg.inFlightRate:
 			op.Outcome, op.Err, apply = OutcomeWriteInFlight, "10164", false
 		}
@@ -92,14 +89,22 @@ func synthesize(cfg synthConfig) ([]Operation, []int64, []Write) {
 				}
 				landed = append(landed, w)
 			}
+		} else if unknown {
+			op.Outcome = OutcomeNotApplied
 		}
-		ops, lins = append(ops, *op), append(lins, c.lin)
+		truth := *op
+		truth.Call, truth.Return = c.lin, c.lin
+		serial = append(serial, truth)
+		if unknown { // the write landed or not, but the client never hears
+			op.Outcome, op.Err, op.Revision = OutcomeUnknown, "timeout", 0
+		}
+		ops = append(ops, *op)
 		if op.Outcome == OutcomeUnknown {
 			c.id, nextID = nextID, nextID+1
 		}
 		c.next, c.pending = op.Return+rng.Int64N(cfg.maxThinkTime), nil
 	}
-	return ops, lins, landed
+	return ops, serial, landed
 }
 
 func synthCall(rng *rand.Rand, cfg synthConfig, c *synthClient, n int) Operation {
@@ -133,12 +138,8 @@ func synthCall(rng *rand.Rand, cfg synthConfig, c *synthClient, n int) Operation
 	return op
 }
 
-// synthApply performs op on the serial bucket and fills in its outputs (unless the outcome is
-// already decided as unknown, in which case the client learns nothing).
+// synthApply performs op on the serial bucket and fills in its outputs.
 func synthApply(op *Operation, state map[string]synthRecord, seq *uint64, c *synthClient) {
-	if op.Outcome == OutcomeUnknown { // the write lands, but nobody hears how
-		defer func() { op.Outcome, op.Revision = OutcomeUnknown, 0 }()
-	}
 	s := state[op.Key]
 	write := func(present bool, v string) {
 		*seq++
