@@ -1,10 +1,3 @@
-// Package linearizability records what concurrent KV clients saw (a history) and checks it
-// against a porcupine model of one NATS KV key, partitioned per key.
-//
-// A run creates one Recorder, hands each client goroutine a Client (or a KV adapter wrapping a
-// kv.Writer and the two read paths), and afterwards checks Recorder.Operations with Check.
-// Histories are saved as JSON lines (WriteHistory / ReadHistory) so a failing run can be
-// re-checked offline.
 package linearizability
 
 import (

@@ -200,6 +200,8 @@ func DescribeOperation(op *Operation) string {
 	}
 	var out string
 	switch {
+	case op.Outcome == OutcomeUnknown && op.Revision != 0:
+		out = fmt.Sprintf("unknown, landed at rev %d", op.Revision)
 	case op.Outcome != OutcomeOK:
 		out = string(op.Outcome)
 	case op.Kind.IsRead() && op.Found:
