@@ -7,9 +7,11 @@ import (
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
 
-// Observer collects the records a watch of the bucket delivers while the workload runs (feed
-// it every kv.Update of a watch of the whole bucket started before the first write), so that
-// Resolve can settle unknown outcomes afterwards. It is safe for concurrent use.
+// Observer collects the records a watch of the bucket delivers, so that Resolve can settle
+// unknown outcomes afterwards. Feed it every kv.Update of a watch of the whole bucket that
+// resumes from kv.CursorFromUint64(0), which delivers every record from the stream's first
+// (a state-sync watch from the zero Cursor would deliver only each key's current record). It is
+// safe for concurrent use.
 type Observer struct {
 	mu     sync.Mutex
 	writes []Write
@@ -56,8 +58,8 @@ func (o *Observer) Complete(first, last uint64) bool {
 	if last < first {
 		return true
 	}
-	seen := make(map[uint64]bool, len(o.writes))
 	o.mu.Lock()
+	seen := make(map[uint64]bool, len(o.writes))
 	for _, w := range o.writes {
 		if w.Revision >= first && w.Revision <= last {
 			seen[w.Revision] = true
