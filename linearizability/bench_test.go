@@ -1,6 +1,7 @@
 package linearizability
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -18,7 +19,15 @@ func TestSyntheticHistoriesHold(t *testing.T) {
 		if len(st.Contradicted) != 0 || st.Landed == 0 || st.NotApplied == 0 {
 			t.Fatalf("seed %d: resolve %+v", seed, st)
 		}
-		for name, h := range map[string][]Operation{"recorded": ops, "resolved": resolved} {
+		unseen := slices.Clone(landed)
+		for i := range unseen {
+			unseen[i].Seen = 0
+		}
+		pinned, _, err := Resolve(ops, unseen, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, h := range map[string][]Operation{"recorded": ops, "resolved": resolved, "pinned": pinned} {
 			rep, err := Check(h, Options{Timeout: 2 * time.Minute})
 			if err != nil {
 				t.Fatal(err)
@@ -41,6 +50,11 @@ func TestSyntheticStaleReadViolates(t *testing.T) {
 		key, ok := makeOneReadStale(ops)
 		if !ok {
 			t.Fatalf("seed %d: no read to make stale", seed)
+		}
+		if seed%2 == 0 { // half the seeds resolve without observation times (revision pins only)
+			for i := range landed {
+				landed[i].Seen = 0
+			}
 		}
 		ops, _, err := Resolve(ops, landed, true)
 		if err != nil {

@@ -37,7 +37,8 @@ func TestRealNATSHistoryHolds(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var obs Observer
+	rec := NewRecorder()
+	obs := Observer{Clock: rec.Now}
 	updates := make(chan kv.Update, 256)
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
@@ -57,7 +58,6 @@ func TestRealNATSHistoryHolds(t *testing.T) {
 	firstRev, _ := first.Uint64()
 	waitObserved(t, &obs, firstRev)
 
-	rec := NewRecorder()
 	var wg sync.WaitGroup
 	for c := range 6 {
 		wg.Add(1)

@@ -13,6 +13,10 @@ import (
 // (a state-sync watch from the zero Cursor would deliver only each key's current record). It is
 // safe for concurrent use.
 type Observer struct {
+	// Clock, if set, timestamps each record as it arrives (use the run's Recorder.Now), which
+	// lets Resolve bound when a write with an unknown outcome took effect.
+	Clock func() int64
+
 	mu     sync.Mutex
 	writes []Write
 }
@@ -25,6 +29,9 @@ func (o *Observer) Observe(u kv.Update) {
 		return
 	}
 	w := Write{Key: u.Key, Revision: rev, Deleted: u.IsDelete()}
+	if o.Clock != nil {
+		w.Seen = o.Clock()
+	}
 	if !w.Deleted {
 		w.Value = string(u.Value)
 	}

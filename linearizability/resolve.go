@@ -9,11 +9,12 @@ type Write struct {
 	Value    string
 	Revision uint64
 	Deleted  bool
+	Seen     int64 // when the observer received it, on the history's clock (Recorder.Now); 0 if not known
 }
 
 // ResolveStats says what Resolve learned.
 type ResolveStats struct {
-	Landed     int // unknown writes the stream shows landed (now pinned to their revision)
+	Landed     int // unknown writes the stream shows landed (now pinned to their revision, and acknowledged if seen in time)
 	NotApplied int // unknown writes the stream shows never landed (complete observations only)
 	Unresolved int // unknown writes left as they were
 	// Contradicted lists writes the stream contradicts, each a broken guarantee: an
@@ -27,7 +28,9 @@ type ResolveStats struct {
 // with an unknown outcome stays pending to the end of the history and the search for a
 // violation can run out of time; with it, the check stays fast:
 //   - an unknown put, create or update whose value landed gets that revision: it must take
-//     effect, and only where its revision fits;
+//     effect, and only where its revision fits. When the observer also says when it saw the
+//     record (Write.Seen), the write becomes acknowledged with its return time extended to
+//     then: it took effect after its call and before the observer received it;
 //   - when complete is true (observed holds every record of the run, delete markers
 //     included; see Observer.Complete), an unknown write whose value is absent becomes
 //     OutcomeNotApplied, and so do a key's unknown deletes when its delete markers are exactly
@@ -36,7 +39,7 @@ type ResolveStats struct {
 // Values must be unique per key. It returns a new slice; ops is not changed.
 func Resolve(ops []Operation, observed []Write, complete bool) ([]Operation, ResolveStats, error) {
 	type kv struct{ key, value string }
-	at := make(map[kv]uint64, len(observed))
+	at := make(map[kv]Write, len(observed))
 	markers := make(map[string]int)
 	for _, w := range observed {
 		if w.Deleted {
@@ -44,11 +47,11 @@ func Resolve(ops []Operation, observed []Write, complete bool) ([]Operation, Res
 			continue
 		}
 		k := kv{w.Key, w.Value}
-		if prev, dup := at[k]; dup && prev != w.Revision {
+		if prev, dup := at[k]; dup && prev.Revision != w.Revision {
 			return nil, ResolveStats{}, fmt.Errorf("%w: value %q of key %q observed at revisions %d and %d; values must be unique per key",
-				ErrInvalidHistory, w.Value, w.Key, prev, w.Revision)
+				ErrInvalidHistory, w.Value, w.Key, prev.Revision, w.Revision)
 		}
-		at[k] = w.Revision
+		at[k] = w
 	}
 	out := append([]Operation(nil), ops...)
 	var st ResolveStats
@@ -66,14 +69,18 @@ func Resolve(ops []Operation, observed []Write, complete bool) ([]Operation, Res
 			}
 			continue
 		}
-		rev, seen := at[kv{op.Key, op.Value}]
+		w, seen := at[kv{op.Key, op.Value}]
 		switch {
-		case op.Outcome == OutcomeOK && ((!seen && complete) || (seen && rev != op.Revision)),
+		case op.Outcome == OutcomeOK && ((!seen && complete) || (seen && w.Revision != op.Revision)),
 			seen && (op.Outcome.Class() == ClassDecidedFailure || op.Outcome == OutcomeWriteInFlight):
 			st.Contradicted = append(st.Contradicted, *op)
 		case op.Outcome != OutcomeUnknown || op.Revision != 0:
+		case seen && w.Seen > 0:
+			op.Outcome, op.Revision, op.Return = OutcomeOK, w.Revision, max(op.Return, w.Seen)
+			op.Err += fmt.Sprintf(" (resolved: landed at revision %d, observed at %d)", w.Revision, w.Seen)
+			st.Landed++
 		case seen:
-			op.Revision = rev
+			op.Revision = w.Revision
 			st.Landed++
 		case complete:
 			op.Outcome = OutcomeNotApplied

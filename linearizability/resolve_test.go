@@ -3,6 +3,7 @@ package linearizability
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
@@ -42,6 +43,17 @@ func TestResolve(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// With the time the observer saw it, a landed write becomes acknowledged, returning then.
+	timed := slices.Clone(observed)
+	timed[1].Seen = 40
+	out, st, _ = Resolve(ops, timed, true)
+	if st.Landed != 1 || out[1].Outcome != OutcomeOK || out[1].Revision != 2 || out[1].Return != 40 {
+		t.Fatalf("landed and seen: %+v (%+v)", out[1], st)
+	}
+	if err := ValidateHistory(out); err != nil {
+		t.Fatal(err)
+	}
+
 	// Incomplete observations pin what landed and leave the rest unknown.
 	_, st, _ = Resolve(ops, observed, false)
 	if st.Landed != 1 || st.NotApplied != 0 || st.Unresolved != 3 {
@@ -70,6 +82,13 @@ func TestResolve(t *testing.T) {
 
 func TestObserver(t *testing.T) {
 	var o Observer
+	o.Observe(kv.Update{Op: kv.OpPut, Key: "a", Value: []byte("v2"), Version: kv.VersionFromUint64(2)})
+	o.Clock = func() int64 { return 77 }
+	o.Observe(kv.Update{Op: kv.OpPut, Key: "z", Value: []byte("timed"), Version: kv.VersionFromUint64(9)})
+	if ws := o.Writes(); ws[len(ws)-1].Seen != 77 || ws[0].Seen != 0 {
+		t.Fatalf("observation times %+v", ws)
+	}
+	o = Observer{}
 	o.Observe(kv.Update{Op: kv.OpPut, Key: "a", Value: []byte("v2"), Version: kv.VersionFromUint64(2)})
 	o.Observe(kv.Update{Op: kv.OpPut, Key: "a", Value: []byte("v1"), Version: kv.VersionFromUint64(1)})
 	o.Observe(kv.Update{Op: kv.OpDelete, Key: "a", Version: kv.VersionFromUint64(4)})

@@ -83,7 +83,7 @@ func synthesize(cfg synthConfig) (ops, serial []Operation, landed []Write) {
 			before := seq
 			synthApply(op, state, &seq, c)
 			if seq != before {
-				w := Write{Key: op.Key, Revision: seq, Deleted: !op.Kind.HasValue()}
+				w := Write{Key: op.Key, Revision: seq, Deleted: !op.Kind.HasValue(), Seen: c.lin + rng.Int64N(cfg.maxLatency)}
 				if !w.Deleted {
 					w.Value = op.Value
 				}
