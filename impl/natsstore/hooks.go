@@ -15,4 +15,7 @@ type hooks struct {
 	// openBucketStep runs before each request of OpenBucket, with the step's name: "lookup"
 	// (also the re-check after a raw create), "create" or "raw create". Set it on the Conn.
 	openBucketStep func(step string)
+	// createRetry runs when Create has read a deleted key's marker and is about to write again
+	// expecting it, with the attempt's number (2 for the first retry).
+	createRetry func(attempt int)
 }

@@ -68,38 +68,52 @@ func (s *Store) apiPrefix() string {
 	return jetstream.DefaultAPIPrefix
 }
 
+// lastRecord is a key's last record as the stream leader holds it, markers included.
+type lastRecord struct {
+	seq  uint64
+	op   kv.Op
+	data []byte
+}
+
 // leaderGet reads the key's last record with the stream message-get API, which only the stream
 // leader answers. Markers and an absent key give ok=false.
 func (s *Store) leaderGet(ctx context.Context, op, key string) (kv.Entry, bool, error) {
+	rec, found, err := s.leaderLast(ctx, op, key)
+	if err != nil || !found || rec.op != kv.OpPut {
+		return kv.Entry{}, false, err
+	}
+	return kv.Entry{Key: key, Value: rec.data, Version: kv.VersionFromUint64(rec.seq)}, true, nil
+}
+
+// leaderLast reads the key's last record, delete and purge markers included, through the
+// stream leader. found is false when the stream holds no record of the key.
+func (s *Store) leaderLast(ctx context.Context, op, key string) (rec lastRecord, found bool, err error) {
 	body, err := json.Marshal(msgGetRequest{LastBySubject: s.subjectPrefix + key})
 	if err != nil {
-		return kv.Entry{}, false, failRead(op, key, err)
+		return lastRecord{}, false, failRead(op, key, err)
 	}
 	reply, err := s.js.Conn().RequestWithContext(ctx, s.apiPrefix()+"STREAM.MSG.GET."+s.stream, body)
 	if err != nil {
-		return kv.Entry{}, false, failRead(op, key, err)
+		return lastRecord{}, false, failRead(op, key, err)
 	}
 	var resp msgGetResponse
 	if err := json.Unmarshal(reply.Data, &resp); err != nil {
-		return kv.Entry{}, false, failRead(op, key, fmt.Errorf("decode STREAM.MSG.GET response: %w", err))
+		return lastRecord{}, false, failRead(op, key, fmt.Errorf("decode STREAM.MSG.GET response: %w", err))
 	}
 	if resp.Error != nil {
 		if resp.Error.ErrorCode == jetstream.JSErrCodeMessageNotFound {
-			return kv.Entry{}, false, nil
+			return lastRecord{}, false, nil
 		}
-		return kv.Entry{}, false, failRead(op, key, resp.Error)
+		return lastRecord{}, false, failRead(op, key, resp.Error)
 	}
 	if resp.Message == nil {
-		return kv.Entry{}, false, failRead(op, key, jetstream.ErrInvalidJetStreamResponse)
+		return lastRecord{}, false, failRead(op, key, jetstream.ErrInvalidJetStreamResponse)
 	}
 	var h nats.Header
 	if len(resp.Message.Header) > 0 {
 		if h, err = nats.DecodeHeadersMsg(resp.Message.Header); err != nil {
-			return kv.Entry{}, false, failRead(op, key, fmt.Errorf("decode stored headers: %w", err))
+			return lastRecord{}, false, failRead(op, key, fmt.Errorf("decode stored headers: %w", err))
 		}
 	}
-	if opOf(h) != kv.OpPut {
-		return kv.Entry{}, false, nil
-	}
-	return kv.Entry{Key: key, Value: resp.Message.Data, Version: kv.VersionFromUint64(resp.Message.Sequence)}, true, nil
+	return lastRecord{seq: resp.Message.Sequence, op: opOf(h), data: resp.Message.Data}, true, nil
 }

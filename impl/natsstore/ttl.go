@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
 
@@ -27,5 +25,5 @@ func (s *Store) CreateWithTTL(ctx context.Context, key string, value []byte, ttl
 		return kv.Version{}, kv.NewError(op, key, kv.ErrUnsupported, nil).
 			WithHint(fmt.Sprintf("ttl %v is below one second, the smallest per-key TTL NATS supports", ttl))
 	}
-	return s.create(ctx, op, key, value, jetstream.KeyTTL(ttl))
+	return s.create(ctx, op, key, value, ttl)
 }

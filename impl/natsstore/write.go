@@ -2,7 +2,6 @@ package natsstore
 
 import (
 	"context"
-	"errors"
 	"strconv"
 
 	"github.com/nats-io/nats.go"
@@ -35,34 +34,6 @@ func (s *Store) Put(ctx context.Context, key string, value []byte) (kv.Version, 
 		return kv.Version{}, failWrite("put", key, err)
 	}
 	return kv.VersionFromUint64(rev), nil
-}
-
-// Create writes value only if the key is absent or its last record is a delete or purge marker;
-// otherwise kv.ErrAlreadyExists. A key whose last record is an empty value (the tombstone older
-// writers leave with a compare-and-swap of an empty value) counts as existing. On a replicated bucket a concurrent write to
-// the same key can make the server answer 10164, reported as kv.ErrWriteInFlight (nothing was
-// decided).
-func (s *Store) Create(ctx context.Context, key string, value []byte) (kv.Version, error) {
-	return s.create(ctx, "create", key, value)
-}
-
-func (s *Store) create(ctx context.Context, op, key string, value []byte, opts ...jetstream.KVCreateOpt) (kv.Version, error) {
-	if err := s.prepareWrite(op, key, value); err != nil {
-		return kv.Version{}, err
-	}
-	ctx, cancel := context.WithTimeout(ctx, s.conn.timeout())
-	defer cancel()
-	rev, err := s.kv.Create(ctx, key, value, opts...)
-	if err == nil {
-		return kv.VersionFromUint64(rev), nil
-	}
-	if apiErrorCode(err) == codeWrongLastSequenceInFlight {
-		return kv.Version{}, kv.NewError(op, key, kv.ErrWriteInFlight, err).WithHint(hintWriteInFlight)
-	}
-	if errors.Is(err, jetstream.ErrKeyExists) {
-		return kv.Version{}, kv.NewError(op, key, kv.ErrAlreadyExists, err)
-	}
-	return kv.Version{}, failWrite(op, key, err)
 }
 
 // Update writes value only if the key's last record is at version expected, and returns the new
