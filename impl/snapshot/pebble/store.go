@@ -215,9 +215,10 @@ func (s *Store) poisoned(op string) error {
 	return nil
 }
 
-// Close waits for running calls and iterations to finish (iterations end at their next step
-// with ErrClosed) and closes the database. Do not call it from inside a Range or Keys loop.
-// Later calls to any method return snapshot.ErrClosed.
+// Close waits for running calls to finish (a Range or Keys loop ends at its next step with
+// ErrClosed; a running Settle is waited for) and closes the database. Do not call it from
+// inside a Range or Keys loop. Later calls to any method return snapshot.ErrClosed. A poisoned
+// store closes too, releasing the directory so that it can be opened again.
 func (s *Store) Close() error {
 	if !s.gate.close() {
 		return s.storeErr("close", snapshot.ErrClosed)
