@@ -121,9 +121,10 @@ func (s *Store) Cursor() kv.Cursor { return *s.cursor.Load() }
 
 // Apply writes batch and cursor as one Pebble batch, committed with Options.Sync. A key that is
 // not valid UTF-8, or an update with an unknown Op, is snapshot.ErrInvalidFormat and nothing is
-// written. If the engine fails while committing, Apply returns an error matching
-// snapshot.ErrPoisoned and every later call fails the same way: close the store and open it
-// again (the batch and its cursor are then either both on disk or both absent).
+// written. If the engine fails while committing (with Options.Sync; without it a failed log
+// write is reported by Close), Apply returns an error matching snapshot.ErrPoisoned and every
+// later call fails the same way: close the store and open it again (the batch and its cursor
+// are then either both on disk or both absent).
 func (s *Store) Apply(batch []kv.Update, cursor kv.Cursor) error {
 	if err := s.enter("apply"); err != nil {
 		return err
