@@ -212,3 +212,27 @@ func TestStoreOpensAFileWrittenByTheRawWriter(t *testing.T) {
 		}
 	}
 }
+
+// Compaction output is a function of the state alone: two histories reaching the same state
+// compact to the same bytes, whatever the order the keys were written in.
+func TestCompactionIsDeterministicInSortedKeyOrder(t *testing.T) {
+	a, b := logPath(t), logPath(t)
+	writeBatches(t, a,
+		batch{[]kv.Update{putU("zeta", "z", 1), putU("alpha", "old", 2), putU("mid", "m", 3)}, kv.CursorFromUint64(3)},
+		batch{[]kv.Update{putU("alpha", "a", 4), delU("gone", 5)}, kv.CursorFromUint64(9)})
+	writeBatches(t, b,
+		batch{[]kv.Update{putU("gone", "g", 1), putU("mid", "m", 3), putU("alpha", "a", 4)}, kv.CursorFromUint64(4)},
+		batch{[]kv.Update{delU("gone", 5), putU("zeta", "z", 1)}, kv.CursorFromUint64(9)})
+	sa, sb := mustLoad(t, a), mustLoad(t, b)
+	fa, fb := readFile(t, a), readFile(t, b)
+	if !bytes.Equal(fa, fb) {
+		t.Fatalf("same state, different compacted files:\n %x\n %x", fa, fb)
+	}
+	var order []string
+	for e := range sa.All() {
+		order = append(order, e.Key)
+	}
+	if !slices.Equal(order, []string{"alpha", "mid", "zeta"}) || !stateOf(sa).equal(stateOf(sb)) {
+		t.Fatalf("keys %q", order)
+	}
+}

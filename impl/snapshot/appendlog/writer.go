@@ -34,7 +34,8 @@ type Writer struct {
 // A zero-length file, or one holding only the start of a header (a crash while creating it),
 // is given a fresh header; any other file shorter than a header, or one whose header is not a
 // version-2 header, is refused with snapshot.ErrInvalidFormat. The file's existing body counts
-// toward the compaction threshold.
+// toward the compaction threshold. OpenWriter does not replay the body: Load it first (Open
+// does), so that a torn tail is repaired before anything is appended after it.
 func OpenWriter(path string, opts Options) (*Writer, error) {
 	w := &Writer{path: path, fs: fsOrOS(opts.FS), threshold: opts.threshold()}
 	if err := w.open(); err != nil {
