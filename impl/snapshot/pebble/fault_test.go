@@ -2,7 +2,10 @@ package pebble
 
 import (
 	"errors"
+	"fmt"
+	iofs "io/fs"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
@@ -88,4 +91,46 @@ func TestNoSyncLogFailureSurfacesAtClose(t *testing.T) {
 		{Key: "node.b", Value: []byte("v2"), Version: kv.VersionFromUint64(2)},
 		{Key: "svc.x", Value: []byte("sx"), Version: kv.VersionFromUint64(3)},
 	})
+}
+
+// A read the file system fails is snapshot.ErrIO, with the file system's error reachable.
+func TestReadFailureIsIO(t *testing.T) {
+	var on atomic.Bool
+	fs := errorfs.Wrap(vfs.NewMem(), errorfs.InjectorFunc(func(op errorfs.Op) error {
+		if on.Load() && op.Kind == errorfs.OpFileReadAt {
+			return &iofs.PathError{Op: "read", Path: op.Path, Err: syscall.EIO}
+		}
+		return nil
+	}))
+	s := open(t, "db", Options{FS: fs})
+	// Enough entries for many data blocks, so that reading the cursor at open (the last
+	// block) leaves the first ones uncached.
+	value := make([]byte, 512)
+	for i := range 20 {
+		var b []kv.Update
+		for j := range 100 {
+			b = append(b, kv.Update{Op: kv.OpPut, Key: fmt.Sprintf("a%04d", i*100+j), Value: value, Version: kv.VersionFromUint64(1)})
+		}
+		if err := s.Apply(b, kv.CursorFromUint64(1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Settle(); err != nil { // the fold now lives in sstables, read with ReadAt
+		t.Fatal(err)
+	}
+	mustClose(t, s)
+	s = open(t, "db", Options{FS: fs}) // a cold block cache
+	defer mustClose(t, s)
+
+	on.Store(true)
+	defer on.Store(false)
+	var pathErr *iofs.PathError
+	if _, _, err := s.Get("a0000"); !errors.Is(err, snapshot.ErrIO) || !errors.As(err, &pathErr) {
+		t.Fatalf("Get over a failing disk = %v, want ErrIO with the *fs.PathError reachable", err)
+	}
+	for _, err := range s.Range("") {
+		if !errors.Is(err, snapshot.ErrIO) {
+			t.Fatalf("Range over a failing disk yielded %v, want ErrIO", err)
+		}
+	}
 }

@@ -48,9 +48,10 @@ func decodeEntry(key string, raw []byte) (kv.Entry, error) {
 }
 
 // Range yields the live entries whose key starts with prefix, in ascending byte order, from a
-// Pebble iterator bounded by the prefix: one entry is held at a time. A stored key that is not
-// valid UTF-8, or a record that cannot be decoded, ends the sequence with
-// snapshot.ErrInvalidFormat.
+// Pebble iterator bounded by the prefix: one entry is held at a time. The iterator is one
+// point-in-time view, taken when the loop starts: an Apply made meanwhile (from the loop body
+// too) shows in a later Range, never in part in this one. A stored key that is not valid UTF-8,
+// or a record that cannot be decoded, ends the sequence with snapshot.ErrInvalidFormat.
 func (s *Store) Range(prefix string) iter.Seq2[kv.Entry, error] {
 	return func(yield func(kv.Entry, error) bool) {
 		for it, err := range s.scan("range", prefix) {

@@ -121,9 +121,10 @@ func (s *Store) Cursor() kv.Cursor { return *s.cursor.Load() }
 
 // Apply writes batch and cursor as one Pebble batch, committed with Options.Sync. A key that is
 // not valid UTF-8, or an update with an unknown Op, is snapshot.ErrInvalidFormat and nothing is
-// written. If the engine fails while committing, Apply returns an error matching
-// snapshot.ErrPoisoned and every later call fails the same way: close the store and open it
-// again (the batch and its cursor are then either both on disk or both absent).
+// written. If the engine fails while committing (with Options.Sync; without it a failed log
+// write is reported by Close), Apply returns an error matching snapshot.ErrPoisoned and every
+// later call fails the same way: close the store and open it again (the batch and its cursor
+// are then either both on disk or both absent).
 func (s *Store) Apply(batch []kv.Update, cursor kv.Cursor) error {
 	if err := s.enter("apply"); err != nil {
 		return err
@@ -215,9 +216,10 @@ func (s *Store) poisoned(op string) error {
 	return nil
 }
 
-// Close waits for running calls and iterations to finish (iterations end at their next step
-// with ErrClosed) and closes the database. Do not call it from inside a Range or Keys loop.
-// Later calls to any method return snapshot.ErrClosed.
+// Close waits for running calls to finish (a Range or Keys loop ends at its next step with
+// ErrClosed; a running Settle is waited for) and closes the database. Do not call it from
+// inside a Range or Keys loop. Later calls to any method return snapshot.ErrClosed. A poisoned
+// store closes too, releasing the directory so that it can be opened again.
 func (s *Store) Close() error {
 	if !s.gate.close() {
 		return s.storeErr("close", snapshot.ErrClosed)
