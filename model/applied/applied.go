@@ -57,6 +57,7 @@ package applied
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 
 	"github.com/slipstream-go/slipstream/model/check"
@@ -188,13 +189,26 @@ type Model struct {
 	k   Kernels
 }
 
+// ErrKernelConflict is returned by New when a configuration supplies a re-queue kernel and
+// also selects DropFailedBatch, which is itself a re-queue kernel (MutRequeueDrop): the model
+// would have to ignore one of the two.
+var ErrKernelConflict = errors.New("applied model: the DropFailedBatch mutation sets the re-queue kernel, so Config.Kernels.Requeue must be nil; drop one of the two")
+
 // New returns the model for cfg, with nil kernels replaced by the production ones and, under
-// DropFailedBatch, the re-queue kernel replaced by MutRequeueDrop.
-func New(cfg Config) *Model {
+// DropFailedBatch, the re-queue kernel replaced by MutRequeueDrop. It refuses a configuration
+// that supplies its own re-queue kernel under DropFailedBatch (ErrKernelConflict) rather than
+// silently run a kernel the caller did not ask for.
+func New(cfg Config) (*Model, error) {
 	if cfg.MaxRev == 0 {
 		cfg.MaxRev = MaxRev
 	}
 	k, d := cfg.Kernels, DefaultKernels()
+	if cfg.Mutation == DropFailedBatch {
+		if k.Requeue != nil {
+			return nil, ErrKernelConflict
+		}
+		k.Requeue = MutRequeueDrop
+	}
 	if k.BatchHigh == nil {
 		k.BatchHigh = d.BatchHigh
 	}
@@ -204,10 +218,16 @@ func New(cfg Config) *Model {
 	if k.Requeue == nil {
 		k.Requeue = d.Requeue
 	}
-	if cfg.Mutation == DropFailedBatch {
-		k.Requeue = MutRequeueDrop
+	return &Model{cfg: cfg, k: k}, nil
+}
+
+// MustNew is New for configurations known to be valid; it panics on an invalid one.
+func MustNew(cfg Config) *Model {
+	m, err := New(cfg)
+	if err != nil {
+		panic(err)
 	}
-	return &Model{cfg: cfg, k: k}
+	return m
 }
 
 // Init returns the single initial state: everything 0, no holes.

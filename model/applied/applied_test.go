@@ -1,6 +1,7 @@
 package applied
 
 import (
+	"errors"
 	"reflect"
 	"testing"
 
@@ -10,7 +11,7 @@ import (
 
 func run(t *testing.T, cfg Config) (*Model, *check.Result[State]) {
 	t.Helper()
-	m := New(cfg)
+	m := MustNew(cfg)
 	return m, check.Run[State](m, check.Options{})
 }
 
@@ -54,13 +55,13 @@ func TestDefaultKernelsAreTheProtocolFunctions(t *testing.T) {
 		}
 	}
 	// New fills unset kernels with exactly these functions.
-	k := New(Config{}).k
+	k := MustNew(Config{}).k
 	if reflect.ValueOf(k.BatchHigh).Pointer() != reflect.ValueOf(protocol.BatchHigh).Pointer() ||
 		reflect.ValueOf(k.StoreFailure).Pointer() != reflect.ValueOf(protocol.StoreFailure).Pointer() ||
 		reflect.ValueOf(k.Requeue).Pointer() != reflect.ValueOf(protocol.Requeue[[]byte]).Pointer() {
 		t.Fatal("New(Config{}) does not run the production kernels")
 	}
-	if reflect.ValueOf(New(Config{Mutation: DropFailedBatch}).k.Requeue).Pointer() != reflect.ValueOf(MutRequeueDrop).Pointer() {
+	if reflect.ValueOf(MustNew(Config{Mutation: DropFailedBatch}).k.Requeue).Pointer() != reflect.ValueOf(MutRequeueDrop).Pointer() {
 		t.Fatal("DropFailedBatch does not swap in the dropping re-queue kernel")
 	}
 }
@@ -107,7 +108,7 @@ func reference(mut Mutation, s State, emit func(string, State)) {
 func TestTransitionsEqualTheReferenceTable(t *testing.T) {
 	for _, mut := range []Mutation{Shipped, DropFailedBatch, ResumeFromMemApplied} {
 		t.Run(mut.String(), func(t *testing.T) {
-			check.RequireSameTransitions[State](t, New(Config{Mutation: mut}), func(s State, emit func(string, State)) {
+			check.RequireSameTransitions[State](t, MustNew(Config{Mutation: mut}), func(s State, emit func(string, State)) {
 				reference(mut, s, emit)
 			}, 100)
 		})
@@ -229,14 +230,23 @@ func TestFailStopThresholdOffByOneIsCaught(t *testing.T) {
 	}
 }
 
-func TestRequeueDroppingIsTheDropFailedBatchMutation(t *testing.T) {
-	_, viaKernel := run(t, Config{Kernels: Kernels{Requeue: MutRequeueDrop}})
-	_, viaVariant := run(t, Config{Mutation: DropFailedBatch})
-	if viaKernel.Distinct != viaVariant.Distinct || viaKernel.Generated != viaVariant.Generated {
-		t.Fatalf("the dropping re-queue kernel explores %d/%d states, the DropFailedBatch variant %d/%d",
-			viaKernel.Distinct, viaKernel.Generated, viaVariant.Distinct, viaVariant.Generated)
+// A re-queue kernel supplied together with DropFailedBatch (which is itself a re-queue
+// kernel) is refused, not silently replaced; either one alone is accepted.
+func TestNewRefusesTwoRequeueKernels(t *testing.T) {
+	m, err := New(Config{Mutation: DropFailedBatch, Kernels: Kernels{Requeue: protocol.Requeue[[]byte]}})
+	if !errors.Is(err, ErrKernelConflict) || m != nil {
+		t.Fatalf("New with both re-queue kernels = %v, %v; want nil, ErrKernelConflict", m, err)
 	}
-	if v := viaKernel.Property(PropStoreComplete); v == nil || v.Verdict != check.Violated {
-		t.Fatal("the dropping re-queue kernel is not caught by the store-completeness invariant")
+	if _, err := New(Config{Mutation: DropFailedBatch}); err != nil {
+		t.Fatalf("DropFailedBatch alone: %v", err)
 	}
+	if _, err := New(Config{Kernels: Kernels{Requeue: MutRequeueDrop}}); err != nil {
+		t.Fatalf("a re-queue kernel alone: %v", err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("MustNew accepted a conflicting configuration")
+		}
+	}()
+	MustNew(Config{Mutation: DropFailedBatch, Kernels: Kernels{Requeue: MutRequeueDrop}})
 }

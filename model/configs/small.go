@@ -19,7 +19,7 @@ import (
 //     kernel, each violating the property its kernel carries.
 func init() {
 	app := func(name, desc string, c applied.Config) Config {
-		return Model(name, Default, desc, func() check.Model[applied.State] { return applied.New(c) })
+		return Model(name, Default, desc, func() check.Model[applied.State] { return applied.MustNew(c) })
 	}
 	res := func(name, desc string, c resync.Config) Config {
 		return Model(name, Default, desc, func() check.Model[resync.State] { return resync.New(c) })
