@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/slipstream-go/slipstream/model/check"
+	"github.com/slipstream-go/slipstream/model/check/checktest"
 	"github.com/slipstream-go/slipstream/protocol"
 )
 
@@ -30,7 +31,7 @@ func property(t *testing.T, m *Model, name string) check.Property[State] {
 // state through Next, action by action, and requires its last state to violate the property.
 func requireReplayedViolation(t *testing.T, m *Model, r *check.Result[State], name string) check.Trace[State] {
 	t.Helper()
-	tr := check.RequireViolated(t, r, name)
+	tr := checktest.RequireViolated(t, r, name)
 	if err := check.Replay[State](m, tr); err != nil {
 		t.Fatalf("counterexample to %q does not replay: %v\n%v", name, err, tr)
 	}
@@ -108,7 +109,7 @@ func reference(mut Mutation, s State, emit func(string, State)) {
 func TestTransitionsEqualTheReferenceTable(t *testing.T) {
 	for _, mut := range []Mutation{Shipped, DropFailedBatch, ResumeFromMemApplied} {
 		t.Run(mut.String(), func(t *testing.T) {
-			check.RequireSameTransitions[State](t, MustNew(Config{Mutation: mut}), func(s State, emit func(string, State)) {
+			checktest.RequireSameTransitions[State](t, MustNew(Config{Mutation: mut}), func(s State, emit func(string, State)) {
 				reference(mut, s, emit)
 			}, 100)
 		})
@@ -117,15 +118,15 @@ func TestTransitionsEqualTheReferenceTable(t *testing.T) {
 
 func TestShippedFlushSemanticsPreserveCursorAuthority(t *testing.T) {
 	_, r := run(t, Config{})
-	check.RequireAll(t, r)
+	checktest.RequireAll(t, r)
 }
 
 // Both reference mutations, as the reference states them: the hazard is reachable.
 func TestMutationsReachTheHazard(t *testing.T) {
 	for _, mut := range []Mutation{DropFailedBatch, ResumeFromMemApplied} {
 		m, r := run(t, Config{Mutation: mut, Properties: HazardWitness})
-		check.RequireAll(t, r)
-		tr := check.RequireReached(t, r, PropHazard)
+		checktest.RequireAll(t, r)
+		tr := checktest.RequireReached(t, r, PropHazard)
 		if err := check.Replay[State](m, tr); err != nil {
 			t.Fatalf("%v: hazard witness does not replay: %v", mut, err)
 		}
@@ -170,7 +171,7 @@ func actionNames(tr check.Trace[State]) []string {
 
 func TestUnknownVersionsExtensionHolds(t *testing.T) {
 	_, r := run(t, Config{UnknownVersions: true})
-	check.RequireAll(t, r)
+	checktest.RequireAll(t, r)
 	if r.Property(PropUnknownPending) == nil {
 		t.Fatal("the UnknownVersions extension does not check its witness property")
 	}
@@ -203,8 +204,8 @@ func TestBatchHighMovingOnUnknownVersionIsCaught(t *testing.T) {
 
 func TestFailStopExtensionHolds(t *testing.T) {
 	_, r := run(t, Config{FailStop: true})
-	check.RequireAll(t, r)
-	tr := check.RequireReached(t, r, PropDeadStore)
+	checktest.RequireAll(t, r)
+	tr := checktest.RequireReached(t, r, PropDeadStore)
 	fails := 0
 	for _, n := range actionNames(tr) {
 		if n == ActFlushFail {
