@@ -56,10 +56,10 @@ func TestDefaultKernelsAreTheProtocolFunctions(t *testing.T) {
 	}
 }
 
-// reference is §6.3 transcribed directly, with the reference's own gate
+// baseTable is the base model's transition table transcribed directly, with its own gate
 // ok(s) = ResumeWindowOK(frontier, floor+1): the audit that routing Deliver and GuardRepair
-// through the floor-guard kernels leaves the reference's transitions unchanged.
-func reference(mode Mode, s State, emit func(string, State)) {
+// through the floor-guard kernels leaves the base model's transitions unchanged.
+func baseTable(mode Mode, s State, emit func(string, State)) {
 	ok := protocol.ResumeWindowOK(uint64(s.Frontier), uint64(s.Floor)+1)
 	guarded := mode == Guarded
 	if s.Head < MaxRev {
@@ -96,11 +96,11 @@ func reference(mode Mode, s State, emit func(string, State)) {
 	}
 }
 
-func TestTransitionsEqualTheReferenceTable(t *testing.T) {
+func TestTransitionsEqualTheBaseTable(t *testing.T) {
 	for _, mode := range []Mode{Guarded, Unguarded, PeriodicOnly} {
 		t.Run(mode.String(), func(t *testing.T) {
 			checktest.RequireSameTransitions[State](t, New(Config{Mode: mode}), func(s State, emit func(string, State)) {
-				reference(mode, s, emit)
+				baseTable(mode, s, emit)
 			}, 500)
 		})
 	}
@@ -115,9 +115,9 @@ func TestGuardedLiveWatchAlwaysConverges(t *testing.T) {
 	}
 }
 
-// The reference's unguarded variant: its hazard witness is reachable.
+// The unguarded variant with its own properties: its hazard witness is reachable.
 func TestUnguardedLiveWatchDivergesPermanently(t *testing.T) {
-	m, r := run(t, Config{Mode: Unguarded, Properties: ReferenceUnguarded})
+	m, r := run(t, Config{Mode: Unguarded, Properties: UnguardedProperties})
 	checktest.RequireAll(t, r)
 	tr := checktest.RequireReached(t, r, PropHazard)
 	if err := check.Replay[State](m, tr); err != nil {

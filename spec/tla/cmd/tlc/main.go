@@ -4,11 +4,17 @@
 //
 // Usage (from the repository root):
 //
-//	go run ./spec/tla/cmd/tlc [-deep] [-run REGEXP] [-workers N] [-dir spec/tla] [-v]
+//	go run ./spec/tla/cmd/tlc [-deep] [-run REGEXP] [-workers N] [-dir spec/tla] [-record] [-v]
 //
 // A row named C runs MC_C.tla with MC_C.cfg; a witness row C__W_short runs MC_C.tla with
-// MC_C__W_short.cfg. Deep rows (names containing "_Deep_") run only with -deep. Each deadlock
-// decision lives in the cfg file (CHECK_DEADLOCK), so the runner never overrides it.
+// MC_C__W_short.cfg. Deep rows (names containing "_Deep_", see configs.TierOf) run only with
+// -deep. Each deadlock decision lives in the cfg file (CHECK_DEADLOCK), so the runner never
+// overrides it.
+//
+// With -record, every row TLC agrees with is marked confirmed by tlc (or both) in
+// expected.tsv, and TLC's summary of the run (its final counts, verdict and version) is kept
+// in tlc-summary.tsv (package spec/tla/tlcsummary), right after the row is run. A test of this
+// package that needs no Java holds every row marked tlc or both to its kept summary.
 //
 // TLC's full output for each configuration is kept in <dir>/states/<config>.out (gitignored);
 // its fingerprint and queue files go to a temporary directory that is removed afterwards.
@@ -34,6 +40,7 @@ import (
 	"time"
 
 	"github.com/slipstream-go/slipstream/model/configs"
+	"github.com/slipstream-go/slipstream/model/expected"
 )
 
 func main() {
@@ -51,6 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", runtime.NumCPU(), "TLC worker threads")
 	dir := fs.String("dir", "", "the spec/tla directory (default: spec/tla under the module root above the working directory)")
 	verbose := fs.Bool("v", false, "print TLC's full output for every configuration that does not match")
+	record := fs.Bool("record", false, "mark each row TLC agrees with as confirmed by tlc in expected.tsv and keep TLC's summary in "+tlcsummaryFile)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -73,7 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	specDir := *dir
 	if specDir == "" {
-		root, err := configs.FindModuleRoot()
+		root, err := expected.FindModuleRoot()
 		if err != nil {
 			fmt.Fprintf(stderr, "tlc: %v (run from inside the repository, or pass -dir spec/tla)\n", err)
 			return 2
@@ -87,15 +95,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	f, err := os.Open(filepath.Join(specDir, "expected.tsv"))
+	table, err := expected.Read(filepath.Join(specDir, "expected.tsv"))
 	if err != nil {
 		fmt.Fprintf(stderr, "tlc: %v (the expected results file lists every configuration to run)\n", err)
-		return 2
-	}
-	table, err := configs.ParseExpected(f)
-	f.Close()
-	if err != nil {
-		fmt.Fprintf(stderr, "tlc: %v\n", err)
 		return 2
 	}
 	names, err := loadPropertyNames(specDir)
@@ -117,7 +119,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if sel != nil && !sel.MatchString(row.Config) {
 			continue
 		}
-		if isDeep(row.Config) && !*deep {
+		if configs.TierOf(row.Config) == configs.Deep && !*deep {
 			skipped++
 			continue
 		}
@@ -135,9 +137,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if !ok {
 			status = "MISMATCH: " + why
 			failed++
+		} else if *record {
+			if err := recordConfirmation(specDir, row.Config, res); err != nil {
+				fmt.Fprintf(stderr, "tlc: %v\n", err)
+				return 2
+			}
+			status = "ok, recorded"
 		}
 		fmt.Fprintf(stdout, "%-52s expected %-44s got %-44s %8s  %s\n",
-			row.Config, describeExpected(row), describeGot(res, rerr), elapsed.Round(100*time.Millisecond), status)
+			row.Config, row.String(), describeGot(res, rerr), elapsed.Round(100*time.Millisecond), status)
 		if !ok && rerr == nil {
 			fmt.Fprintf(stdout, "    TLC output: %s\n", filepath.Join(logDir, row.Config+".out"))
 			if *verbose {
@@ -159,7 +167,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // runConfig runs TLC on one row and returns its output and parsed result. The error is set
 // when TLC could not be started or the row has no TLA+ files.
-func runConfig(ctx context.Context, tools Tools, specDir, logDir string, row configs.Expectation, workers int) (string, Result, time.Duration, error) {
+func runConfig(ctx context.Context, tools Tools, specDir, logDir string, row expected.Row, workers int) (string, Result, time.Duration, error) {
 	module := "MC_" + baseConfig(row.Config)
 	cfg := "MC_" + row.Config + ".cfg"
 	for _, p := range []string{module + ".tla", cfg} {
@@ -205,7 +213,7 @@ func runConfig(ctx context.Context, tools Tools, specDir, logDir string, row con
 
 // judge compares a TLC result with its row. names maps a property's original wording to its
 // TLA+ operator, so a row may name either.
-func judge(row configs.Expectation, res Result, names map[string]map[string]string) (bool, string) {
+func judge(row expected.Row, res Result, names map[string]map[string]string) (bool, string) {
 	switch {
 	case res.Verdict == VerdictError:
 		return false, "TLC failed: " + res.Detail
@@ -227,13 +235,6 @@ func sameProperty(want, got string, names map[string]string) bool {
 	}
 	op, ok := names[want]
 	return ok && op == got
-}
-
-func describeExpected(r configs.Expectation) string {
-	if r.Verdict == VerdictHolds {
-		return fmt.Sprintf("holds %d", r.Distinct)
-	}
-	return "violates " + r.Property
 }
 
 func describeGot(res Result, err error) string {
