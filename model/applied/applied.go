@@ -1,9 +1,11 @@
 // Package applied is the exhaustive model of the cursor authority of the watch loop's flush
 // path (impl/applied.Run): a persisted cursor C implies every update with revision <= C is in
-// the store. It is the transition table of the reference model (snapshot-applied.md §6.1)
-// verbatim, run by model/check, and mirrored by spec/tla/AppliedCursor.tla.
+// the store. Its base model is a port of the Stateright model of the same loop in the Rust
+// crate Slipstream began as (variables, actions, their order and property names unchanged, so
+// counts and traces compare one to one); it is run by model/check and mirrored by
+// spec/tla/AppliedCursor.tla.
 //
-// # Reference model
+// # Base model
 //
 // Bound MaxRev (5): bucket revisions 1..MaxRev. State: Head (bucket high-water), Delivered
 // (revisions handed to the loop), StoreCursor (the persisted cursor; a restart resumes here),
@@ -20,16 +22,16 @@
 //
 //   - FlushOk and FlushFail compute the cursor the flush claims by folding protocol.BatchHigh
 //     over the version tokens of the pending batch (8-byte big-endian revisions, as in
-//     production); with every version known this is Delivered, the reference's value.
+//     production); with every version known this is Delivered, the base model's value.
 //   - FlushFail builds the pending batch after the failure with protocol.Requeue(failed,
 //     newer), newer being empty (the loop waits for the store). With the production kernel
-//     QFrom stays (the reference's re-queue); the DropFailedBatch mutation is exactly the
+//     QFrom stays (the base model's re-queue); the DropFailedBatch mutation is exactly the
 //     re-queue kernel replaced by one that drops the failed batch (MutRequeueDrop), which
-//     sets QFrom = Delivered as the reference says.
+//     sets QFrom = Delivered as the base model's mutation does.
 //   - With the FailStop extension, every store apply outcome goes through
 //     protocol.StoreFailure.
 //
-// # Extensions (not in the reference; each off by default, each with its own configuration)
+// # Extensions (not in the base model; each off by default, each with its own configuration)
 //
 // UnknownVersions exercises protocol.BatchHigh on unknown versions. It adds the variable
 // Unknown (an update without a position — a resync's synthetic delete — is pending in the
@@ -41,7 +43,7 @@
 // else AppliedMem = that position. FlushOk then sets StoreCursor = AppliedMem (the store is
 // written with the in-memory cursor, as in production), QFrom = Delivered, Unknown = FALSE;
 // FlushFail keeps in the batch what Requeue returns. CrashRestart sets Unknown = FALSE. With
-// every version known these are the reference's effects. The model fixes the unknown
+// every version known these are the base model's effects. The model fixes the unknown
 // update's place at the batch's tail; for the production kernel its place is irrelevant
 // (BatchHigh is transparent to unknown versions), so the abstraction is exact for it. Added
 // properties: sometimes "an unknown version is pending behind positioned updates".
@@ -64,14 +66,14 @@ import (
 	"github.com/slipstream-go/slipstream/protocol"
 )
 
-// MaxRev is the reference bound: bucket revisions 1..MaxRev.
+// MaxRev is the base model's bound: bucket revisions 1..MaxRev.
 const MaxRev = 5
 
 // FailStopAt is the contract the FailStop extension checks the store-failure kernel against:
-// 15 consecutive failed store applies are tolerated, the 16th stops the watch (reference §5.6).
+// 15 consecutive failed store applies are tolerated, the 16th stops the watch.
 const FailStopAt = 16
 
-// Mutation selects the reference variant.
+// Mutation selects a variant of the base model: shipped or one of its two known-bad mutations.
 type Mutation uint8
 
 const (
@@ -85,7 +87,7 @@ const (
 	ResumeFromMemApplied
 )
 
-// String returns the reference's name of the variant.
+// String returns the variant's name.
 func (m Mutation) String() string {
 	switch m {
 	case Shipped:
@@ -105,12 +107,12 @@ const (
 	// ShippedProperties are the shipped variant's five properties (plus the enabled
 	// extensions' properties). Checked under a mutation, they show the violation directly.
 	ShippedProperties PropertySet = iota
-	// HazardWitness is the reference's single property of a mutation variant: sometimes
+	// HazardWitness is the single property a mutation variant is checked with: sometimes
 	// "HAZARD reachable: cursor advances over dropped data".
 	HazardWitness
 )
 
-// Property names, exactly as the reference spells them.
+// Property names, spelled as in the ported model so that results compare by name.
 const (
 	PropStoreComplete   = "the store's contents are always complete up to its cursor"
 	PropRequeueAnchored = "the re-queued range is always anchored at the store cursor"
@@ -146,9 +148,9 @@ func DefaultKernels() Kernels {
 
 // Config is one configuration of the model.
 type Config struct {
-	// MaxRev bounds the bucket's revisions (0 means the reference's MaxRev).
+	// MaxRev bounds the bucket's revisions (0 means MaxRev).
 	MaxRev uint8
-	// Mutation selects the reference variant.
+	// Mutation selects the variant.
 	Mutation Mutation
 	// Properties selects the checked properties.
 	Properties PropertySet
@@ -158,7 +160,7 @@ type Config struct {
 	Kernels Kernels
 }
 
-// State is one state of the model: exactly the reference's variables, plus the extension
+// State is one state of the model: exactly the base model's variables, plus the extension
 // variables, which stay zero when their extension is off.
 type State struct {
 	Head, Delivered, StoreCursor, QFrom, AppliedMem uint8
@@ -299,7 +301,7 @@ func (m *Model) requeued(s State) (qFrom uint8, unknown bool) {
 	return qFrom, unknown
 }
 
-// Next emits the enabled actions in the reference's order, with ReceiveUnknown (extension)
+// Next emits the enabled actions in the base model's order, with ReceiveUnknown (extension)
 // after Deliver.
 func (m *Model) Next(s State, emit func(check.Action, State)) {
 	running := !s.Stopped
@@ -366,7 +368,7 @@ func (m *Model) Next(s State, emit func(check.Action, State)) {
 	}
 }
 
-// Properties returns the configured properties with the reference's exact names.
+// Properties returns the configured properties with their exact names.
 func (m *Model) Properties() []check.Property[State] {
 	if m.cfg.Properties == HazardWitness {
 		return []check.Property[State]{

@@ -67,9 +67,10 @@ func TestDefaultKernelsAreTheProtocolFunctions(t *testing.T) {
 	}
 }
 
-// reference is §6.1 transcribed directly, without kernels: the audit that routing the flush's
-// decisions through the production kernels leaves the reference's transitions unchanged.
-func reference(mut Mutation, s State, emit func(string, State)) {
+// baseTable is the base model's transition table transcribed directly, without kernels: the
+// audit that routing the flush's decisions through the production kernels leaves the base
+// model's transitions unchanged.
+func baseTable(mut Mutation, s State, emit func(string, State)) {
 	if s.Head < MaxRev {
 		t := s
 		t.Head++
@@ -106,11 +107,11 @@ func reference(mut Mutation, s State, emit func(string, State)) {
 	emit(ActCrashRestart, t)
 }
 
-func TestTransitionsEqualTheReferenceTable(t *testing.T) {
+func TestTransitionsEqualTheBaseTable(t *testing.T) {
 	for _, mut := range []Mutation{Shipped, DropFailedBatch, ResumeFromMemApplied} {
 		t.Run(mut.String(), func(t *testing.T) {
 			checktest.RequireSameTransitions[State](t, MustNew(Config{Mutation: mut}), func(s State, emit func(string, State)) {
-				reference(mut, s, emit)
+				baseTable(mut, s, emit)
 			}, 100)
 		})
 	}
@@ -121,7 +122,7 @@ func TestShippedFlushSemanticsPreserveCursorAuthority(t *testing.T) {
 	checktest.RequireAll(t, r)
 }
 
-// Both reference mutations, as the reference states them: the hazard is reachable.
+// Both mutations of the base model, checked with their hazard witness: the hazard is reachable.
 func TestMutationsReachTheHazard(t *testing.T) {
 	for _, mut := range []Mutation{DropFailedBatch, ResumeFromMemApplied} {
 		m, r := run(t, Config{Mutation: mut, Properties: HazardWitness})
@@ -137,7 +138,7 @@ func TestMutationsReachTheHazard(t *testing.T) {
 }
 
 // The contrast: under each mutation the shipped invariant itself has a counterexample, and so
-// do the other two shipped invariants (as the reference notes for a full exploration).
+// do the other two shipped invariants, once the exploration is exhaustive.
 func TestDroppingFailedBatchesCorruptsTheFold(t *testing.T) {
 	m, r := run(t, Config{Mutation: DropFailedBatch})
 	tr := requireReplayedViolation(t, m, r, PropStoreComplete)

@@ -53,7 +53,7 @@ func TestDefaultKernelsAreTheProductionFunctions(t *testing.T) {
 	same("PointerPublishAllowed", k.PointerPublishAllowed, protocol.PointerPublishAllowed)
 	same("PayloadPrunable", k.PayloadPrunable, protocol.PayloadPrunable)
 	same("ResumeWindowOK", k.ResumeWindowOK, protocol.ResumeWindowOK)
-	// A model built without overrides runs the defaults (and the reference mutations keep them).
+	// A model built without overrides runs the defaults (and the protocol-rule mutations keep them).
 	for _, mut := range []Mutation{MutNone, MutLwwPointer, MutPruneAgeOnly, MutSilentClamp} {
 		m := MustNew(cfg(PointerSwap, ResyncFailStop, mut))
 		same("PointerPublishAllowed", m.k.PointerPublishAllowed, protocol.PointerPublishAllowed)
@@ -82,8 +82,8 @@ func TestInvalidConfigsAreRejected(t *testing.T) {
 	}
 }
 
-// The five holding configurations of §5.6: every always/terminal property holds and every
-// sometimes property is reached, with the property sets of the reference (12, 11, 8, 7, 7).
+// The five holding configurations: every always/terminal property holds and every sometimes
+// property is reached, with the property sets of the ported model (12, 11, 8, 7, 7).
 func TestDefaultTierConfigurationsHold(t *testing.T) {
 	cases := []struct {
 		c     Config
@@ -175,13 +175,13 @@ func apply(m *Model, s State, a check.Action) (State, bool) {
 	return out, found
 }
 
-// Each mutation must be caught by the property the reference names (or, for a kernel
+// Each mutation must be caught by the property it targets (or, for a kernel
 // mutation, the property that kernel carries); the counterexample is replayed by action name.
 func TestMutationsAreCaught(t *testing.T) {
 	cases := []struct {
 		mut  Mutation
 		prop string
-		also []string // further properties the reference says the mutation breaks
+		also []string // further properties an exhaustive search finds the mutation breaks
 	}{
 		{MutLwwPointer, PropNeverRegresses, []string{PropMonotonePointer, PropTargetFetchable, PropFetchMissOnlyStale}},
 		{MutPruneAgeOnly, PropTargetFetchable, []string{PropFetchMissOnlyStale}},
@@ -236,7 +236,7 @@ func TestMutationsAreCaught(t *testing.T) {
 	}
 }
 
-// §5.7 clobber (legacy): A exports and uploads at c1; B applies further, exports c2 > c1,
+// The clobber hazard (legacy): A exports and uploads at c1; B applies further, exports c2 > c1,
 // uploads, publishes; A publishes → regressed. Under the pointer swap, that same last step is
 // refused by K1.
 func TestHazardTraceLegacyClobber(t *testing.T) {
@@ -275,7 +275,7 @@ func TestHazardTraceLegacyClobber(t *testing.T) {
 	}
 }
 
-// §5.7 torn pair (legacy): the manifest is m; another exporter's UploadPayload overwrites the
+// The torn-pair hazard (legacy): the manifest is m; another exporter's UploadPayload overwrites the
 // payload with a ≠ m; the importer reads manifest m, then the payload → CrossCheckFailed.
 func TestHazardTraceLegacyTornPair(t *testing.T) {
 	m, r := run(t, cfg(Legacy, ResyncFailStop, MutNone))
@@ -301,7 +301,7 @@ func TestHazardTraceLegacyTornPair(t *testing.T) {
 	checktest.RequireHolds(t, rs, PropCrossCheckNeverFires)
 }
 
-// The FetchMissed and stale-key scenarios of §5.7 are witnesses the model must reach.
+// The FetchMissed and stale-key scenarios are witnesses the model must reach.
 func TestHazardTracesFetchMissedAndStaleKey(t *testing.T) {
 	m, r := run(t, cfg(PointerSwap, ResyncNone, MutNone))
 	w := checktest.RequireReached(t, r, PropPruneRaceRetry)
@@ -483,7 +483,7 @@ func (c coverage) Next(s State, emit func(check.Action, State)) {
 	})
 }
 
-// Every action of the reference fires somewhere in the default tier (an action that never
+// Every action of the model fires somewhere in the default tier (an action that never
 // fires is the commonest silent modelling bug): all but ResumeResyncDegraded under the shipped
 // layout with fail-stop resync, all but Prune under the legacy layout with degrading resync.
 func TestEveryActionFires(t *testing.T) {

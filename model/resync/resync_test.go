@@ -24,7 +24,7 @@ func TestAckBarrierMakesResyncOrderingConverge(t *testing.T) {
 	}
 }
 
-// The reference's no-barrier variant: its hazard witness is reachable.
+// The no-barrier variant with its hazard witness: the hazard is reachable.
 func TestWithoutAckBarrierRecreatedKeysAreLost(t *testing.T) {
 	m, r := run(t, Config{NoAckBarrier: true, Properties: HazardWitness})
 	checktest.RequireAll(t, r)
