@@ -11,6 +11,11 @@
 // -deep. Each deadlock decision lives in the cfg file (CHECK_DEADLOCK), so the runner never
 // overrides it.
 //
+// With -from-log, the runner does not start TLC: it judges the output an earlier run kept in
+// <dir>/states/<config>.out, inferring TLC's exit status from the text (a run cut short has no
+// verdict line and is an error, never a pass). It lets an hour-long deep run be recorded
+// without running it again.
+//
 // With -record, every row TLC agrees with is marked confirmed by tlc (or both) in
 // expected.tsv, and TLC's summary of the run (its final counts, verdict and version) is kept
 // in tlc-summary.tsv (package spec/tla/tlcsummary), right after the row is run. A test of this
@@ -58,6 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", runtime.NumCPU(), "TLC worker threads")
 	dir := fs.String("dir", "", "the spec/tla directory (default: spec/tla under the module root above the working directory)")
 	verbose := fs.Bool("v", false, "print TLC's full output for every configuration that does not match")
+	fromLog := fs.Bool("from-log", false, "judge the TLC output an earlier run kept in <dir>/states/<config>.out instead of running TLC (for long runs already done)")
 	record := fs.Bool("record", false, "mark each row TLC agrees with as confirmed by tlc in expected.tsv and keep TLC's summary in "+tlcsummaryFile)
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -89,10 +95,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		specDir = filepath.Join(root, "spec", "tla")
 	}
 
-	tools, err := FindTools()
-	if err != nil {
-		fmt.Fprintf(stderr, "tlc: %v\n", err)
-		return 2
+	var tools Tools
+	if !*fromLog {
+		t, err := FindTools()
+		if err != nil {
+			fmt.Fprintf(stderr, "tlc: %v\n", err)
+			return 2
+		}
+		tools = t
 	}
 
 	table, err := expected.Read(filepath.Join(specDir, "expected.tsv"))
@@ -112,7 +122,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	fmt.Fprintf(stdout, "TLC: %s with %s, %d workers, specs in %s\n", tools.Jar, tools.Java, *workers, specDir)
+	if *fromLog {
+		fmt.Fprintf(stdout, "TLC: judging the outputs kept in %s, specs in %s\n", logDir, specDir)
+	} else {
+		fmt.Fprintf(stdout, "TLC: %s with %s, %d workers, specs in %s\n", tools.Jar, tools.Java, *workers, specDir)
+	}
 	var ran, failed, skipped int
 	start := time.Now()
 	for _, row := range table.Rows {
@@ -128,7 +142,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		ran++
-		out, res, elapsed, rerr := runConfig(ctx, tools, specDir, logDir, row, *workers)
+		var out string
+		var res Result
+		var elapsed time.Duration
+		var rerr error
+		if *fromLog {
+			out, res, rerr = keptOutput(logDir, row.Config)
+		} else {
+			out, res, elapsed, rerr = runConfig(ctx, tools, specDir, logDir, row, *workers)
+		}
 		ok, why := judge(row, res, names)
 		if rerr != nil {
 			ok, why = false, rerr.Error()

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/slipstream-go/slipstream/model/expected"
 	"github.com/slipstream-go/slipstream/spec/tla/tlcsummary"
@@ -61,4 +63,28 @@ func resultOf(l tlcsummary.Line) Result {
 		Verdict: l.Verdict, Violated: l.Violated, Distinct: l.Distinct, Generated: l.Generated, Left: l.Left,
 		HaveCounts: l.HaveCounts, Version: l.TLC,
 	}
+}
+
+// keptOutput reads the TLC output an earlier run kept for config and parses it as ParseOutput
+// does a live run's, with the exit status TLC gives the verdict the text states: 0 for "No
+// error has been found", 12 for a violated invariant, and otherwise none (an error verdict).
+func keptOutput(logDir, config string) (string, Result, error) {
+	path := filepath.Join(logDir, config+".out")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", Result{}, fmt.Errorf("no kept TLC output for %s (run TLC on it first, without -from-log): %w", config, err)
+	}
+	out := string(b)
+	code := -1
+	switch {
+	case strings.Contains(out, noErrorLine):
+		code = exitSuccess
+	case strings.Contains(out, "Error: Invariant "):
+		code = exitSafety
+	}
+	res := ParseOutput(out, code)
+	if code < 0 {
+		res.Detail = "the kept output states no verdict (was the run cut short?)"
+	}
+	return out, res, nil
 }

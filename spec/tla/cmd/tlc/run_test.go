@@ -191,3 +191,36 @@ func TestRunRecordsConfirmations(t *testing.T) {
 		t.Fatal("a mismatch wrote a TLC summary")
 	}
 }
+
+// -from-log judges (and records) the output an earlier run kept, without Java; an output cut
+// short has no verdict and is a mismatch, never a pass.
+func TestRunFromKeptOutput(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // no java
+	t.Setenv(jarEnv, filepath.Join(t.TempDir(), "missing.jar"))
+	full := readTestdata(t, "holds.txt")
+	dir := specDir(t, "Demo_A\tholds\t827924\t-\tgo\nDemo_B\tholds\t827924\t-\tgo\nDemo_C\tholds\t1\t-\tgo\n", "Demo_A", "Demo_B", "Demo_C")
+	if err := os.MkdirAll(filepath.Join(dir, "states"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cut := full[:strings.Index(full, "Model checking completed")]
+	for name, body := range map[string]string{"Demo_A.out": full, "Demo_B.out": cut} {
+		if err := os.WriteFile(filepath.Join(dir, "states", name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out := runIn(t, dir, "-from-log", "-record", "-run", "^Demo_A$")
+	if code != 0 || !strings.Contains(out, "ok, recorded") {
+		t.Fatalf("a complete kept output: exit %d\n%s", code, out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "expected.tsv")); !strings.Contains(string(b), "Demo_A\tholds\t827924\t-\tboth") {
+		t.Fatalf("the row was not marked both:\n%s", b)
+	}
+	code, out = runIn(t, dir, "-from-log", "-record", "-run", "^Demo_B$")
+	if code != 1 || !strings.Contains(out, "no verdict") {
+		t.Fatalf("an output cut short: exit %d\n%s", code, out)
+	}
+	code, out = runIn(t, dir, "-from-log", "-run", "^Demo_C$")
+	if code != 1 || !strings.Contains(out, "no kept TLC output for Demo_C") {
+		t.Fatalf("no kept output: exit %d\n%s", code, out)
+	}
+}
