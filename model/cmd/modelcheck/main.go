@@ -156,9 +156,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			c.Name, s.Verdict, status, s.Distinct, s.Generated, s.Depth, s.StatesPerSecond, s.Elapsed.Round(time.Millisecond), float64(s.PeakHeapBytes)/(1<<20))
 	}
 
-	fmt.Fprintf(stdout, "%-45s %-8s %12s %14s %10s %10s\n", "config", "verdict", "distinct", "generated", "elapsed", "heap MiB")
+	fmt.Fprintf(stdout, "%-45s %-10s %12s %14s %10s %10s\n", "config", "verdict", "distinct", "generated", "elapsed", "heap MiB")
 	for _, s := range sums {
-		fmt.Fprintf(stdout, "%-45s %-8s %12d %14d %10s %10.1f\n", s.Name, s.Verdict, s.Distinct, s.Generated, s.Elapsed.Round(time.Millisecond), float64(s.PeakHeapBytes)/(1<<20))
+		fmt.Fprintf(stdout, "%-45s %-10s %12d %14d %10s %10.1f\n", s.Name, s.Verdict, s.Distinct, s.Generated, s.Elapsed.Round(time.Millisecond), float64(s.PeakHeapBytes)/(1<<20))
 	}
 
 	if *update {
