@@ -10,7 +10,7 @@ import (
 
 // ErrIncomplete is returned when a run that did not expand every reachable state is compared
 // with, or recorded as, a row of expected.tsv: it proves neither verdict.
-var ErrIncomplete = errors.New("the search is incomplete (stopped early or depth-bounded), so it neither holds nor violates")
+var ErrIncomplete = errors.New("the search is incomplete (stopped early or depth-bounded), so it neither holds nor violates: run it to completion, without a depth bound")
 
 // Compare compares a run's summary with its row and returns nil when they agree: a holds row
 // needs a holds verdict with exactly its distinct count; a violates row needs a complete run
