@@ -6,7 +6,7 @@ import "math"
 // the decisions that turn a live consumer being overrun by stream retention — which JetStream
 // does silently, skipping evicted messages, delete markers included — into a failed watch whose
 // restart resyncs the fold. Invariant carried: "retention overrunning a live All-scope watch
-// fails the watch" (DESIGN §3; model floorguard, TLA+ LiveFloorGuard, property "every maximal
+// fails the watch" (model floorguard, TLA+ LiveFloorGuard, property "every maximal
 // run ends with the fold equal to the bucket").
 
 // FloorGuardProbeNeeded reports whether the delivery of revision rev, on a watch whose frontier

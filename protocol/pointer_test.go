@@ -7,8 +7,8 @@ import (
 	"pgregory.net/rapid"
 )
 
-// The unit pins of the reference (absent,0→T; corrupt,0→T; (5,5)→T; (5,6)→T; (5,4)→F) and the
-// extremes of the rank domain.
+// The unit pins of K1, the same cases as the ASSUMEs in spec/tla/ExportImport.tla (absent,0→T;
+// corrupt,0→T; (5,5)→T; (5,6)→T; (5,4)→F), and the extremes of the rank domain.
 func TestPointerPublishAllowedTruthTable(t *testing.T) {
 	cases := []struct {
 		name    string

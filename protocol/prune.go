@@ -11,8 +11,9 @@ package protocol
 // deletes only ranks below the pointer at prune time; that pointer is at most the pointer at
 // any later swap, and K1 refuses any publish below it, so a deleted payload can never become
 // the pointer's target. (Deleting by age alone was refuted by the model: mutation
-// PruneAgeOnly.) Production: the object-store transport's Prune, with agedOut = last
-// modification at or before now − grace. Model: exportimport Prune, with agedOut = true.
+// PruneAgeOnly.) Production: planned, the prune of the object-store transport (impl/transport,
+// not written yet), with agedOut = last modification at or before now − grace. Model: the
+// exportimport action Prune, with agedOut = true (zero grace, the harshest timing).
 func PayloadPrunable(payloadRank uint64, rankKnown bool, pointerRank uint64, isPointerTarget, agedOut bool) bool {
 	return !isPointerTarget && agedOut && rankKnown && payloadRank < pointerRank
 }

@@ -7,8 +7,9 @@ import (
 	"pgregory.net/rapid"
 )
 
-// The unit pins of the reference: (4,5,F,T)→T; (5,5,F,T)→F; (6,5,F,T)→F; (4,5,T,T)→F;
-// (nil,5,F,T)→F; (4,5,F,F)→F, plus the zero-rank edge.
+// The unit pins of K2, the same cases as the ASSUMEs in spec/tla/ExportImport.tla:
+// (4,5,F,T)→T; (5,5,F,T)→F; (6,5,F,T)→F; (4,5,T,T)→F; (nil,5,F,T)→F; (4,5,F,F)→F, plus the
+// zero-rank edge.
 func TestPayloadPrunableTruthTable(t *testing.T) {
 	cases := []struct {
 		rank            uint64

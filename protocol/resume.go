@@ -11,9 +11,16 @@ import "math"
 // newer ones) are harmless for a last-write-wins fold; only head eviction can lose a delete
 // marker, and only head eviction moves firstSequence.
 //
-// NATS does not report this case: a start sequence below the first retained message is clamped
-// silently. Callers therefore evaluate this kernel themselves, before and after creating the
-// consumer, and return kv.ErrCursorExpired when it is false.
+// This is the one full explanation of the resume check; other documents point here. NATS does
+// not report an expired cursor: a consumer whose start sequence is below the first retained
+// message silently starts at that message instead, skipping whatever was evicted, delete
+// markers included, and a fold resumed that way diverges from the bucket without any error.
+// So a resume evaluates this kernel itself, twice: before creating the consumer (to refuse
+// early) and again after it exists, because retention may evict the head between the first
+// check and the consumer's creation, and the server would clamp that start silently too. When
+// either check is false the watch returns kv.ErrCursorExpired and the caller resyncs from the
+// zero cursor (in production: impl/natsstore's Store.Watch; in the models: the exportimport
+// action Resume, whose mutation SilentClamp skips the check and is caught).
 //
 // Invariant carried: "bootstrap never silently diverges" (model exportimport, Resume) and the
 // live floor guard's trip condition (model floorguard). An empty stream reports firstSequence 0,

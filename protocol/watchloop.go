@@ -3,7 +3,7 @@ package protocol
 // This file holds the decision kernels of the cursor-after-apply watch loop (impl/applied.Run):
 // which position a flush may claim, and what a failed store apply does to the loop. The
 // invariant they carry together is "a persisted cursor C implies every update with revision
-// <= C is in the store and has been applied" (DESIGN §3; model applied, TLA+ AppliedCursor).
+// <= C is in the store and has been applied" (model applied, TLA+ AppliedCursor).
 
 // BatchHigh returns the batch high-water mark after the loop receives an update whose version
 // token is version, given the mark high before it (both tokens: a version is the stream

@@ -1,9 +1,11 @@
 // Package applied is the exhaustive model of the cursor authority of the watch loop's flush
 // path (impl/applied.Run): a persisted cursor C implies every update with revision <= C is in
-// the store. It is the transition table of the reference model (snapshot-applied.md §6.1)
-// verbatim, run by model/check, and mirrored by spec/tla/AppliedCursor.tla.
+// the store. Its base model is a port of the Stateright model of the same loop in the Rust
+// crate Slipstream began as (variables, actions, their order and property names unchanged, so
+// counts and traces compare one to one); it is run by model/check and mirrored by
+// spec/tla/AppliedCursor.tla.
 //
-// # Reference model
+// # Base model
 //
 // Bound MaxRev (5): bucket revisions 1..MaxRev. State: Head (bucket high-water), Delivered
 // (revisions handed to the loop), StoreCursor (the persisted cursor; a restart resumes here),
@@ -20,16 +22,16 @@
 //
 //   - FlushOk and FlushFail compute the cursor the flush claims by folding protocol.BatchHigh
 //     over the version tokens of the pending batch (8-byte big-endian revisions, as in
-//     production); with every version known this is Delivered, the reference's value.
+//     production); with every version known this is Delivered, the base model's value.
 //   - FlushFail builds the pending batch after the failure with protocol.Requeue(failed,
 //     newer), newer being empty (the loop waits for the store). With the production kernel
-//     QFrom stays (the reference's re-queue); the DropFailedBatch mutation is exactly the
+//     QFrom stays (the base model's re-queue); the DropFailedBatch mutation is exactly the
 //     re-queue kernel replaced by one that drops the failed batch (MutRequeueDrop), which
-//     sets QFrom = Delivered as the reference says.
+//     sets QFrom = Delivered as the base model's mutation does.
 //   - With the FailStop extension, every store apply outcome goes through
 //     protocol.StoreFailure.
 //
-// # Extensions (not in the reference; each off by default, each with its own configuration)
+// # Extensions (not in the base model; each off by default, each with its own configuration)
 //
 // UnknownVersions exercises protocol.BatchHigh on unknown versions. It adds the variable
 // Unknown (an update without a position — a resync's synthetic delete — is pending in the
@@ -41,7 +43,7 @@
 // else AppliedMem = that position. FlushOk then sets StoreCursor = AppliedMem (the store is
 // written with the in-memory cursor, as in production), QFrom = Delivered, Unknown = FALSE;
 // FlushFail keeps in the batch what Requeue returns. CrashRestart sets Unknown = FALSE. With
-// every version known these are the reference's effects. The model fixes the unknown
+// every version known these are the base model's effects. The model fixes the unknown
 // update's place at the batch's tail; for the production kernel its place is irrelevant
 // (BatchHigh is transparent to unknown versions), so the abstraction is exact for it. Added
 // properties: sometimes "an unknown version is pending behind positioned updates".
@@ -57,20 +59,21 @@ package applied
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 
 	"github.com/slipstream-go/slipstream/model/check"
 	"github.com/slipstream-go/slipstream/protocol"
 )
 
-// MaxRev is the reference bound: bucket revisions 1..MaxRev.
+// MaxRev is the base model's bound: bucket revisions 1..MaxRev.
 const MaxRev = 5
 
 // FailStopAt is the contract the FailStop extension checks the store-failure kernel against:
-// 15 consecutive failed store applies are tolerated, the 16th stops the watch (reference §5.6).
+// 15 consecutive failed store applies are tolerated, the 16th stops the watch.
 const FailStopAt = 16
 
-// Mutation selects the reference variant.
+// Mutation selects a variant of the base model: shipped or one of its two known-bad mutations.
 type Mutation uint8
 
 const (
@@ -84,7 +87,7 @@ const (
 	ResumeFromMemApplied
 )
 
-// String returns the reference's name of the variant.
+// String returns the variant's name.
 func (m Mutation) String() string {
 	switch m {
 	case Shipped:
@@ -104,12 +107,12 @@ const (
 	// ShippedProperties are the shipped variant's five properties (plus the enabled
 	// extensions' properties). Checked under a mutation, they show the violation directly.
 	ShippedProperties PropertySet = iota
-	// HazardWitness is the reference's single property of a mutation variant: sometimes
+	// HazardWitness is the single property a mutation variant is checked with: sometimes
 	// "HAZARD reachable: cursor advances over dropped data".
 	HazardWitness
 )
 
-// Property names, exactly as the reference spells them.
+// Property names, spelled as in the ported model so that results compare by name.
 const (
 	PropStoreComplete   = "the store's contents are always complete up to its cursor"
 	PropRequeueAnchored = "the re-queued range is always anchored at the store cursor"
@@ -145,9 +148,9 @@ func DefaultKernels() Kernels {
 
 // Config is one configuration of the model.
 type Config struct {
-	// MaxRev bounds the bucket's revisions (0 means the reference's MaxRev).
+	// MaxRev bounds the bucket's revisions (0 means MaxRev).
 	MaxRev uint8
-	// Mutation selects the reference variant.
+	// Mutation selects the variant.
 	Mutation Mutation
 	// Properties selects the checked properties.
 	Properties PropertySet
@@ -157,7 +160,7 @@ type Config struct {
 	Kernels Kernels
 }
 
-// State is one state of the model: exactly the reference's variables, plus the extension
+// State is one state of the model: exactly the base model's variables, plus the extension
 // variables, which stay zero when their extension is off.
 type State struct {
 	Head, Delivered, StoreCursor, QFrom, AppliedMem uint8
@@ -188,13 +191,26 @@ type Model struct {
 	k   Kernels
 }
 
+// ErrKernelConflict is returned by New when a configuration supplies a re-queue kernel and
+// also selects DropFailedBatch, which is itself a re-queue kernel (MutRequeueDrop): the model
+// would have to ignore one of the two.
+var ErrKernelConflict = errors.New("applied model: the DropFailedBatch mutation sets the re-queue kernel, so Config.Kernels.Requeue must be nil; drop one of the two")
+
 // New returns the model for cfg, with nil kernels replaced by the production ones and, under
-// DropFailedBatch, the re-queue kernel replaced by MutRequeueDrop.
-func New(cfg Config) *Model {
+// DropFailedBatch, the re-queue kernel replaced by MutRequeueDrop. It refuses a configuration
+// that supplies its own re-queue kernel under DropFailedBatch (ErrKernelConflict) rather than
+// silently run a kernel the caller did not ask for.
+func New(cfg Config) (*Model, error) {
 	if cfg.MaxRev == 0 {
 		cfg.MaxRev = MaxRev
 	}
 	k, d := cfg.Kernels, DefaultKernels()
+	if cfg.Mutation == DropFailedBatch {
+		if k.Requeue != nil {
+			return nil, ErrKernelConflict
+		}
+		k.Requeue = MutRequeueDrop
+	}
 	if k.BatchHigh == nil {
 		k.BatchHigh = d.BatchHigh
 	}
@@ -204,10 +220,16 @@ func New(cfg Config) *Model {
 	if k.Requeue == nil {
 		k.Requeue = d.Requeue
 	}
-	if cfg.Mutation == DropFailedBatch {
-		k.Requeue = MutRequeueDrop
+	return &Model{cfg: cfg, k: k}, nil
+}
+
+// MustNew is New for configurations known to be valid; it panics on an invalid one.
+func MustNew(cfg Config) *Model {
+	m, err := New(cfg)
+	if err != nil {
+		panic(err)
 	}
-	return &Model{cfg: cfg, k: k}
+	return m
 }
 
 // Init returns the single initial state: everything 0, no holes.
@@ -279,7 +301,7 @@ func (m *Model) requeued(s State) (qFrom uint8, unknown bool) {
 	return qFrom, unknown
 }
 
-// Next emits the enabled actions in the reference's order, with ReceiveUnknown (extension)
+// Next emits the enabled actions in the base model's order, with ReceiveUnknown (extension)
 // after Deliver.
 func (m *Model) Next(s State, emit func(check.Action, State)) {
 	running := !s.Stopped
@@ -346,7 +368,7 @@ func (m *Model) Next(s State, emit func(check.Action, State)) {
 	}
 }
 
-// Properties returns the configured properties with the reference's exact names.
+// Properties returns the configured properties with their exact names.
 func (m *Model) Properties() []check.Property[State] {
 	if m.cfg.Properties == HazardWitness {
 		return []check.Property[State]{

@@ -1,16 +1,18 @@
 package applied
 
 import (
+	"errors"
 	"reflect"
 	"testing"
 
 	"github.com/slipstream-go/slipstream/model/check"
+	"github.com/slipstream-go/slipstream/model/check/checktest"
 	"github.com/slipstream-go/slipstream/protocol"
 )
 
 func run(t *testing.T, cfg Config) (*Model, *check.Result[State]) {
 	t.Helper()
-	m := New(cfg)
+	m := MustNew(cfg)
 	return m, check.Run[State](m, check.Options{})
 }
 
@@ -29,7 +31,7 @@ func property(t *testing.T, m *Model, name string) check.Property[State] {
 // state through Next, action by action, and requires its last state to violate the property.
 func requireReplayedViolation(t *testing.T, m *Model, r *check.Result[State], name string) check.Trace[State] {
 	t.Helper()
-	tr := check.RequireViolated(t, r, name)
+	tr := checktest.RequireViolated(t, r, name)
 	if err := check.Replay[State](m, tr); err != nil {
 		t.Fatalf("counterexample to %q does not replay: %v\n%v", name, err, tr)
 	}
@@ -54,20 +56,21 @@ func TestDefaultKernelsAreTheProtocolFunctions(t *testing.T) {
 		}
 	}
 	// New fills unset kernels with exactly these functions.
-	k := New(Config{}).k
+	k := MustNew(Config{}).k
 	if reflect.ValueOf(k.BatchHigh).Pointer() != reflect.ValueOf(protocol.BatchHigh).Pointer() ||
 		reflect.ValueOf(k.StoreFailure).Pointer() != reflect.ValueOf(protocol.StoreFailure).Pointer() ||
 		reflect.ValueOf(k.Requeue).Pointer() != reflect.ValueOf(protocol.Requeue[[]byte]).Pointer() {
 		t.Fatal("New(Config{}) does not run the production kernels")
 	}
-	if reflect.ValueOf(New(Config{Mutation: DropFailedBatch}).k.Requeue).Pointer() != reflect.ValueOf(MutRequeueDrop).Pointer() {
+	if reflect.ValueOf(MustNew(Config{Mutation: DropFailedBatch}).k.Requeue).Pointer() != reflect.ValueOf(MutRequeueDrop).Pointer() {
 		t.Fatal("DropFailedBatch does not swap in the dropping re-queue kernel")
 	}
 }
 
-// reference is §6.1 transcribed directly, without kernels: the audit that routing the flush's
-// decisions through the production kernels leaves the reference's transitions unchanged.
-func reference(mut Mutation, s State, emit func(string, State)) {
+// baseTable is the base model's transition table transcribed directly, without kernels: the
+// audit that routing the flush's decisions through the production kernels leaves the base
+// model's transitions unchanged.
+func baseTable(mut Mutation, s State, emit func(string, State)) {
 	if s.Head < MaxRev {
 		t := s
 		t.Head++
@@ -104,11 +107,11 @@ func reference(mut Mutation, s State, emit func(string, State)) {
 	emit(ActCrashRestart, t)
 }
 
-func TestTransitionsEqualTheReferenceTable(t *testing.T) {
+func TestTransitionsEqualTheBaseTable(t *testing.T) {
 	for _, mut := range []Mutation{Shipped, DropFailedBatch, ResumeFromMemApplied} {
 		t.Run(mut.String(), func(t *testing.T) {
-			check.RequireSameTransitions[State](t, New(Config{Mutation: mut}), func(s State, emit func(string, State)) {
-				reference(mut, s, emit)
+			checktest.RequireSameTransitions[State](t, MustNew(Config{Mutation: mut}), func(s State, emit func(string, State)) {
+				baseTable(mut, s, emit)
 			}, 100)
 		})
 	}
@@ -116,15 +119,15 @@ func TestTransitionsEqualTheReferenceTable(t *testing.T) {
 
 func TestShippedFlushSemanticsPreserveCursorAuthority(t *testing.T) {
 	_, r := run(t, Config{})
-	check.RequireAll(t, r)
+	checktest.RequireAll(t, r)
 }
 
-// Both reference mutations, as the reference states them: the hazard is reachable.
+// Both mutations of the base model, checked with their hazard witness: the hazard is reachable.
 func TestMutationsReachTheHazard(t *testing.T) {
 	for _, mut := range []Mutation{DropFailedBatch, ResumeFromMemApplied} {
 		m, r := run(t, Config{Mutation: mut, Properties: HazardWitness})
-		check.RequireAll(t, r)
-		tr := check.RequireReached(t, r, PropHazard)
+		checktest.RequireAll(t, r)
+		tr := checktest.RequireReached(t, r, PropHazard)
 		if err := check.Replay[State](m, tr); err != nil {
 			t.Fatalf("%v: hazard witness does not replay: %v", mut, err)
 		}
@@ -135,7 +138,7 @@ func TestMutationsReachTheHazard(t *testing.T) {
 }
 
 // The contrast: under each mutation the shipped invariant itself has a counterexample, and so
-// do the other two shipped invariants (as the reference notes for a full exploration).
+// do the other two shipped invariants, once the exploration is exhaustive.
 func TestDroppingFailedBatchesCorruptsTheFold(t *testing.T) {
 	m, r := run(t, Config{Mutation: DropFailedBatch})
 	tr := requireReplayedViolation(t, m, r, PropStoreComplete)
@@ -169,7 +172,7 @@ func actionNames(tr check.Trace[State]) []string {
 
 func TestUnknownVersionsExtensionHolds(t *testing.T) {
 	_, r := run(t, Config{UnknownVersions: true})
-	check.RequireAll(t, r)
+	checktest.RequireAll(t, r)
 	if r.Property(PropUnknownPending) == nil {
 		t.Fatal("the UnknownVersions extension does not check its witness property")
 	}
@@ -202,8 +205,8 @@ func TestBatchHighMovingOnUnknownVersionIsCaught(t *testing.T) {
 
 func TestFailStopExtensionHolds(t *testing.T) {
 	_, r := run(t, Config{FailStop: true})
-	check.RequireAll(t, r)
-	tr := check.RequireReached(t, r, PropDeadStore)
+	checktest.RequireAll(t, r)
+	tr := checktest.RequireReached(t, r, PropDeadStore)
 	fails := 0
 	for _, n := range actionNames(tr) {
 		if n == ActFlushFail {
@@ -229,14 +232,23 @@ func TestFailStopThresholdOffByOneIsCaught(t *testing.T) {
 	}
 }
 
-func TestRequeueDroppingIsTheDropFailedBatchMutation(t *testing.T) {
-	_, viaKernel := run(t, Config{Kernels: Kernels{Requeue: MutRequeueDrop}})
-	_, viaVariant := run(t, Config{Mutation: DropFailedBatch})
-	if viaKernel.Distinct != viaVariant.Distinct || viaKernel.Generated != viaVariant.Generated {
-		t.Fatalf("the dropping re-queue kernel explores %d/%d states, the DropFailedBatch variant %d/%d",
-			viaKernel.Distinct, viaKernel.Generated, viaVariant.Distinct, viaVariant.Generated)
+// A re-queue kernel supplied together with DropFailedBatch (which is itself a re-queue
+// kernel) is refused, not silently replaced; either one alone is accepted.
+func TestNewRefusesTwoRequeueKernels(t *testing.T) {
+	m, err := New(Config{Mutation: DropFailedBatch, Kernels: Kernels{Requeue: protocol.Requeue[[]byte]}})
+	if !errors.Is(err, ErrKernelConflict) || m != nil {
+		t.Fatalf("New with both re-queue kernels = %v, %v; want nil, ErrKernelConflict", m, err)
 	}
-	if v := viaKernel.Property(PropStoreComplete); v == nil || v.Verdict != check.Violated {
-		t.Fatal("the dropping re-queue kernel is not caught by the store-completeness invariant")
+	if _, err := New(Config{Mutation: DropFailedBatch}); err != nil {
+		t.Fatalf("DropFailedBatch alone: %v", err)
 	}
+	if _, err := New(Config{Kernels: Kernels{Requeue: MutRequeueDrop}}); err != nil {
+		t.Fatalf("a re-queue kernel alone: %v", err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("MustNew accepted a conflicting configuration")
+		}
+	}()
+	MustNew(Config{Mutation: DropFailedBatch, Kernels: Kernels{Requeue: MutRequeueDrop}})
 }

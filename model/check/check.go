@@ -152,7 +152,8 @@ const (
 	ExploreAll Exploration = iota
 	// StopWhenAllDiscovered stops at the end of the first level after which every property
 	// has a discovery (a counterexample or a witness), as Stateright does (Stateright stops
-	// mid-level, so its counts can be lower). Result.Complete is then false.
+	// mid-level, so its counts can be lower). Result.Complete is then false, and Result.Left the
+	// states found but not expanded, unless the stop came at the last level and left none.
 	StopWhenAllDiscovered
 )
 
@@ -172,7 +173,8 @@ type Options struct {
 	// with a second search bounded to the deepest discovery. Use it for deep runs.
 	Lean bool
 	// MaxDepth, when positive, bounds the search to states at most MaxDepth actions from an
-	// initial state. A bounded run is not complete and says so in its report.
+	// initial state. A run the bound clipped is not complete (Result.Left states were found
+	// beyond it) and says so in its report.
 	MaxDepth int
 	// Label names the run in reports and progress lines (e.g. the configuration name).
 	Label string

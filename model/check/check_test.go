@@ -1,4 +1,4 @@
-package check
+package check_test
 
 import (
 	"bytes"
@@ -6,41 +6,44 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/slipstream-go/slipstream/model/check"
+	"github.com/slipstream-go/slipstream/model/check/checktest"
 )
 
 // counter counts from 0 to n; Inc(+1) below n, Reset to 0 above 0.
 type counter struct{ n int }
 
 func (c counter) Init() []int { return []int{0} }
-func (c counter) Next(s int, emit func(Action, int)) {
+func (c counter) Next(s int, emit func(check.Action, int)) {
 	if s < c.n {
-		emit(Action{Name: "Inc", Actor: -1}, s+1)
+		emit(check.Action{Name: "Inc", Actor: -1}, s+1)
 	}
 	if s > 0 {
-		emit(Action{Name: "Reset", Actor: -1}, 0)
+		emit(check.Action{Name: "Reset", Actor: -1}, 0)
 	}
 }
-func (c counter) Properties() []Property[int] {
-	return []Property[int]{
-		{Name: "in range", Kind: Always, Holds: func(s int) bool { return s >= 0 && s <= c.n }},
-		{Name: "reaches the top", Kind: Sometimes, Holds: func(s int) bool { return s == c.n }},
+func (c counter) Properties() []check.Property[int] {
+	return []check.Property[int]{
+		{Name: "in range", Kind: check.Always, Holds: func(s int) bool { return s >= 0 && s <= c.n }},
+		{Name: "reaches the top", Kind: check.Sometimes, Holds: func(s int) bool { return s == c.n }},
 	}
 }
 
 func TestCounterExactCounts(t *testing.T) {
 	for _, n := range []int{0, 1, 5, 3000} {
-		r := Run[int](counter{n: n}, Options{})
-		RequireAll(t, r)
+		r := check.Run[int](counter{n: n}, check.Options{})
+		checktest.RequireAll(t, r)
 		// Distinct: 0..n. Generated: the initial state, n Inc successors (from 0..n-1) and n
 		// Reset successors (from 1..n).
 		if r.Distinct != uint64(n+1) || r.Generated != uint64(2*n+1) || r.Depth != n {
 			t.Fatalf("n=%d: distinct %d generated %d depth %d; want %d, %d, %d", n, r.Distinct, r.Generated, r.Depth, n+1, 2*n+1, n)
 		}
-		w := RequireReached(t, r, "reaches the top")
+		w := checktest.RequireReached(t, r, "reaches the top")
 		if w.Len() != n || w.Last() != n {
 			t.Fatalf("n=%d: witness %v, want the %d Inc steps", n, w, n)
 		}
-		if err := Replay[int](counter{n: n}, w); err != nil {
+		if err := check.Replay[int](counter{n: n}, w); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -53,19 +56,19 @@ type grid struct{ n int }
 type point struct{ x, y int }
 
 func (g grid) Init() []point { return []point{{0, 0}, {0, 0}} }
-func (g grid) Next(s point, emit func(Action, point)) {
+func (g grid) Next(s point, emit func(check.Action, point)) {
 	if s.x < g.n {
-		emit(Action{Name: "Right", Actor: -1}, point{s.x + 1, s.y})
+		emit(check.Action{Name: "Right", Actor: -1}, point{s.x + 1, s.y})
 	}
 	if s.y < g.n {
-		emit(Action{Name: "Up", Actor: -1}, point{s.x, s.y + 1})
+		emit(check.Action{Name: "Up", Actor: -1}, point{s.x, s.y + 1})
 	}
 }
-func (g grid) Properties() []Property[point] {
-	return []Property[point]{
-		{Name: "diagonal corner", Kind: Sometimes, Holds: func(s point) bool { return s.x == g.n && s.y == g.n }},
-		{Name: "ends at the corner", Kind: Terminal, Holds: func(s point) bool { return s.x == g.n && s.y == g.n }},
-		{Name: "below the anti-diagonal", Kind: Always, Holds: func(s point) bool { return s.x+s.y < g.n+3 }},
+func (g grid) Properties() []check.Property[point] {
+	return []check.Property[point]{
+		{Name: "diagonal corner", Kind: check.Sometimes, Holds: func(s point) bool { return s.x == g.n && s.y == g.n }},
+		{Name: "ends at the corner", Kind: check.Terminal, Holds: func(s point) bool { return s.x == g.n && s.y == g.n }},
+		{Name: "below the anti-diagonal", Kind: check.Always, Holds: func(s point) bool { return s.x+s.y < g.n+3 }},
 	}
 }
 
@@ -77,31 +80,31 @@ func (packedGrid) FingerprintInjective() bool { return true }
 
 func TestGridCountsAcrossWorkersAndModes(t *testing.T) {
 	const n = 300 // 90,601 states: many chunks, every shard and group used
-	var ref *Result[point]
+	var ref *check.Result[point]
 	for _, tc := range []struct {
 		name string
-		m    Model[point]
-		opts Options
+		m    check.Model[point]
+		opts check.Options
 	}{
-		{"workers=1", grid{n}, Options{Workers: 1}},
-		{"workers=2", grid{n}, Options{Workers: 2}},
-		{"workers=5", grid{n}, Options{Workers: 5}},
-		{"lean", grid{n}, Options{Workers: 2, Lean: true}},
-		{"fingerprinter", packedGrid{grid{n}}, Options{Workers: 2}},
+		{"workers=1", grid{n}, check.Options{Workers: 1}},
+		{"workers=2", grid{n}, check.Options{Workers: 2}},
+		{"workers=5", grid{n}, check.Options{Workers: 5}},
+		{"lean", grid{n}, check.Options{Workers: 2, Lean: true}},
+		{"fingerprinter", packedGrid{grid{n}}, check.Options{Workers: 2}},
 	} {
-		r := Run(tc.m, tc.opts)
+		r := check.Run(tc.m, tc.opts)
 		wantDistinct := uint64((n + 1) * (n + 1))
 		wantGenerated := uint64(2 + 2*n*(n+1)) // two initial states; every x<n and y<n step
 		if r.Distinct != wantDistinct || r.Generated != wantGenerated || r.Depth != 2*n || !r.Complete {
 			t.Fatalf("%s: distinct %d generated %d depth %d complete %v; want %d, %d, %d, true",
 				tc.name, r.Distinct, r.Generated, r.Depth, r.Complete, wantDistinct, wantGenerated, 2*n)
 		}
-		RequireHolds(t, r, "ends at the corner")
-		cex := RequireViolated(t, r, "below the anti-diagonal")
+		checktest.RequireHolds(t, r, "ends at the corner")
+		cex := checktest.RequireViolated(t, r, "below the anti-diagonal")
 		if cex.Len() != n+3 {
 			t.Fatalf("%s: counterexample of %d steps, want the shortest (%d)", tc.name, cex.Len(), n+3)
 		}
-		if err := Replay(tc.m, cex); err != nil {
+		if err := check.Replay(tc.m, cex); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
 		if _, injective := tc.m.(packedGrid); r.InjectiveFingerprints != injective || injective && r.CollisionProbability() != 0 {
@@ -129,47 +132,47 @@ type mutexState struct {
 }
 
 func (mutex) Init() []mutexState { return []mutexState{{}} }
-func (mutex) Next(s mutexState, emit func(Action, mutexState)) {
+func (mutex) Next(s mutexState, emit func(check.Action, mutexState)) {
 	for i := 0; i < 2; i++ {
 		switch s.pc[i] {
 		case 0:
 			if !s.flag[1-i] {
 				t := s
 				t.pc[i] = 1
-				emit(Action{Name: "Check", Actor: i}, t)
+				emit(check.Action{Name: "Check", Actor: i}, t)
 			}
 		case 1:
 			t := s
 			t.flag[i] = true
 			t.pc[i] = 2
-			emit(Action{Name: "Set", Actor: i}, t)
+			emit(check.Action{Name: "Set", Actor: i}, t)
 		case 2:
 			t := s
 			t.flag[i] = false
 			t.pc[i] = 0
-			emit(Action{Name: "Exit", Actor: i}, t)
+			emit(check.Action{Name: "Exit", Actor: i}, t)
 		}
 	}
 }
-func (mutex) Properties() []Property[mutexState] {
-	return []Property[mutexState]{
-		{Name: "mutual exclusion", Kind: Always, Holds: func(s mutexState) bool { return !(s.pc[0] == 2 && s.pc[1] == 2) }},
+func (mutex) Properties() []check.Property[mutexState] {
+	return []check.Property[mutexState]{
+		{Name: "mutual exclusion", Kind: check.Always, Holds: func(s mutexState) bool { return !(s.pc[0] == 2 && s.pc[1] == 2) }},
 	}
 }
 
 func TestMutexBugShortestCounterexample(t *testing.T) {
 	for _, w := range []int{1, 2} {
-		r := Run[mutexState](mutex{}, Options{Workers: w})
+		r := check.Run[mutexState](mutex{}, check.Options{Workers: w})
 		if r.OK() {
 			t.Fatal("the buggy mutex passed")
 		}
-		cex := RequireViolated(t, r, "mutual exclusion")
+		cex := checktest.RequireViolated(t, r, "mutual exclusion")
 		// Both processes must check before either sets its flag: Check, Check, Set, Set.
-		want := []Action{{"Check", 0}, {"Check", 1}, {"Set", 0}, {"Set", 1}}
+		want := []check.Action{{"Check", 0}, {"Check", 1}, {"Set", 0}, {"Set", 1}}
 		if !reflect.DeepEqual(cex.Actions(), want) {
 			t.Fatalf("counterexample %v, want %v", cex.Actions(), want)
 		}
-		if err := Replay[mutexState](mutex{}, cex); err != nil {
+		if err := check.Replay[mutexState](mutex{}, cex); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(r.Report(), `Error: always property "mutual exclusion" is violated`) ||
@@ -185,16 +188,16 @@ func TestMutexBugShortestCounterexample(t *testing.T) {
 
 type unreachable struct{ counter }
 
-func (u unreachable) Properties() []Property[int] {
-	return append(u.counter.Properties(), Property[int]{Name: "overflows", Kind: Sometimes, Holds: func(s int) bool { return s > u.n }})
+func (u unreachable) Properties() []check.Property[int] {
+	return append(u.counter.Properties(), check.Property[int]{Name: "overflows", Kind: check.Sometimes, Holds: func(s int) bool { return s > u.n }})
 }
 
 func TestUnreachedSometimesFailsTheRun(t *testing.T) {
-	r := Run[int](unreachable{counter{n: 4}}, Options{})
+	r := check.Run[int](unreachable{counter{n: 4}}, check.Options{})
 	if r.OK() {
 		t.Fatalf("an unreachable sometimes property passed:\n%s", r.Report())
 	}
-	if p := r.Property("overflows"); p.Verdict != Unreached || p.Trace != nil {
+	if p := r.Property("overflows"); p.Verdict != check.Unreached || p.Trace != nil {
 		t.Fatalf("overflows: %v, want unreached with no trace", p.Verdict)
 	}
 	if got := r.Failed(); !reflect.DeepEqual(got, []string{"overflows"}) {
@@ -214,65 +217,65 @@ type retryState struct {
 }
 
 func (retry) Init() []retryState { return []retryState{{}} }
-func (r retry) Next(s retryState, emit func(Action, retryState)) {
+func (r retry) Next(s retryState, emit func(check.Action, retryState)) {
 	switch s.pc {
 	case 0:
-		emit(Action{Name: "Succeed", Actor: -1}, retryState{pc: 2, failures: s.failures})
-		emit(Action{Name: "Fail", Actor: -1}, retryState{pc: 1, failures: min(s.failures+1, 2)})
+		emit(check.Action{Name: "Succeed", Actor: -1}, retryState{pc: 2, failures: s.failures})
+		emit(check.Action{Name: "Fail", Actor: -1}, retryState{pc: 1, failures: min(s.failures+1, 2)})
 	case 1:
-		emit(Action{Name: "Retry", Actor: -1}, retryState{pc: 0, failures: s.failures})
+		emit(check.Action{Name: "Retry", Actor: -1}, retryState{pc: 0, failures: s.failures})
 		if r.giveUp && s.failures >= 2 {
-			emit(Action{Name: "GiveUp", Actor: -1}, retryState{pc: 3, failures: s.failures})
+			emit(check.Action{Name: "GiveUp", Actor: -1}, retryState{pc: 3, failures: s.failures})
 		}
 	}
 }
-func (retry) Properties() []Property[retryState] {
-	return []Property[retryState]{
-		{Name: "every maximal run ends done", Kind: Terminal, Holds: func(s retryState) bool { return s.pc == 2 }},
+func (retry) Properties() []check.Property[retryState] {
+	return []check.Property[retryState]{
+		{Name: "every maximal run ends done", Kind: check.Terminal, Holds: func(s retryState) bool { return s.pc == 2 }},
 	}
 }
 
 func TestTerminalProperty(t *testing.T) {
 	// The retry cycle (start → failed → start …) has no terminal state, so it neither violates
 	// nor vacuously satisfies the property: the only terminal states are the done ones.
-	r := Run[retryState](retry{}, Options{})
-	RequireHolds(t, r, "every maximal run ends done")
+	r := check.Run[retryState](retry{}, check.Options{})
+	checktest.RequireHolds(t, r, "every maximal run ends done")
 	if r.Distinct != 8 { // start × failures 0..2, failed × 1..2, done × 0..2
 		t.Fatalf("distinct %d, want 8", r.Distinct)
 	}
 
 	// A terminal state that is not done (abandoned after two failures) must be found, behind
 	// the cycle: Fail, Retry, Fail, GiveUp.
-	r = Run[retryState](retry{giveUp: true}, Options{})
-	cex := RequireViolated(t, r, "every maximal run ends done")
-	want := []Action{{"Fail", -1}, {"Retry", -1}, {"Fail", -1}, {"GiveUp", -1}}
+	r = check.Run[retryState](retry{giveUp: true}, check.Options{})
+	cex := checktest.RequireViolated(t, r, "every maximal run ends done")
+	want := []check.Action{{"Fail", -1}, {"Retry", -1}, {"Fail", -1}, {"GiveUp", -1}}
 	if !reflect.DeepEqual(cex.Actions(), want) || cex.Last().pc != 3 {
 		t.Fatalf("counterexample %v, want %v ending abandoned", cex.Actions(), want)
 	}
-	if err := Replay[retryState](retry{giveUp: true}, cex); err != nil {
+	if err := check.Replay[retryState](retry{giveUp: true}, cex); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// A state with no successors that is not terminal-OK but satisfies an Always property still
-// fails the Terminal one, and an initial state is checked by Always properties.
+// A state with no successors that is not terminal-OK but satisfies an check.Always property still
+// fails the check.Terminal one, and an initial state is checked by check.Always properties.
 func TestInitialStatesAreChecked(t *testing.T) {
-	r := Run[int](counter{n: 0}, Options{})
-	RequireAll(t, r)
+	r := check.Run[int](counter{n: 0}, check.Options{})
+	checktest.RequireAll(t, r)
 	bad := badInit{}
-	r = Run[int](bad, Options{})
-	cex := RequireViolated(t, r, "positive")
+	r = check.Run[int](bad, check.Options{})
+	cex := checktest.RequireViolated(t, r, "positive")
 	if cex.Len() != 0 || cex.Init != -1 {
 		t.Fatalf("counterexample %v, want the initial state -1 with no steps", cex)
 	}
-	cex = RequireViolated(t, r, "ends positive")
+	cex = checktest.RequireViolated(t, r, "ends positive")
 	if cex.Len() != 0 {
 		t.Fatalf("terminal counterexample %v, want the initial state", cex)
 	}
 	// Lean mode re-derives the same traces with a re-run bounded to depth 0.
-	lean := Run[int](bad, Options{Lean: true})
+	lean := check.Run[int](bad, check.Options{Lean: true})
 	for _, name := range []string{"positive", "ends positive"} {
-		if got, want := RequireViolated(t, lean, name), RequireViolated(t, r, name); !reflect.DeepEqual(got, want) {
+		if got, want := checktest.RequireViolated(t, lean, name), checktest.RequireViolated(t, r, name); !reflect.DeepEqual(got, want) {
 			t.Fatalf("lean trace of %q = %v, want %v", name, got, want)
 		}
 	}
@@ -280,41 +283,62 @@ func TestInitialStatesAreChecked(t *testing.T) {
 
 type badInit struct{}
 
-func (badInit) Init() []int                        { return []int{1, -1} }
-func (badInit) Next(s int, emit func(Action, int)) {}
-func (badInit) Properties() []Property[int] {
-	return []Property[int]{
-		{Name: "positive", Kind: Always, Holds: func(s int) bool { return s > 0 }},
-		{Name: "ends positive", Kind: Terminal, Holds: func(s int) bool { return s > 0 }},
+func (badInit) Init() []int                              { return []int{1, -1} }
+func (badInit) Next(s int, emit func(check.Action, int)) {}
+func (badInit) Properties() []check.Property[int] {
+	return []check.Property[int]{
+		{Name: "positive", Kind: check.Always, Holds: func(s int) bool { return s > 0 }},
+		{Name: "ends positive", Kind: check.Terminal, Holds: func(s int) bool { return s > 0 }},
 	}
 }
 
 func TestStopEarlyAndDepthBound(t *testing.T) {
-	r := Run[int](counter{n: 100}, Options{Exploration: StopWhenAllDiscovered, MaxDepth: 0})
+	r := check.Run[int](counter{n: 100}, check.Options{Exploration: check.StopWhenAllDiscovered, MaxDepth: 0})
 	// "in range" never gets a discovery, so the early stop cannot fire: full search.
 	if !r.Complete || r.Distinct != 101 {
 		t.Fatalf("complete %v distinct %d, want a full search", r.Complete, r.Distinct)
 	}
-	r = Run[int](unreachable{counter{n: 100}}, Options{MaxDepth: 10})
+	r = check.Run[int](unreachable{counter{n: 100}}, check.Options{MaxDepth: 10})
 	if r.Complete || r.Distinct != 11 || r.Depth != 10 {
 		t.Fatalf("bounded: complete %v distinct %d depth %d; want false, 11, 10", r.Complete, r.Distinct, r.Depth)
 	}
 	if !strings.Contains(r.Report(), "INCOMPLETE") {
 		t.Fatalf("a bounded report must say the search is incomplete:\n%s", r.Report())
 	}
-	r = Run[int](counter{n: 10}, Options{MaxDepth: 10})
+	r = check.Run[int](counter{n: 10}, check.Options{MaxDepth: 10})
 	if !r.Complete {
 		t.Fatal("a bound at the true depth clips nothing, so the search is complete")
 	}
-	rm := Run[mutexState](mutex{}, Options{Exploration: StopWhenAllDiscovered})
-	if rm.Complete || rm.Depth != 4 {
-		t.Fatalf("stop-early: complete %v depth %d, want false, 4", rm.Complete, rm.Depth)
+	// Stopping when every property is discovered leaves the next level on the queue: the run
+	// is incomplete and reports the real queue.
+	re := check.Run[int](early{counter{n: 100}}, check.Options{Exploration: check.StopWhenAllDiscovered})
+	if re.Complete || re.Depth != 5 || re.Distinct != 6 || re.Left != 1 {
+		t.Fatalf("stop-early: complete %v depth %d distinct %d left %d, want false, 5, 6, 1", re.Complete, re.Depth, re.Distinct, re.Left)
 	}
+	if rep := re.Report(); !strings.Contains(rep, "7 distinct states found, 1 states left on queue") || !strings.Contains(rep, "stopped early") {
+		t.Fatalf("a stopped search must report its queue and say it is incomplete:\n%s", rep)
+	}
+	// A depth bound clips the same way: states 0..10 expanded, state 11 found and left.
+	if r := check.Run[int](unreachable{counter{n: 100}}, check.Options{MaxDepth: 10}); r.Left != 1 || !strings.Contains(r.Report(), "12 distinct states found, 1 states left on queue") {
+		t.Fatalf("bounded: left %d\n%s", r.Left, r.Report())
+	}
+	// When the early stop fires at the last level nothing is left, so the search is complete.
+	rm := check.Run[mutexState](mutex{}, check.Options{Exploration: check.StopWhenAllDiscovered})
+	if !rm.Complete || rm.Left != 0 || rm.Depth != 4 || rm.Distinct != 9 {
+		t.Fatalf("stop-early at the last level: complete %v left %d depth %d distinct %d, want true, 0, 4, 9", rm.Complete, rm.Left, rm.Depth, rm.Distinct)
+	}
+}
+
+// early is a counter whose only property is reached at depth 5.
+type early struct{ counter }
+
+func (early) Properties() []check.Property[int] {
+	return []check.Property[int]{{Name: "reaches 5", Kind: check.Sometimes, Holds: func(s int) bool { return s == 5 }}}
 }
 
 func TestProgressAndReport(t *testing.T) {
 	var buf bytes.Buffer
-	r := Run[point](grid{50}, Options{Progress: &buf, Label: "grid50"})
+	r := check.Run[point](grid{50}, check.Options{Progress: &buf, Label: "grid50"})
 	if !strings.Contains(buf.String(), "grid50: Finished(depth 100): 5102 states generated") {
 		t.Fatalf("final progress line missing:\n%s", buf.String())
 	}
@@ -336,34 +360,34 @@ func TestDuplicatePropertyNamesPanic(t *testing.T) {
 			t.Fatalf("recover() = %v, want a duplicate-name panic", v)
 		}
 	}()
-	Run[int](dupProps{}, Options{})
+	check.Run[int](dupProps{}, check.Options{})
 }
 
 type dupProps struct{ badInit }
 
-func (dupProps) Properties() []Property[int] {
-	p := Property[int]{Name: "x", Kind: Always, Holds: func(int) bool { return true }}
-	return []Property[int]{p, p}
+func (dupProps) Properties() []check.Property[int] {
+	p := check.Property[int]{Name: "x", Kind: check.Always, Holds: func(int) bool { return true }}
+	return []check.Property[int]{p, p}
 }
 
 func TestReplayRejectsForgedTraces(t *testing.T) {
 	m := mutex{}
-	r := Run[mutexState](m, Options{})
-	cex := RequireViolated(t, r, "mutual exclusion")
+	r := check.Run[mutexState](m, check.Options{})
+	cex := checktest.RequireViolated(t, r, "mutual exclusion")
 	forged := cex
-	forged.Steps = append([]Step[mutexState](nil), cex.Steps...)
+	forged.Steps = append([]check.Step[mutexState](nil), cex.Steps...)
 	forged.Steps[1].Action = cex.Steps[0].Action // Check(i) again: i is no longer idle
-	if err := Replay[mutexState](m, forged); err == nil {
+	if err := check.Replay[mutexState](m, forged); err == nil {
 		t.Fatal("a trace with a disabled action replayed")
 	}
-	forged.Steps = append([]Step[mutexState](nil), cex.Steps...)
+	forged.Steps = append([]check.Step[mutexState](nil), cex.Steps...)
 	forged.Steps[3].State.flag[0] = false
-	if err := Replay[mutexState](m, forged); err == nil {
+	if err := check.Replay[mutexState](m, forged); err == nil {
 		t.Fatal("a trace with a wrong state replayed")
 	}
 	forged = cex
 	forged.Init.pc[0] = 2
-	if err := Replay[mutexState](m, forged); err == nil {
+	if err := check.Replay[mutexState](m, forged); err == nil {
 		t.Fatal("a trace from a non-initial state replayed")
 	}
 }

@@ -125,12 +125,3 @@ func (sh *fpShard) grow() {
 		sh.keys[i] = k
 	}
 }
-
-// bytes returns the memory held by the table's key arrays.
-func (t *fpSet) bytes() uint64 {
-	var n uint64
-	for i := range t.shards {
-		n += uint64(len(t.shards[i].keys)) * 8
-	}
-	return n
-}

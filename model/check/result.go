@@ -36,48 +36,6 @@ func (v Verdict) String() string {
 	return fmt.Sprintf("Verdict(%d)", uint8(v))
 }
 
-// Step is one transition of a trace: the action taken and the state after it.
-type Step[S any] struct {
-	Action Action
-	State  S
-}
-
-// Trace is a path from an initial state: Init, then one Step per action. Len() actions long.
-type Trace[S any] struct {
-	Init  S
-	Steps []Step[S]
-}
-
-// Len returns the number of actions in the trace.
-func (t Trace[S]) Len() int { return len(t.Steps) }
-
-// Last returns the final state of the trace (Init for an empty trace).
-func (t Trace[S]) Last() S {
-	if len(t.Steps) == 0 {
-		return t.Init
-	}
-	return t.Steps[len(t.Steps)-1].State
-}
-
-// Actions returns the trace's actions in order.
-func (t Trace[S]) Actions() []Action {
-	as := make([]Action, len(t.Steps))
-	for i, st := range t.Steps {
-		as[i] = st.Action
-	}
-	return as
-}
-
-// String formats the trace like TLC: numbered steps, each with the state after it.
-func (t Trace[S]) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "  0: <Initial state>\n       %v\n", t.Init)
-	for i, st := range t.Steps {
-		fmt.Fprintf(&b, "%3d: %v\n       %v\n", i+1, st.Action, st.State)
-	}
-	return b.String()
-}
-
 // PropertyResult is the verdict on one property. Trace is set for Violated and Reached (the
 // shortest counterexample or witness), nil otherwise; Depth is its length.
 type PropertyResult[S any] struct {
@@ -104,8 +62,13 @@ type Result[S any] struct {
 	// (TLC prints Depth+1 as "the depth of the complete state graph search").
 	Depth int
 	// Complete reports whether every reachable state was expanded (false after an early stop
-	// or when a MaxDepth bound clipped the search).
+	// or when a MaxDepth bound clipped the search). An incomplete search proves no Always or
+	// Terminal property and refutes no Sometimes property.
 	Complete bool
+	// Left is the number of distinct states found beyond the last expanded level when the
+	// search stopped, and never expanded (TLC's "states left on queue"); 0 exactly when the
+	// search is complete. They are not counted in Distinct.
+	Left uint64
 	// Elapsed is the wall-clock search time; PeakHeapBytes the highest runtime heap in use
 	// observed during the search (sampled at every level and progress line).
 	Elapsed       time.Duration
@@ -120,7 +83,7 @@ type Result[S any] struct {
 func (e *engine[S]) result() *Result[S] {
 	r := &Result[S]{
 		Label: e.opts.Label, Distinct: e.distinct, Generated: e.generated.Load(), Depth: e.depth,
-		Complete: e.complete, Elapsed: time.Since(e.start), PeakHeapBytes: e.peakHeap, Workers: e.workers,
+		Complete: e.complete, Left: e.left, Elapsed: time.Since(e.start), PeakHeapBytes: e.peakHeap, Workers: e.workers,
 	}
 	if f, ok := e.m.(InjectiveFingerprinter); ok {
 		_, isFP := e.m.(Fingerprinter[S])
@@ -248,12 +211,18 @@ func (r *Result[S]) Report() string {
 			fmt.Fprintf(&b, "Error: sometimes property %q is never satisfied in the explored space (no witness).\n", p.Name)
 		}
 	}
-	if r.OK() {
+	switch {
+	case !r.Complete && r.OK():
+		b.WriteString("Model checking stopped early: no error found in the explored part, which proves nothing (incomplete).\n")
+	case !r.Complete:
+		fmt.Fprintf(&b, "Model checking stopped early (incomplete): %d properties failed in the explored part: %s\n", len(r.Failed()), strings.Join(r.Failed(), "; "))
+	case r.OK():
 		b.WriteString("Model checking completed. No error has been found.\n")
-	} else {
+	default:
 		fmt.Fprintf(&b, "Model checking completed. %d properties failed: %s\n", len(r.Failed()), strings.Join(r.Failed(), "; "))
 	}
-	fmt.Fprintf(&b, "%d states generated, %d distinct states found, 0 states left on queue.\n", r.Generated, r.Distinct)
+	// As TLC does, the distinct states found include those left on the queue.
+	fmt.Fprintf(&b, "%d states generated, %d distinct states found, %d states left on queue.\n", r.Generated, r.Distinct+r.Left, r.Left)
 	fmt.Fprintf(&b, "The depth of the state graph search is %d (TLC counts %d).\n", r.Depth, r.Depth+1)
 	if r.InjectiveFingerprints {
 		b.WriteString("Fingerprints are an injective encoding of the state: no collision is possible.\n")

@@ -1,21 +1,23 @@
 // Package configs is the registry of named model-checking configurations: every model of the
-// project at every recorded bound, each with its tier and a Run that returns a
-// model-independent Summary. `make model` (model/cmd/modelcheck) runs them and compares each
-// verdict and distinct-state count with spec/tla/expected.tsv, the file TLC's runner reads too.
+// project at every recorded bound, each with a Run that returns a model-independent Summary.
+// `make model` (model/cmd/modelcheck) runs them and compares each verdict and distinct-state
+// count with spec/tla/expected.tsv (package model/expected), the file TLC's runner checks too.
 //
-// A model package's configurations are registered from an init function of a file in this
-// package (exportimport.go here; small.go for the applied, resync and floor-guard models), with
-// Register or the typed helper Model.
+// The registry is a plain slice built from the tables of exportimport.go (the export/import
+// model) and watchloop.go (the applied, resync and floor-guard models). A configuration's
+// tier follows from its name (TierOf), which is also how the TLC runner tells deep rows
+// apart, so the two cannot disagree.
 package configs
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
-	"sort"
-	"sync"
+	"strings"
 	"time"
 
 	"github.com/slipstream-go/slipstream/model/check"
+	"github.com/slipstream-go/slipstream/model/expected"
 )
 
 // Tier says when a configuration runs.
@@ -27,6 +29,19 @@ const (
 	// Deep configurations run for minutes and need gigabytes: `make model-deep` only.
 	Deep
 )
+
+// DeepMarker is the part of a configuration's name that puts it in the deep tier; the TLC
+// twins of a deep configuration (its witness rows included) carry it too.
+const DeepMarker = "_Deep_"
+
+// TierOf returns the tier of a configuration or expected.tsv row by its name: Deep when the
+// name contains DeepMarker, else Default.
+func TierOf(name string) Tier {
+	if strings.Contains(name, DeepMarker) {
+		return Deep
+	}
+	return Default
+}
 
 // String returns "default" or "deep".
 func (t Tier) String() string {
@@ -47,16 +62,58 @@ func ParseTier(s string) (Tier, error) {
 	return 0, fmt.Errorf("unknown tier %q: use default or deep", s)
 }
 
-// Verdicts as written in expected.tsv.
-const (
-	VerdictHolds    = "holds"
-	VerdictViolates = "violates"
-)
+// Config is one registered configuration.
+type Config struct {
+	// Name is unique, e.g. "ExportImport_ShippedFailStop"; the TLA+ twin is MC_<Name>.
+	Name string
+	// Description says in one line what the configuration checks.
+	Description string
+	// Run checks the configuration with the given options (Label is set to Name).
+	Run func(opts check.Options) Summary
+}
+
+// Tier returns the configuration's tier, TierOf its name.
+func (c Config) Tier() Tier { return TierOf(c.Name) }
+
+// Model builds a Config for a model constructor: Run builds a fresh model and checks it.
+func Model[S comparable](name, description string, build func() check.Model[S]) Config {
+	return Config{Name: name, Description: description, Run: func(opts check.Options) Summary {
+		opts.Label = name
+		return Summarize(name, check.Run(build(), opts))
+	}}
+}
+
+// registry holds every configuration, sorted by name. Its names are unique
+// (TestConfigNamesAreUnique).
+var registry = sortedByName(slices.Concat(exportImportConfigs(), watchLoopConfigs()))
+
+func sortedByName(cs []Config) []Config {
+	slices.SortFunc(cs, func(a, b Config) int { return cmp.Compare(a.Name, b.Name) })
+	return cs
+}
+
+// All returns every registered configuration, sorted by name.
+func All() []Config { return slices.Clone(registry) }
+
+// InTier returns the registered configurations of one tier, sorted by name.
+func InTier(t Tier) []Config {
+	return slices.DeleteFunc(All(), func(c Config) bool { return c.Tier() != t })
+}
+
+// Lookup returns the named configuration.
+func Lookup(name string) (Config, bool) {
+	i := slices.IndexFunc(registry, func(c Config) bool { return c.Name == name })
+	if i < 0 {
+		return Config{}, false
+	}
+	return registry[i], true
+}
 
 // Summary is the model-independent outcome of running one configuration.
 type Summary struct {
 	Name string
-	// Verdict is VerdictHolds when the search was complete and every property passed (every
+	// Verdict is VerdictIncomplete when the search stopped before expanding every reachable
+	// state (whatever it found by then); else VerdictHolds when every property passed (every
 	// Always/Terminal holds, every Sometimes is reached), else VerdictViolates.
 	Verdict string
 	// Distinct and Generated are the checker's counts (see check.Result).
@@ -73,10 +130,20 @@ type Summary struct {
 	Report string
 }
 
+// The three verdicts of a run. Only the first two can be recorded in expected.tsv.
+const (
+	VerdictHolds      = expected.Holds
+	VerdictViolates   = expected.Violates
+	VerdictIncomplete = "incomplete"
+)
+
 // Summarize turns a checker result into a Summary.
 func Summarize[S comparable](name string, r *check.Result[S]) Summary {
 	v := VerdictViolates
-	if r.Complete && r.OK() {
+	switch {
+	case !r.Complete:
+		v = VerdictIncomplete
+	case r.OK():
 		v = VerdictHolds
 	}
 	return Summary{
@@ -84,69 +151,4 @@ func Summarize[S comparable](name string, r *check.Result[S]) Summary {
 		Complete: r.Complete, Violated: r.Violated(), Failed: r.Failed(), Elapsed: r.Elapsed,
 		StatesPerSecond: r.StatesPerSecond(), PeakHeapBytes: r.PeakHeapBytes, Report: r.Report(),
 	}
-}
-
-// Config is one registered configuration.
-type Config struct {
-	// Name is unique, e.g. "ExportImport_ShippedFailStop"; the TLA+ twin is MC_<Name>.
-	Name string
-	Tier Tier
-	// Description says in one line what the configuration checks.
-	Description string
-	// Run checks the configuration with the given options (Label is set to Name).
-	Run func(opts check.Options) Summary
-}
-
-// Model builds a Config for a model constructor: Run builds a fresh model and checks it.
-func Model[S comparable](name string, tier Tier, description string, build func() check.Model[S]) Config {
-	return Config{Name: name, Tier: tier, Description: description, Run: func(opts check.Options) Summary {
-		opts.Label = name
-		return Summarize(name, check.Run(build(), opts))
-	}}
-}
-
-var (
-	mu       sync.Mutex
-	registry = map[string]Config{}
-)
-
-// Register adds configurations to the registry. It panics on an empty or duplicate name or a
-// nil Run, since either is a programming error caught by the first test run.
-func Register(cs ...Config) {
-	mu.Lock()
-	defer mu.Unlock()
-	for _, c := range cs {
-		if c.Name == "" || c.Run == nil {
-			panic(fmt.Sprintf("configs: Register(%+v): a configuration needs a name and a Run", c))
-		}
-		if _, dup := registry[c.Name]; dup {
-			panic(fmt.Sprintf("configs: configuration %q registered twice", c.Name))
-		}
-		registry[c.Name] = c
-	}
-}
-
-// All returns every registered configuration, sorted by name.
-func All() []Config {
-	mu.Lock()
-	defer mu.Unlock()
-	out := make([]Config, 0, len(registry))
-	for _, c := range registry {
-		out = append(out, c)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
-
-// InTier returns the registered configurations of one tier, sorted by name.
-func InTier(t Tier) []Config {
-	return slices.DeleteFunc(All(), func(c Config) bool { return c.Tier != t })
-}
-
-// Lookup returns the named configuration.
-func Lookup(name string) (Config, bool) {
-	mu.Lock()
-	defer mu.Unlock()
-	c, ok := registry[name]
-	return c, ok
 }

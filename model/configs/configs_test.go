@@ -1,21 +1,24 @@
 package configs
 
 import (
+	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/slipstream-go/slipstream/model/check"
+	"github.com/slipstream-go/slipstream/model/expected"
+	ei "github.com/slipstream-go/slipstream/model/exportimport"
 )
 
-func expectedFile(t *testing.T) *Expected {
+func expectedFile(t *testing.T) *expected.Table {
 	t.Helper()
-	root, err := FindModuleRoot()
+	root, err := expected.FindModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := ReadExpected(filepath.Join(root, ExpectedFile))
+	e, err := expected.Read(filepath.Join(root, expected.Path))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,15 +26,26 @@ func expectedFile(t *testing.T) *Expected {
 }
 
 // Every registered configuration, deep ones included, has a row in expected.tsv, so TLC and
-// the Go checker are held to the same numbers.
+// the Go checker are held to the same numbers. Its row says the Go checker confirmed it, and
+// no row the registry does not know (a TLC-only witness row) claims the Go checker did.
 func TestEveryConfigHasAnExpectedRow(t *testing.T) {
 	e := expectedFile(t)
 	if len(All()) == 0 {
 		t.Fatal("no configuration registered")
 	}
 	for _, c := range All() {
-		if _, ok := e.Row(c.Name); !ok {
-			t.Errorf("configuration %s (%s tier) has no row in %s: run `go run ./model/cmd/modelcheck -config %s -update`", c.Name, c.Tier, ExpectedFile, c.Name)
+		row, ok := e.Row(c.Name)
+		if !ok {
+			t.Errorf("configuration %s (%s tier) has no row in %s: run `go run ./model/cmd/modelcheck -config %s -update`", c.Name, c.Tier(), expected.Path, c.Name)
+			continue
+		}
+		if !row.Confirmed.Go() {
+			t.Errorf("%s: line %d says confirmed %s, but the Go checker runs this configuration (go or both)", c.Name, row.Line, row.Confirmed)
+		}
+	}
+	for _, row := range e.Rows {
+		if _, registered := Lookup(row.Config); !registered && row.Confirmed.Go() {
+			t.Errorf("%s: line %d says confirmed %s, but no Go configuration has that name (tlc or -)", row.Config, row.Line, row.Confirmed)
 		}
 	}
 }
@@ -47,7 +61,7 @@ func TestDefaultTierMatchesExpected(t *testing.T) {
 		}
 		t.Run(c.Name, func(t *testing.T) {
 			s := c.Run(check.Options{})
-			if err := row.Check(s); err != nil {
+			if err := Compare(row, s); err != nil {
 				t.Fatalf("%v\n%s", err, s.Report)
 			}
 			if s.Name != c.Name || !strings.Contains(s.Report, "== "+c.Name+":") {
@@ -57,105 +71,83 @@ func TestDefaultTierMatchesExpected(t *testing.T) {
 	}
 }
 
-func TestRegistryContents(t *testing.T) {
+func TestConfigNamesAreUnique(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range All() {
+		if c.Name == "" || c.Run == nil {
+			t.Errorf("configuration %+v needs a name and a Run", c)
+		}
+		if seen[c.Name] {
+			t.Errorf("configuration %q is registered twice", c.Name)
+		}
+		seen[c.Name] = true
+	}
+}
+
+// The tier follows from the name alone, for the registry and for the TLC runner.
+func TestTierFollowsTheName(t *testing.T) {
 	for _, name := range []string{
 		"ExportImport_ShippedFailStop", "ExportImport_ShippedNoResync", "ExportImport_LegacyFailStop",
 		"ExportImport_LegacyDegrade", "ExportImport_LegacyNoResync", "ExportImport_MutLwwPointer",
-		"ExportImport_MutPruneAgeOnly", "ExportImport_MutSilentClamp",
+		"ExportImport_MutPruneAgeOnly", "ExportImport_MutSilentClamp", "AppliedCursor_Shipped",
 	} {
-		if c, ok := Lookup(name); !ok || c.Tier != Default {
+		if c, ok := Lookup(name); !ok || c.Tier() != Default {
 			t.Errorf("%s missing or not in the default tier", name)
 		}
 	}
 	for _, name := range []string{"ExportImport_Deep_ShippedFailStop_Rev5", "ExportImport_Deep_Shipped3Exporters", "ExportImport_Deep_Legacy3Exporters"} {
-		if c, ok := Lookup(name); !ok || c.Tier != Deep {
+		if c, ok := Lookup(name); !ok || c.Tier() != Deep {
 			t.Errorf("%s missing or not in the deep tier", name)
 		}
+	}
+	if TierOf("ExportImport_Deep_Shipped3Exporters__W_Refused") != Deep || TierOf("ExportImport_ShippedFailStop__W_Refused") != Default {
+		t.Error("a witness row takes the tier of its configuration's name")
 	}
 	all := All()
 	if !slices.IsSortedFunc(all, func(a, b Config) int { return strings.Compare(a.Name, b.Name) }) {
 		t.Error("All() is not sorted by name")
 	}
-	if len(InTier(Default))+len(InTier(Deep)) != len(all) {
-		t.Error("every configuration is in exactly one tier")
+	if len(InTier(Default))+len(InTier(Deep)) != len(all) || len(InTier(Deep)) != 3 {
+		t.Errorf("%d default and %d deep configurations of %d", len(InTier(Default)), len(InTier(Deep)), len(all))
+	}
+	if _, ok := Lookup("NoSuchConfig"); ok {
+		t.Error("Lookup found a configuration that is not registered")
 	}
 }
 
-func TestRegisterRejectsDuplicates(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Fatal("registering an existing name did not panic")
-		}
-	}()
-	c, _ := Lookup("ExportImport_ShippedFailStop")
-	Register(c)
-}
-
-func TestParseExpected(t *testing.T) {
-	good := "# header\n\nA\tholds\t12\t-\nB\tviolates\t-\tsome property name\n"
-	e, err := ParseExpected(strings.NewReader(good))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a, _ := e.Row("A"); a.Distinct != 12 || a.Verdict != VerdictHolds || a.Line != 3 {
-		t.Fatalf("row A = %+v", a)
-	}
-	if b, _ := e.Row("B"); b.Property != "some property name" || b.Verdict != VerdictViolates {
-		t.Fatalf("row B = %+v", b)
-	}
-	for _, bad := range []string{
-		"A holds 12 -\n",                   // spaces, not tabs
-		"A\tholds\t-\t-\n",                 // holds without a count
-		"A\tholds\t12\tP\n",                // holds naming a property
-		"A\tviolates\t12\tP\n",             // violates with a count
-		"A\tviolates\t-\t-\n",              // violates without a property
-		"A\tpasses\t12\t-\n",               // unknown verdict
-		"A\tholds\t1\t-\nA\tholds\t1\t-\n", // duplicate
-		"\tholds\t5\t-\n",                  // empty config name
-		"A\tholds\t-5\t-\n",                // negative count
-		"A\tholds\t5\n",                    // three fields
-	} {
-		if _, err := ParseExpected(strings.NewReader(bad)); err == nil {
-			t.Errorf("ParseExpected accepted %q", bad)
-		} else if !strings.Contains(err.Error(), "line") {
-			t.Errorf("error %q does not name the line", err)
+func TestExportImportRowsAreValid(t *testing.T) {
+	for _, r := range exportImportRows {
+		if _, err := ei.New(r.config()); err != nil {
+			t.Errorf("%s: %v", r.name, err)
 		}
 	}
-	// A file saved with CRLF line ends reads the same.
-	crlf, err := ParseExpected(strings.NewReader(strings.ReplaceAll(good, "\n", "\r\n")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := crlf.Row("B"); b.Property != "some property name" {
-		t.Fatalf("CRLF row B = %+v", b)
-	}
 }
 
-func TestCheckAndUpdate(t *testing.T) {
-	holds := Summary{Name: "A", Verdict: VerdictHolds, Distinct: 12}
-	fails := Summary{Name: "B", Verdict: VerdictViolates, Violated: []string{"p", "q"}, Failed: []string{"p", "q"}}
-	e, _ := ParseExpected(strings.NewReader("# keep me\nA\tholds\t12\t-\nB\tviolates\t-\tq\nW\tviolates\t-\tNeverX\n"))
-	a, _ := e.Row("A")
-	b, _ := e.Row("B")
-	if a.Check(holds) != nil || b.Check(fails) != nil {
+func TestCompareAndRowFor(t *testing.T) {
+	holds := Summary{Name: "A", Verdict: VerdictHolds, Distinct: 12, Complete: true}
+	fails := Summary{Name: "B", Verdict: VerdictViolates, Complete: true, Violated: []string{"p", "q"}, Failed: []string{"p", "q"}}
+	a := expected.Row{Config: "A", Verdict: expected.Holds, Distinct: 12, Property: "-"}
+	b := expected.Row{Config: "B", Verdict: expected.Violates, Property: "q"}
+	if Compare(a, holds) != nil || Compare(b, fails) != nil {
 		t.Fatal("matching summaries rejected")
 	}
-	if a.Check(Summary{Name: "A", Verdict: VerdictHolds, Distinct: 13}) == nil {
+	if Compare(a, Summary{Name: "A", Verdict: VerdictHolds, Distinct: 13}) == nil {
 		t.Error("a different distinct count was accepted")
 	}
-	if a.Check(fails) == nil || b.Check(holds) == nil {
+	if Compare(a, fails) == nil || Compare(b, holds) == nil {
 		t.Error("a different verdict was accepted")
 	}
-	if b.Check(Summary{Name: "B", Verdict: VerdictViolates, Failed: []string{"p"}}) == nil {
+	if Compare(b, Summary{Name: "B", Verdict: VerdictViolates, Failed: []string{"p"}}) == nil {
 		t.Error("a violation of another property was accepted")
 	}
-	e.Update([]Summary{{Name: "A", Verdict: VerdictHolds, Distinct: 99}, fails, {Name: "C", Verdict: VerdictHolds, Distinct: 7}})
-	want := "# keep me\nA\tholds\t99\t-\nB\tviolates\t-\tq\nW\tviolates\t-\tNeverX\nC\tholds\t7\t-\n"
-	if got := string(e.Bytes()); got != want {
-		t.Fatalf("updated file:\n%s\nwant:\n%s", got, want)
+	if row, err := RowFor(holds, "-"); err != nil || row.Distinct != 12 || row.Verdict != expected.Holds || row.Confirmed != expected.ByGo {
+		t.Errorf("RowFor(holds) = %+v, %v", row, err)
 	}
-	if _, err := ParseExpected(strings.NewReader(string(NewExpected().Bytes()))); err != nil {
-		t.Fatalf("the generated header does not parse: %v", err)
+	if row, err := RowFor(fails, "q"); err != nil || row.Property != "q" {
+		t.Errorf("RowFor keeps a property that still fails: %+v, %v", row, err)
+	}
+	if row, err := RowFor(fails, "gone"); err != nil || row.Property != "p" {
+		t.Errorf("RowFor names the first violated property: %+v, %v", row, err)
 	}
 }
 
@@ -167,5 +159,31 @@ func TestSummarize(t *testing.T) {
 	}
 	if s.Distinct == 0 || s.Generated < s.Distinct || !s.Complete || s.Report == "" {
 		t.Fatalf("summary counts %+v", s)
+	}
+}
+
+// A depth-bounded run is incomplete, never holds or violates, even when it has already found
+// the counterexample its row names; it matches no row and cannot be recorded.
+func TestIncompleteRunIsNeitherVerdict(t *testing.T) {
+	e := expectedFile(t)
+	for _, name := range []string{"AppliedCursor_Shipped", "AppliedCursor_MutResumeFromMemApplied"} {
+		c, _ := Lookup(name)
+		s := c.Run(check.Options{MaxDepth: 5})
+		if s.Verdict != VerdictIncomplete || s.Complete {
+			t.Fatalf("%s bounded at depth 5: verdict %s, complete %v", name, s.Verdict, s.Complete)
+		}
+		row, _ := e.Row(name)
+		if err := Compare(row, s); !errors.Is(err, ErrIncomplete) {
+			t.Errorf("%s: Compare(row, incomplete) = %v, want ErrIncomplete", name, err)
+		}
+		if _, err := RowFor(s, row.Property); !errors.Is(err, ErrIncomplete) {
+			t.Errorf("%s: RowFor(incomplete) = %v, want ErrIncomplete", name, err)
+		}
+	}
+	// The bounded mutant has its counterexample already: the bound, not a lack of evidence,
+	// is what makes the run incomplete.
+	c, _ := Lookup("AppliedCursor_MutResumeFromMemApplied")
+	if s := c.Run(check.Options{MaxDepth: 5}); len(s.Violated) == 0 {
+		t.Fatalf("the bounded mutant found no counterexample within depth 5:\n%s", s.Report)
 	}
 }

@@ -1,9 +1,10 @@
 // Package exportimport is the exhaustive model of Slipstream's snapshot export/import protocol:
 // N uncoordinated exporters racing to publish artifacts, a pruner, a bucket whose key is
 // deleted and whose retention floor advances, and one importer bootstrapping from whatever is
-// published. It is the reference model of export-protocol.md §5, verbatim: the same state
-// variables, the same actions with the same enabling conditions and effects, enumerated in the
-// same order, and the properties under their exact names. TLA+ twin: spec/tla/ExportImport.tla.
+// published. It is a port of the Stateright model of the same protocol in the Rust crate
+// Slipstream began as: the same state variables, the same actions with the same enabling
+// conditions and effects, enumerated in the same order, and the properties under their exact
+// names, so counts and traces compare one to one. TLA+ twin: spec/tla/ExportImport.tla.
 //
 // The model calls the production kernels of package protocol — K1 PointerPublishAllowed in
 // Publish, K2 PayloadPrunable in Prune, K3 ResumeWindowOK in Resume and ResumeResyncDegraded —
@@ -12,7 +13,8 @@
 //
 // # Mutations
 //
-// The reference's three (LwwPointer, PruneAgeOnly, SilentClamp) change the model as §5.4 says.
+// The ported model's three (LwwPointer, PruneAgeOnly, SilentClamp) change a protocol rule:
+// publish by last-writer-wins, prune by age alone, and resume without the window check.
 // One mutation per kernel swaps a broken kernel into Kernels and leaves the transition table
 // alone:
 //
@@ -27,9 +29,9 @@
 // window is intact) yields what a tail replay really delivers: Synced when floor ≤ cursor (the
 // delete marker of any gap delete is retained), otherwise what NATS's silent clamp delivers,
 // relistOnly(a). With the production K3, "K3 says intact" is exactly floor ≤ cursor, so this
-// is the reference rule "Synced" and the state graph — and TLC's count — is unchanged.
+// is the ported model's rule "Synced" and the state graph — and TLC's count — is unchanged.
 //
-// Kernel mutations are mutations: like the reference's, their configurations carry no
+// Kernel mutations are mutations: like the three protocol-rule ones, their configurations carry no
 // liveness property.
 package exportimport
 
@@ -221,7 +223,7 @@ func (m *Model) Config() Config { return m.cfg }
 // Init returns the single initial state: everything zero / none / Idle / Start.
 func (m *Model) Init() []State { return []State{{}} }
 
-// Action names, in the reference's spelling.
+// Action names, in the ported model's spelling.
 const (
 	ActChurn                = "Churn"
 	ActDeleteKey            = "DeleteKey"
@@ -260,7 +262,7 @@ func relistOnly(s *State, a Artifact) FoldStatus {
 	return Synced
 }
 
-// Next emits every enabled action of s in the reference order: Churn, DeleteKey, Compact;
+// Next emits every enabled action of s in the ported model's order: Churn, DeleteKey, Compact;
 // per exporter n: Apply(n), then Export | NextRound | UploadPayload, Crash | Publish, Crash;
 // Prune; then the importer's action(s).
 func (m *Model) Next(s State, emit func(check.Action, State)) {

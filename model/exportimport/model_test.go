@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/slipstream-go/slipstream/model/check"
+	"github.com/slipstream-go/slipstream/model/check/checktest"
 	"github.com/slipstream-go/slipstream/protocol"
 )
 
@@ -52,7 +53,7 @@ func TestDefaultKernelsAreTheProductionFunctions(t *testing.T) {
 	same("PointerPublishAllowed", k.PointerPublishAllowed, protocol.PointerPublishAllowed)
 	same("PayloadPrunable", k.PayloadPrunable, protocol.PayloadPrunable)
 	same("ResumeWindowOK", k.ResumeWindowOK, protocol.ResumeWindowOK)
-	// A model built without overrides runs the defaults (and the reference mutations keep them).
+	// A model built without overrides runs the defaults (and the protocol-rule mutations keep them).
 	for _, mut := range []Mutation{MutNone, MutLwwPointer, MutPruneAgeOnly, MutSilentClamp} {
 		m := MustNew(cfg(PointerSwap, ResyncFailStop, mut))
 		same("PointerPublishAllowed", m.k.PointerPublishAllowed, protocol.PointerPublishAllowed)
@@ -81,8 +82,8 @@ func TestInvalidConfigsAreRejected(t *testing.T) {
 	}
 }
 
-// The five holding configurations of §5.6: every always/terminal property holds and every
-// sometimes property is reached, with the property sets of the reference (12, 11, 8, 7, 7).
+// The five holding configurations: every always/terminal property holds and every sometimes
+// property is reached, with the property sets of the ported model (12, 11, 8, 7, 7).
 func TestDefaultTierConfigurationsHold(t *testing.T) {
 	cases := []struct {
 		c     Config
@@ -98,7 +99,7 @@ func TestDefaultTierConfigurationsHold(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.c.Layout.String()+"_"+tc.c.Resync.String(), func(t *testing.T) {
 			m, r := run(t, tc.c)
-			check.RequireAll(t, r)
+			checktest.RequireAll(t, r)
 			if len(r.Properties) != tc.props {
 				t.Fatalf("%d properties, want %d: %q", len(r.Properties), tc.props, names(r))
 			}
@@ -174,13 +175,13 @@ func apply(m *Model, s State, a check.Action) (State, bool) {
 	return out, found
 }
 
-// Each mutation must be caught by the property the reference names (or, for a kernel
+// Each mutation must be caught by the property it targets (or, for a kernel
 // mutation, the property that kernel carries); the counterexample is replayed by action name.
 func TestMutationsAreCaught(t *testing.T) {
 	cases := []struct {
 		mut  Mutation
 		prop string
-		also []string // further properties the reference says the mutation breaks
+		also []string // further properties an exhaustive search finds the mutation breaks
 	}{
 		{MutLwwPointer, PropNeverRegresses, []string{PropMonotonePointer, PropTargetFetchable, PropFetchMissOnlyStale}},
 		{MutPruneAgeOnly, PropTargetFetchable, []string{PropFetchMissOnlyStale}},
@@ -195,7 +196,7 @@ func TestMutationsAreCaught(t *testing.T) {
 			if r.Property(PropLiveness) != nil {
 				t.Fatal("mutation configurations carry no liveness property")
 			}
-			cex := check.RequireViolated(t, r, tc.prop)
+			cex := checktest.RequireViolated(t, r, tc.prop)
 			last := replayByName(t, m, cex)
 			if holds(m, tc.prop, last) {
 				t.Fatalf("the replayed counterexample ends in a state satisfying %q", tc.prop)
@@ -206,7 +207,7 @@ func TestMutationsAreCaught(t *testing.T) {
 				}
 			}
 			for _, p := range tc.also {
-				check.RequireViolated(t, r, p)
+				checktest.RequireViolated(t, r, p)
 			}
 			if tc.mut == MutLwwPointer {
 				if p := r.Property(PropSwapRefuses); p.Verdict != check.Unreached {
@@ -235,12 +236,12 @@ func TestMutationsAreCaught(t *testing.T) {
 	}
 }
 
-// §5.7 clobber (legacy): A exports and uploads at c1; B applies further, exports c2 > c1,
+// The clobber hazard (legacy): A exports and uploads at c1; B applies further, exports c2 > c1,
 // uploads, publishes; A publishes → regressed. Under the pointer swap, that same last step is
 // refused by K1.
 func TestHazardTraceLegacyClobber(t *testing.T) {
 	m, r := run(t, cfg(Legacy, ResyncFailStop, MutNone))
-	w := check.RequireReached(t, r, PropHazardRegresses)
+	w := checktest.RequireReached(t, r, PropHazardRegresses)
 	// Shortest: two revisions (2 steps), applies 1+2 (3), two exports, two uploads, two
 	// publishes (6): 11 actions.
 	if w.Len() != 11 {
@@ -274,11 +275,11 @@ func TestHazardTraceLegacyClobber(t *testing.T) {
 	}
 }
 
-// §5.7 torn pair (legacy): the manifest is m; another exporter's UploadPayload overwrites the
+// The torn-pair hazard (legacy): the manifest is m; another exporter's UploadPayload overwrites the
 // payload with a ≠ m; the importer reads manifest m, then the payload → CrossCheckFailed.
 func TestHazardTraceLegacyTornPair(t *testing.T) {
 	m, r := run(t, cfg(Legacy, ResyncFailStop, MutNone))
-	w := check.RequireReached(t, r, PropHazardTornPair)
+	w := checktest.RequireReached(t, r, PropHazardTornPair)
 	// Shortest: Churn, two applies, two exports, Upload+Publish of one, Upload of the other,
 	// ReadManifest, ReadPayload: 10 actions.
 	if w.Len() != 10 {
@@ -297,13 +298,13 @@ func TestHazardTraceLegacyTornPair(t *testing.T) {
 	}
 	// The shipped layout can never reach it (the cross-check property holds there).
 	_, rs := run(t, cfg(PointerSwap, ResyncFailStop, MutNone))
-	check.RequireHolds(t, rs, PropCrossCheckNeverFires)
+	checktest.RequireHolds(t, rs, PropCrossCheckNeverFires)
 }
 
-// The FetchMissed and stale-key scenarios of §5.7 are witnesses the model must reach.
+// The FetchMissed and stale-key scenarios are witnesses the model must reach.
 func TestHazardTracesFetchMissedAndStaleKey(t *testing.T) {
 	m, r := run(t, cfg(PointerSwap, ResyncNone, MutNone))
-	w := check.RequireReached(t, r, PropPruneRaceRetry)
+	w := checktest.RequireReached(t, r, PropPruneRaceRetry)
 	replayByName(t, m, w)
 	// The importer read a pointer, a newer one was published, the old payload pruned.
 	var sawRead, sawPrune bool
@@ -314,7 +315,7 @@ func TestHazardTracesFetchMissedAndStaleKey(t *testing.T) {
 	if !sawRead || !sawPrune || w.Last().Importer.Kind != FetchMissed {
 		t.Fatalf("FetchMissed witness is not read-pointer → prune → miss:\n%v", w)
 	}
-	st := check.RequireReached(t, r, PropHazardNoResync)
+	st := checktest.RequireReached(t, r, PropHazardNoResync)
 	fin := replayByName(t, m, st)
 	if !(fin.DeleteRev != 0 && fin.DeleteRev <= fin.Floor && fin.Importer.A.HasKey && fin.Floor > fin.Importer.A.Cursor) {
 		t.Fatalf("stale-key witness must have the key in the artifact, its delete marker evicted and the cursor expired: %v", fin)
@@ -372,7 +373,7 @@ func (c canonical) Properties() []check.Property[State] {
 func TestStateEncodingIsCanonical(t *testing.T) {
 	for _, c := range []Config{cfg(PointerSwap, ResyncFailStop, MutNone), cfg(Legacy, ResyncDegrade, MutNone)} {
 		r := check.Run[State](canonical{MustNew(c)}, check.Options{})
-		check.RequireAll(t, r)
+		checktest.RequireAll(t, r)
 	}
 }
 
@@ -482,7 +483,7 @@ func (c coverage) Next(s State, emit func(check.Action, State)) {
 	})
 }
 
-// Every action of the reference fires somewhere in the default tier (an action that never
+// Every action of the model fires somewhere in the default tier (an action that never
 // fires is the commonest silent modelling bug): all but ResumeResyncDegraded under the shipped
 // layout with fail-stop resync, all but Prune under the legacy layout with degrading resync.
 func TestEveryActionFires(t *testing.T) {

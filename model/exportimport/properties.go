@@ -2,7 +2,7 @@ package exportimport
 
 import "github.com/slipstream-go/slipstream/model/check"
 
-// Property names, exactly as the reference (and the original's model) spells them.
+// Property names, spelled as in the ported model so that results compare by name.
 const (
 	PropNeverRegresses       = "published cursor never regresses"
 	PropMonotonePointer      = "monotone pointer: importer never observes a cursor drop"
@@ -27,7 +27,7 @@ const (
 func staleResume(s State) bool { return s.Importer.Kind == Resumed && s.Importer.St == StaleKey }
 func syncedDone(s State) bool  { return s.Importer.Kind == Resumed && s.Importer.St == Synced }
 
-// Properties returns the configuration's properties (§5.5): the layout's own, the common
+// Properties returns the configuration's properties: the layout's own, the common
 // ones, exactly one by resync mode, the two vacuity witnesses, and the liveness property only
 // under fail-stop resync without mutation.
 func (m *Model) Properties() []check.Property[State] {

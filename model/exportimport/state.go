@@ -65,7 +65,7 @@ const (
 	Done
 )
 
-// ExporterPC is ExporterPc of the reference: Idle | Exported(A) | PayloadUp(A) | Done(C).
+// ExporterPC is the ported model's ExporterPc: Idle | Exported(A) | PayloadUp(A) | Done(C).
 // Fields a variant does not use are zero.
 type ExporterPC struct {
 	Kind ExporterKind
@@ -73,7 +73,7 @@ type ExporterPC struct {
 	C    uint8
 }
 
-// String formats the exporter position like the reference's constructors.
+// String formats the exporter position like the ported model's constructors.
 func (e ExporterPC) String() string {
 	switch e.Kind {
 	case Idle:
@@ -125,14 +125,14 @@ const (
 	Resumed
 )
 
-// ImporterPC is ImporterPc of the reference. Fields a variant does not use are zero.
+// ImporterPC is the ported model's ImporterPc. Fields a variant does not use are zero.
 type ImporterPC struct {
 	Kind ImporterKind
 	A    Artifact
 	St   FoldStatus
 }
 
-// String formats the importer position like the reference's constructors.
+// String formats the importer position like the ported model's constructors.
 func (i ImporterPC) String() string {
 	switch i.Kind {
 	case Start:
@@ -151,8 +151,8 @@ func (i ImporterPC) String() string {
 	return fmt.Sprintf("ImporterPC(%d)", i.Kind)
 }
 
-// State is one state of the export/import model: exactly the variables of the reference
-// (§5.3), no derived field, so that the number of distinct states equals TLC's for the TLA+
+// State is one state of the export/import model: exactly the ported model's variables, no
+// derived field, so that the number of distinct states equals TLC's for the TLA+
 // spec written from the same table. Exporter slots at index ≥ N stay zero. Uploaded is a set
 // of artifacts as a bitmask (one fixed bit per artifact); it stays empty in the legacy layout, and Payload
 // stays none in the pointer-swap layout.

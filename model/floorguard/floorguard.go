@@ -1,10 +1,11 @@
 // Package floorguard is the exhaustive model of retention overrunning a live All-scope resume
-// watch, and of the live floor guard that turns it into a failed watch and a resync (reference
-// snapshot-applied.md §6.3, kv-nats.md §2.9.6). It is the reference transition table verbatim,
-// run by model/check, mirrored by spec/tla/LiveFloorGuard.tla, and its guard decisions are the
-// production kernels of package protocol.
+// watch, and of the live floor guard that turns it into a failed watch and a resync. Its base
+// model is a port of the Stateright model of the same guard in the Rust crate Slipstream began
+// as (variables, actions, their order and property names unchanged, so counts and traces
+// compare one to one); it is run by model/check, mirrored by spec/tla/LiveFloorGuard.tla, and
+// its guard decisions are the production kernels of package protocol.
 //
-// # Reference model
+// # Base model
 //
 // Bound MaxRev (5). State: Head (bucket high-water), Floor (revisions <= Floor are evicted, so
 // the stream's first sequence is Floor+1), DeleteRev (the revision of the sentinel key's
@@ -17,26 +18,26 @@
 //
 // # Kernels
 //
-// The reference gates Deliver, when guarded, on ok = ResumeWindowOK(Frontier, Floor+1), and
+// The base model gates Deliver, when guarded, on ok = ResumeWindowOK(Frontier, Floor+1), and
 // enables GuardRepair on !ok. Here both go through the production floor-guard kernels, as the
 // watch does:
 //
 //   - Deliver is blocked exactly when the delivery needs a probe and the probe trips:
 //     FloorGuardProbeNeeded(Frontier, next) && FloorGuardTrips(Frontier, Floor+1). In this
 //     model next > Frontier+1 holds exactly when Floor > Frontier, which is exactly when the
-//     window check fails, so this is the reference's gate (same enabled actions, same counts).
+//     window check fails, so this is the base model's gate (same enabled actions, same counts).
 //   - The frontier after a delivery is FloorGuardFrontier(Frontier, next) (= next here).
 //   - GuardRepair is enabled when FloorGuardTrips(Frontier, Floor+1) (the backstop probe and
 //     the tripped in-band probe, whose composite effect is the same).
 //
-// FloorGuardTrips calls protocol.ResumeWindowOK, the kernel the reference names.
+// FloorGuardTrips calls protocol.ResumeWindowOK, the kernel the base model's gate uses.
 //
 // # Guard modes
 //
 // Guarded is the shipped watch. Unguarded is the pre-guard code (no probe, no GuardRepair).
-// PeriodicOnly is the design the reference reports as rejected: GuardRepair remains as a
-// timer action, but Deliver is not gated, so deliveries can move the frontier past the gap
-// and erase the evidence before the timer fires.
+// PeriodicOnly is a rejected design, kept to show why: GuardRepair remains as a timer action,
+// but Deliver is not gated, so deliveries can move the frontier past the gap and erase the
+// evidence before the timer fires.
 package floorguard
 
 import (
@@ -46,7 +47,7 @@ import (
 	"github.com/slipstream-go/slipstream/protocol"
 )
 
-// MaxRev is the reference bound.
+// MaxRev is the base model's bound.
 const MaxRev = 5
 
 // Mode is the guard variant.
@@ -81,12 +82,12 @@ const (
 	// ShippedProperties are the guarded variant's four properties. Checked under a mutation
 	// they show the violation of "every maximal run ends with the fold equal to the bucket".
 	ShippedProperties PropertySet = iota
-	// ReferenceUnguarded is the reference's property list of the unguarded variant (the two
-	// shared properties and the hazard witness).
-	ReferenceUnguarded
+	// UnguardedProperties are the unguarded variant's own properties (the two shared
+	// properties and the hazard witness), as the base model checks that variant.
+	UnguardedProperties
 )
 
-// Property names, exactly as the reference spells them.
+// Property names, spelled as in the ported model so that results compare by name.
 const (
 	PropNoPhantomDeletes = "no phantom deletes: the fold never drops a live key"
 	PropMarkerDelivered  = "the marker is delivered normally and the fold drops the key"
@@ -115,7 +116,7 @@ func DefaultKernels() Kernels {
 
 // Config is one configuration of the model.
 type Config struct {
-	// MaxRev bounds the bucket's revisions (0 means the reference's MaxRev).
+	// MaxRev bounds the bucket's revisions (0 means MaxRev).
 	MaxRev uint8
 	// Mode is the guard variant.
 	Mode Mode
@@ -125,7 +126,7 @@ type Config struct {
 	Kernels Kernels
 }
 
-// State is one state of the model: exactly the reference's variables.
+// State is one state of the model: exactly the base model's variables.
 type State struct {
 	Head, Floor, DeleteRev, Frontier uint8
 	FoldHasKey, Tripped              bool
@@ -185,7 +186,7 @@ func act(name string) check.Action { return check.Action{Name: name, Actor: -1} 
 // trips evaluates the floor-guard kernel on the state: the stream's first sequence is Floor+1.
 func (m *Model) trips(s State) bool { return m.k.Trips(uint64(s.Frontier), uint64(s.Floor)+1) }
 
-// Next emits the enabled actions in the reference's order.
+// Next emits the enabled actions in the base model's order.
 func (m *Model) Next(s State, emit func(check.Action, State)) {
 	if s.Head < m.cfg.MaxRev {
 		t := s
@@ -228,13 +229,13 @@ func (m *Model) Next(s State, emit func(check.Action, State)) {
 	}
 }
 
-// Properties returns the configured properties with the reference's exact names.
+// Properties returns the configured properties with their exact names.
 func (m *Model) Properties() []check.Property[State] {
 	noPhantom := check.Property[State]{Name: PropNoPhantomDeletes, Kind: check.Always,
 		Holds: func(s State) bool { return s.FoldHasKey || !s.BucketHasKey() }}
 	marker := check.Property[State]{Name: PropMarkerDelivered, Kind: check.Sometimes,
 		Holds: func(s State) bool { return !s.FoldHasKey && !s.BucketHasKey() }}
-	if m.cfg.Properties == ReferenceUnguarded {
+	if m.cfg.Properties == UnguardedProperties {
 		return []check.Property[State]{noPhantom, marker,
 			{Name: PropHazard, Kind: check.Sometimes, Holds: func(s State) bool {
 				return !m.enabled(s) && s.FoldHasKey && !s.BucketHasKey()

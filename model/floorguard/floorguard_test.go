@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/slipstream-go/slipstream/model/check"
+	"github.com/slipstream-go/slipstream/model/check/checktest"
 	"github.com/slipstream-go/slipstream/protocol"
 )
 
@@ -19,7 +20,7 @@ func run(t *testing.T, cfg Config) (*Model, *check.Result[State]) {
 // to be terminal with the fold holding a key the bucket deleted (the silent divergence).
 func requireDivergence(t *testing.T, m *Model, r *check.Result[State]) check.Trace[State] {
 	t.Helper()
-	tr := check.RequireViolated(t, r, PropConverges)
+	tr := checktest.RequireViolated(t, r, PropConverges)
 	if err := check.Replay[State](m, tr); err != nil {
 		t.Fatalf("counterexample does not replay: %v\n%v", err, tr)
 	}
@@ -55,10 +56,10 @@ func TestDefaultKernelsAreTheProtocolFunctions(t *testing.T) {
 	}
 }
 
-// reference is §6.3 transcribed directly, with the reference's own gate
+// baseTable is the base model's transition table transcribed directly, with its own gate
 // ok(s) = ResumeWindowOK(frontier, floor+1): the audit that routing Deliver and GuardRepair
-// through the floor-guard kernels leaves the reference's transitions unchanged.
-func reference(mode Mode, s State, emit func(string, State)) {
+// through the floor-guard kernels leaves the base model's transitions unchanged.
+func baseTable(mode Mode, s State, emit func(string, State)) {
 	ok := protocol.ResumeWindowOK(uint64(s.Frontier), uint64(s.Floor)+1)
 	guarded := mode == Guarded
 	if s.Head < MaxRev {
@@ -95,11 +96,11 @@ func reference(mode Mode, s State, emit func(string, State)) {
 	}
 }
 
-func TestTransitionsEqualTheReferenceTable(t *testing.T) {
+func TestTransitionsEqualTheBaseTable(t *testing.T) {
 	for _, mode := range []Mode{Guarded, Unguarded, PeriodicOnly} {
 		t.Run(mode.String(), func(t *testing.T) {
-			check.RequireSameTransitions[State](t, New(Config{Mode: mode}), func(s State, emit func(string, State)) {
-				reference(mode, s, emit)
+			checktest.RequireSameTransitions[State](t, New(Config{Mode: mode}), func(s State, emit func(string, State)) {
+				baseTable(mode, s, emit)
 			}, 500)
 		})
 	}
@@ -107,18 +108,18 @@ func TestTransitionsEqualTheReferenceTable(t *testing.T) {
 
 func TestGuardedLiveWatchAlwaysConverges(t *testing.T) {
 	m, r := run(t, Config{})
-	check.RequireAll(t, r)
-	tr := check.RequireReached(t, r, PropGuardRepairs)
+	checktest.RequireAll(t, r)
+	tr := checktest.RequireReached(t, r, PropGuardRepairs)
 	if err := check.Replay[State](m, tr); err != nil {
 		t.Fatalf("guard-repair witness does not replay: %v", err)
 	}
 }
 
-// The reference's unguarded variant: its hazard witness is reachable.
+// The unguarded variant with its own properties: its hazard witness is reachable.
 func TestUnguardedLiveWatchDivergesPermanently(t *testing.T) {
-	m, r := run(t, Config{Mode: Unguarded, Properties: ReferenceUnguarded})
-	check.RequireAll(t, r)
-	tr := check.RequireReached(t, r, PropHazard)
+	m, r := run(t, Config{Mode: Unguarded, Properties: UnguardedProperties})
+	checktest.RequireAll(t, r)
+	tr := checktest.RequireReached(t, r, PropHazard)
 	if err := check.Replay[State](m, tr); err != nil {
 		t.Fatalf("hazard witness does not replay: %v", err)
 	}

@@ -1,6 +1,5 @@
 // Package resync is the exhaustive model of the resync ack barrier of the watch loop
-// (impl/applied.Run, reference snapshot-applied.md §5.3, §5.7 and §6.2), run by model/check
-// and mirrored by spec/tla/ResyncOrder.tla.
+// (impl/applied.Run, planned), run by model/check and mirrored by spec/tla/ResyncOrder.tla.
 //
 // After a resume fails with kv.ErrCursorExpired, the watch task lists the live keys, the loop
 // folds a synthetic delete for every fold key the listing lacks and acknowledges, and only then
@@ -8,7 +7,9 @@
 // re-created after the listing can be put by the re-list first and then erased by the late
 // synthetic delete, permanently.
 //
-// The model is the reference's transition table verbatim. Scope: one key K, one delete /
+// The model is a port of the Stateright model of the same barrier in the Rust crate Slipstream
+// began as (variables, actions, their order and property names unchanged, so counts and traces
+// compare one to one). Scope: one key K, one delete /
 // re-create cycle; the listing is instantaneous (a change during the scan is equivalent to one
 // before or after ListLive); the synthetic-delete fold is atomic (its store-failure case is
 // the applied model's). State: Phase (Expired, Listed, Fallback); BucketK (K live in the
@@ -60,11 +61,11 @@ const (
 	// barrier they show the violation of "every maximal run ends with the fold equal to the
 	// bucket" directly.
 	ShippedProperties PropertySet = iota
-	// HazardWitness is the reference's single property of the no-barrier variant.
+	// HazardWitness is the single property the no-barrier variant is checked with.
 	HazardWitness
 )
 
-// Property names, exactly as the reference spells them.
+// Property names, spelled as in the ported model so that results compare by name.
 const (
 	PropConverges       = "every maximal run ends with the fold equal to the bucket"
 	PropRecreateAfter   = "recreate-after-listing converges via delete-then-put ordering"
@@ -81,7 +82,7 @@ type Config struct {
 	Properties PropertySet
 }
 
-// State is one state of the model: exactly the reference's variables.
+// State is one state of the model: exactly the ported model's variables.
 type State struct {
 	Phase                                                   Phase
 	BucketK, KInList, FoldK, DeletesFolded, RelistPutFolded bool
@@ -113,7 +114,7 @@ const (
 
 func act(name string) check.Action { return check.Action{Name: name, Actor: -1} }
 
-// Next emits the enabled actions in the reference's order.
+// Next emits the enabled actions in the ported model's order.
 func (m *Model) Next(s State, emit func(check.Action, State)) {
 	if s.Phase == Expired {
 		t := s
@@ -147,7 +148,7 @@ func (m *Model) Next(s State, emit func(check.Action, State)) {
 	}
 }
 
-// Properties returns the configured properties with the reference's exact names.
+// Properties returns the configured properties with their exact names.
 func (m *Model) Properties() []check.Property[State] {
 	if m.cfg.Properties == HazardWitness {
 		return []check.Property[State]{{Name: PropHazardErasesKey, Kind: check.Sometimes,

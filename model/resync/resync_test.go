@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/slipstream-go/slipstream/model/check"
+	"github.com/slipstream-go/slipstream/model/check/checktest"
 )
 
 func run(t *testing.T, cfg Config) (*Model, *check.Result[State]) {
@@ -15,19 +16,19 @@ func run(t *testing.T, cfg Config) (*Model, *check.Result[State]) {
 
 func TestAckBarrierMakesResyncOrderingConverge(t *testing.T) {
 	m, r := run(t, Config{})
-	check.RequireAll(t, r)
+	checktest.RequireAll(t, r)
 	for _, name := range []string{PropRecreateAfter, PropRecreateBefore, PropNeverRecreated} {
-		if err := check.Replay[State](m, check.RequireReached(t, r, name)); err != nil {
+		if err := check.Replay[State](m, checktest.RequireReached(t, r, name)); err != nil {
 			t.Fatalf("witness of %q does not replay: %v", name, err)
 		}
 	}
 }
 
-// The reference's no-barrier variant: its hazard witness is reachable.
+// The no-barrier variant with its hazard witness: the hazard is reachable.
 func TestWithoutAckBarrierRecreatedKeysAreLost(t *testing.T) {
 	m, r := run(t, Config{NoAckBarrier: true, Properties: HazardWitness})
-	check.RequireAll(t, r)
-	tr := check.RequireReached(t, r, PropHazardErasesKey)
+	checktest.RequireAll(t, r)
+	tr := checktest.RequireReached(t, r, PropHazardErasesKey)
 	if err := check.Replay[State](m, tr); err != nil {
 		t.Fatalf("hazard witness does not replay: %v", err)
 	}
@@ -38,7 +39,7 @@ func TestWithoutAckBarrierRecreatedKeysAreLost(t *testing.T) {
 // delete, which erases the re-created key for good.
 func TestNoAckBarrierViolatesConvergence(t *testing.T) {
 	m, r := run(t, Config{NoAckBarrier: true})
-	tr := check.RequireViolated(t, r, PropConverges)
+	tr := checktest.RequireViolated(t, r, PropConverges)
 	if err := check.Replay[State](m, tr); err != nil {
 		t.Fatalf("counterexample does not replay: %v\n%v", err, tr)
 	}
@@ -65,9 +66,9 @@ func TestBarrierOrdersDeletesBeforeRelist(t *testing.T) {
 		return s.Phase != Fallback || s.DeletesFolded
 	}}
 	r := check.Run[State](onlyProperty{New(Config{}), ordered}, check.Options{})
-	check.RequireAll(t, r)
+	checktest.RequireAll(t, r)
 	r = check.Run[State](onlyProperty{New(Config{NoAckBarrier: true}), ordered}, check.Options{})
-	check.RequireViolated(t, r, name)
+	checktest.RequireViolated(t, r, name)
 }
 
 // onlyProperty checks one extra property over a model's state space instead of its own.

@@ -1,7 +1,7 @@
 ---------------------------- MODULE ExportImport ----------------------------
 (***************************************************************************)
 (* The snapshot export/import protocol of Slipstream, exactly as the Go    *)
-(* model model/exportimport runs it (reference: export-protocol.md §5).    *)
+(* model model/exportimport runs it.                                      *)
 (*                                                                         *)
 (* N uncoordinated exporters (no lease: a superset of every lease          *)
 (* behaviour) each fold the bucket, export an artifact, upload it and      *)
@@ -13,7 +13,7 @@
 (* pointer published through PointerPublishAllowed and a conditional put. *)
 (* Layout "Legacy"  = two last-write-wins registers (payload, manifest).   *)
 (*                                                                         *)
-(* Mutation selects one of the reference's three protocol mutations or     *)
+(* Mutation selects one of the three protocol-rule mutations or           *)
 (* one of the Go model's kernel mutations (a broken kernel swapped in).    *)
 (*                                                                         *)
 (* Canonical encoding (the distinct-state count must equal the Go          *)
@@ -93,7 +93,7 @@ K3(revision, firstSequence) ==
     IF Mutation = "K3OffByOne" THEN K3OffByOne(revision, firstSequence)
                                ELSE ResumeWindowOK(revision, firstSequence)
 
-\* Unit pins of the kernels (export-protocol.md §1), checked by TLC before
+\* Unit pins of the kernels (as in protocol/*_test.go), checked by TLC before
 \* every run, so an edit to an operator that breaks a truth table fails fast.
 ASSUME /\ PointerPublishAllowed(PointerAbsent, 0)
        /\ PointerPublishAllowed(PointerCorrupt, 0)
@@ -144,7 +144,7 @@ VARIABLES
 vars == <<head, deleteRev, floor, applied, exporters, payload, manifest,
           uploaded, regressed, refused, importer>>
 
-\* Pure helpers (export-protocol.md §5.3).
+\* Pure helpers.
 KeyPresentAt(c) == deleteRev = Null \/ c < deleteRev
 BucketHasKey == deleteRev = Null
 ResumeOK(a) == K3(a.cursor, floor + 1)
@@ -306,7 +306,7 @@ Retry ==
 \* When K3 says the window is intact, the fold is what a tail replay really
 \* delivers: Synced when floor <= cursor, otherwise what NATS's silent clamp
 \* delivers (RelistOnly).  With the production K3 "intact" is exactly
-\* floor <= cursor, so this is the reference's "Synced" (as in the Go model,
+\* floor <= cursor, so this is the ported model's "Synced" (as in the Go model,
 \* it only gives a wrong K3 a visible consequence).
 Resume ==
     /\ importer.pc = "Imported"
@@ -337,7 +337,7 @@ Next ==
 
 Spec == Init /\ [][Next]_vars
 
-\* The explicit disjunction of every action's guard (export-protocol.md §5.4).
+\* The explicit disjunction of every action's guard.
 \* GuardsMatchEnabled checks it against TLC's own ENABLED Next.
 EnabledAny ==
     \/ head < MaxRev

@@ -1,7 +1,7 @@
 ----------------------------- MODULE ResyncOrder ----------------------------
 (***************************************************************************)
 (* The resync ack barrier of applied.Run, exactly as the Go model          *)
-(* model/resync runs it (reference: snapshot-applied.md §6.2).             *)
+(* model/resync runs it.                                                   *)
 (*                                                                         *)
 (* After CursorExpired the loop lists the live keys, folds synthetic       *)
 (* deletes for stale keys, and only after the fold has acknowledged them   *)

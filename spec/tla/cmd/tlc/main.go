@@ -4,11 +4,22 @@
 //
 // Usage (from the repository root):
 //
-//	go run ./spec/tla/cmd/tlc [-deep] [-run REGEXP] [-workers N] [-dir spec/tla] [-v]
+//	go run ./spec/tla/cmd/tlc [-deep] [-run REGEXP] [-workers N] [-dir spec/tla] [-record] [-v]
 //
 // A row named C runs MC_C.tla with MC_C.cfg; a witness row C__W_short runs MC_C.tla with
-// MC_C__W_short.cfg. Deep rows (names containing "_Deep_") run only with -deep. Each deadlock
-// decision lives in the cfg file (CHECK_DEADLOCK), so the runner never overrides it.
+// MC_C__W_short.cfg. Deep rows (names containing "_Deep_", see configs.TierOf) run only with
+// -deep. Each deadlock decision lives in the cfg file (CHECK_DEADLOCK), so the runner never
+// overrides it.
+//
+// With -from-log, the runner does not start TLC: it judges the output an earlier run kept in
+// <dir>/states/<config>.out, inferring TLC's exit status from the text (a run cut short has no
+// verdict line and is an error, never a pass). It lets an hour-long deep run be recorded
+// without running it again.
+//
+// With -record, every row TLC agrees with is marked confirmed by tlc (or both) in
+// expected.tsv, and TLC's summary of the run (its final counts, verdict and version) is kept
+// in tlc-summary.tsv (package spec/tla/tlcsummary), right after the row is run. A test of this
+// package that needs no Java holds every row marked tlc or both to its kept summary.
 //
 // TLC's full output for each configuration is kept in <dir>/states/<config>.out (gitignored);
 // its fingerprint and queue files go to a temporary directory that is removed afterwards.
@@ -34,6 +45,7 @@ import (
 	"time"
 
 	"github.com/slipstream-go/slipstream/model/configs"
+	"github.com/slipstream-go/slipstream/model/expected"
 )
 
 func main() {
@@ -51,6 +63,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", runtime.NumCPU(), "TLC worker threads")
 	dir := fs.String("dir", "", "the spec/tla directory (default: spec/tla under the module root above the working directory)")
 	verbose := fs.Bool("v", false, "print TLC's full output for every configuration that does not match")
+	fromLog := fs.Bool("from-log", false, "judge the TLC output an earlier run kept in <dir>/states/<config>.out instead of running TLC (for long runs already done)")
+	record := fs.Bool("record", false, "mark each row TLC agrees with as confirmed by tlc in expected.tsv and keep TLC's summary in "+tlcsummaryFile)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -73,7 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	specDir := *dir
 	if specDir == "" {
-		root, err := configs.FindModuleRoot()
+		root, err := expected.FindModuleRoot()
 		if err != nil {
 			fmt.Fprintf(stderr, "tlc: %v (run from inside the repository, or pass -dir spec/tla)\n", err)
 			return 2
@@ -81,21 +95,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		specDir = filepath.Join(root, "spec", "tla")
 	}
 
-	tools, err := FindTools()
-	if err != nil {
-		fmt.Fprintf(stderr, "tlc: %v\n", err)
-		return 2
+	var tools Tools
+	if !*fromLog {
+		t, err := FindTools()
+		if err != nil {
+			fmt.Fprintf(stderr, "tlc: %v\n", err)
+			return 2
+		}
+		tools = t
 	}
 
-	f, err := os.Open(filepath.Join(specDir, "expected.tsv"))
+	table, err := expected.Read(filepath.Join(specDir, "expected.tsv"))
 	if err != nil {
 		fmt.Fprintf(stderr, "tlc: %v (the expected results file lists every configuration to run)\n", err)
-		return 2
-	}
-	table, err := configs.ParseExpected(f)
-	f.Close()
-	if err != nil {
-		fmt.Fprintf(stderr, "tlc: %v\n", err)
 		return 2
 	}
 	names, err := loadPropertyNames(specDir)
@@ -110,14 +122,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	fmt.Fprintf(stdout, "TLC: %s with %s, %d workers, specs in %s\n", tools.Jar, tools.Java, *workers, specDir)
+	if *fromLog {
+		fmt.Fprintf(stdout, "TLC: judging the outputs kept in %s, specs in %s\n", logDir, specDir)
+	} else {
+		fmt.Fprintf(stdout, "TLC: %s with %s, %d workers, specs in %s\n", tools.Jar, tools.Java, *workers, specDir)
+	}
 	var ran, failed, skipped int
 	start := time.Now()
 	for _, row := range table.Rows {
 		if sel != nil && !sel.MatchString(row.Config) {
 			continue
 		}
-		if isDeep(row.Config) && !*deep {
+		if configs.TierOf(row.Config) == configs.Deep && !*deep {
 			skipped++
 			continue
 		}
@@ -126,7 +142,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		ran++
-		out, res, elapsed, rerr := runConfig(ctx, tools, specDir, logDir, row, *workers)
+		var out string
+		var res Result
+		var elapsed time.Duration
+		var rerr error
+		if *fromLog {
+			out, res, rerr = keptOutput(logDir, row.Config)
+		} else {
+			out, res, elapsed, rerr = runConfig(ctx, tools, specDir, logDir, row, *workers)
+		}
 		ok, why := judge(row, res, names)
 		if rerr != nil {
 			ok, why = false, rerr.Error()
@@ -135,9 +159,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if !ok {
 			status = "MISMATCH: " + why
 			failed++
+		} else if *record {
+			if err := recordConfirmation(specDir, row.Config, res); err != nil {
+				fmt.Fprintf(stderr, "tlc: %v\n", err)
+				return 2
+			}
+			status = "ok, recorded"
 		}
 		fmt.Fprintf(stdout, "%-52s expected %-44s got %-44s %8s  %s\n",
-			row.Config, describeExpected(row), describeGot(res, rerr), elapsed.Round(100*time.Millisecond), status)
+			row.Config, row.String(), describeGot(res, rerr), elapsed.Round(100*time.Millisecond), status)
 		if !ok && rerr == nil {
 			fmt.Fprintf(stdout, "    TLC output: %s\n", filepath.Join(logDir, row.Config+".out"))
 			if *verbose {
@@ -159,7 +189,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // runConfig runs TLC on one row and returns its output and parsed result. The error is set
 // when TLC could not be started or the row has no TLA+ files.
-func runConfig(ctx context.Context, tools Tools, specDir, logDir string, row configs.Expectation, workers int) (string, Result, time.Duration, error) {
+func runConfig(ctx context.Context, tools Tools, specDir, logDir string, row expected.Row, workers int) (string, Result, time.Duration, error) {
 	module := "MC_" + baseConfig(row.Config)
 	cfg := "MC_" + row.Config + ".cfg"
 	for _, p := range []string{module + ".tla", cfg} {
@@ -201,52 +231,6 @@ func runConfig(ctx context.Context, tools Tools, specDir, logDir string, row con
 		code = ee.ExitCode()
 	}
 	return out, ParseOutput(out, code), elapsed, nil
-}
-
-// judge compares a TLC result with its row. names maps a property's original wording to its
-// TLA+ operator, so a row may name either.
-func judge(row configs.Expectation, res Result, names map[string]map[string]string) (bool, string) {
-	switch {
-	case res.Verdict == VerdictError:
-		return false, "TLC failed: " + res.Detail
-	case res.Verdict != row.Verdict:
-		return false, fmt.Sprintf("verdict %s, expected %s", res.Verdict, row.Verdict)
-	case row.Verdict == VerdictHolds && !res.HaveCounts:
-		return false, "TLC printed no distinct-state count"
-	case row.Verdict == VerdictHolds && res.Distinct != row.Distinct:
-		return false, fmt.Sprintf("distinct states %d, expected %d (the TLA+ spec and the Go model explore different state spaces)", res.Distinct, row.Distinct)
-	case row.Verdict == VerdictViolates && !sameProperty(row.Property, res.Violated, names[moduleOf(row.Config)]):
-		return false, fmt.Sprintf("violated %s, expected %s", res.Violated, row.Property)
-	}
-	return true, ""
-}
-
-func sameProperty(want, got string, names map[string]string) bool {
-	if want == got {
-		return true
-	}
-	op, ok := names[want]
-	return ok && op == got
-}
-
-func describeExpected(r configs.Expectation) string {
-	if r.Verdict == VerdictHolds {
-		return fmt.Sprintf("holds %d", r.Distinct)
-	}
-	return "violates " + r.Property
-}
-
-func describeGot(res Result, err error) string {
-	switch {
-	case err != nil:
-		return "-"
-	case res.Verdict == VerdictHolds:
-		return fmt.Sprintf("holds %d", res.Distinct)
-	case res.Verdict == VerdictViolates:
-		return "violates " + res.Violated
-	default:
-		return "error"
-	}
 }
 
 func indent(s string) string {

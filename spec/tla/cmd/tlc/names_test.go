@@ -40,7 +40,7 @@ Other == TRUE
 	}
 }
 
-// The real specs quote every property the reference names, so the runner can map the Go
+// The real specs quote every property the Go models name, so the runner can map the Go
 // checker's property names onto TLA+ operators.
 func TestSpecPropertyNames(t *testing.T) {
 	all, err := loadPropertyNames(filepath.Join("..", ".."))

@@ -40,8 +40,10 @@ type Result struct {
 	// Distinct and Generated are from TLC's final "N states generated, M distinct states
 	// found" line; HaveCounts is false when TLC printed none (e.g. a violation by an initial
 	// state, or a parse error).
-	Distinct, Generated uint64
-	HaveCounts          bool
+	Distinct, Generated, Left uint64
+	HaveCounts                bool
+	// Version is TLC's version from its banner ("TLC2 Version 2.20 of …"), "" if absent.
+	Version string
 	// ExitCode is TLC's process exit code.
 	ExitCode int
 	// Detail explains an error verdict: the first "Error:" line TLC printed, or the exit code's
@@ -51,6 +53,7 @@ type Result struct {
 
 var (
 	finalCountsRE = regexp.MustCompile(`^([0-9][0-9,]*) states generated, ([0-9][0-9,]*) distinct states found, ([0-9][0-9,]*) states left on queue\.$`)
+	versionRE     = regexp.MustCompile(`^TLC2 Version (\S+) `)
 	violatedRE    = regexp.MustCompile(`^Error: Invariant (\S+) is violated( by the initial state)?[.:]$`)
 	noErrorLine   = "Model checking completed. No error has been found."
 )
@@ -75,7 +78,10 @@ func ParseOutput(out string, exitCode int) Result {
 			m := finalCountsRE.FindStringSubmatch(line)
 			r.Generated = parseCount(m[1])
 			r.Distinct = parseCount(m[2])
+			r.Left = parseCount(m[3])
 			r.HaveCounts = true
+		case r.Version == "" && versionRE.MatchString(line):
+			r.Version = versionRE.FindStringSubmatch(line)[1]
 		case violatedRE.MatchString(line):
 			violated = append(violated, violatedRE.FindStringSubmatch(line)[1])
 		}

@@ -27,17 +27,18 @@ func TestParseOutput(t *testing.T) {
 		haveCounts bool
 		distinct   uint64
 		generated  uint64
+		left       uint64
 		detail     string // substring of Detail for error verdicts
 	}{
 		{file: "holds.txt", exit: 0, verdict: VerdictHolds, haveCounts: true, distinct: 827924, generated: 4502391},
-		{file: "violates.txt", exit: 12, verdict: VerdictViolates, violated: "StoreCompleteUpToCursor", haveCounts: true, distinct: 49, generated: 104},
+		{file: "violates.txt", exit: 12, verdict: VerdictViolates, violated: "StoreCompleteUpToCursor", haveCounts: true, distinct: 49, generated: 104, left: 16},
 		{file: "violated_initial.txt", exit: 12, verdict: VerdictViolates, violated: "RecreateBeforeListingConverges"},
 		{file: "deadlock.txt", exit: 11, verdict: VerdictError, haveCounts: true, distinct: 13, generated: 15, detail: "Deadlock reached"},
 		{file: "parse_error.txt", exit: 150, verdict: VerdictError, detail: "exit 150"},
 		{file: "eval_error.txt", exit: 75, verdict: VerdictError, haveCounts: true, distinct: 2, generated: 2, detail: "evaluation error"},
 		// The text and the exit code must agree, or the run is an error, never a pass.
 		{file: "holds.txt", exit: 12, verdict: VerdictError, haveCounts: true, distinct: 827924, generated: 4502391, detail: "exit 12"},
-		{file: "violates.txt", exit: 0, verdict: VerdictError, haveCounts: true, distinct: 49, generated: 104, detail: "Invariant StoreCompleteUpToCursor is violated"},
+		{file: "violates.txt", exit: 0, verdict: VerdictError, haveCounts: true, distinct: 49, generated: 104, left: 16, detail: "Invariant StoreCompleteUpToCursor is violated"},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
@@ -45,9 +46,12 @@ func TestParseOutput(t *testing.T) {
 			if r.Verdict != c.verdict || r.Violated != c.violated {
 				t.Errorf("verdict %q violated %q, want %q %q (detail %q)", r.Verdict, r.Violated, c.verdict, c.violated, r.Detail)
 			}
-			if r.HaveCounts != c.haveCounts || r.Distinct != c.distinct || r.Generated != c.generated {
-				t.Errorf("counts have=%v distinct=%d generated=%d, want have=%v distinct=%d generated=%d",
-					r.HaveCounts, r.Distinct, r.Generated, c.haveCounts, c.distinct, c.generated)
+			if r.HaveCounts != c.haveCounts || r.Distinct != c.distinct || r.Generated != c.generated || r.Left != c.left {
+				t.Errorf("counts have=%v distinct=%d generated=%d left=%d, want have=%v distinct=%d generated=%d left=%d",
+					r.HaveCounts, r.Distinct, r.Generated, r.Left, c.haveCounts, c.distinct, c.generated, c.left)
+			}
+			if r.Version != "2.20" {
+				t.Errorf("TLC version %q, want 2.20 (from the banner)", r.Version)
 			}
 			if r.ExitCode != c.exit {
 				t.Errorf("exit code %d, want %d", r.ExitCode, c.exit)

@@ -1,27 +1,13 @@
 package configs
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/slipstream-go/slipstream/model/check"
 )
 
-// smallModels are the name prefixes of the configurations registered in small.go.
-var smallModels = []string{"AppliedCursor_", "ResyncOrder_", "LiveFloorGuard_"}
-
-func isSmall(name string) bool {
-	for _, p := range smallModels {
-		if strings.HasPrefix(name, p) {
-			return true
-		}
-	}
-	return false
-}
-
-// Each reference mutation is registered twice: as the reference checks it (Hazard…: its
-// hazard witness is reachable, so the run holds) and against the shipped properties
-// (Mut…: the run violates). Both must explore the same state space — the property list is
+// Each known-bad variant is registered twice: with its hazard witness (Hazard…: the hazard is
+// reachable, so the run holds) and against the shipped properties (Mut…: the run violates). Both must explore the same state space — the property list is
 // the only difference — and disagree only in the verdict.
 func TestHazardAndContrastConfigsExploreTheSameModel(t *testing.T) {
 	pairs := map[string]string{
@@ -47,17 +33,14 @@ func TestHazardAndContrastConfigsExploreTheSameModel(t *testing.T) {
 	}
 }
 
-// Every configuration of small.go is in the default tier (all run in go test in seconds), and
+// Every watch-loop configuration is in the default tier (all run in go test in seconds), and
 // each of the three models has its shipped configuration, which holds.
-func TestSmallConfigsAreDefaultTier(t *testing.T) {
+func TestWatchLoopConfigsAreDefaultTier(t *testing.T) {
 	n := 0
-	for _, c := range All() {
-		if !isSmall(c.Name) {
-			continue
-		}
+	for _, c := range watchLoopConfigs() {
 		n++
-		if c.Tier != Default {
-			t.Errorf("%s is in the %s tier; the watch-loop models run in seconds", c.Name, c.Tier)
+		if c.Tier() != Default {
+			t.Errorf("%s is in the %s tier; the watch-loop models run in seconds", c.Name, c.Tier())
 		}
 	}
 	if n < 20 {

@@ -7,32 +7,32 @@ import (
 	"github.com/slipstream-go/slipstream/model/resync"
 )
 
-// The configurations of the three watch-loop models (snapshot-applied.md §6.1–§6.3), all in
-// the default tier (each runs in milliseconds):
+// watchLoopConfigs returns the configurations of the three watch-loop models (applied cursor,
+// resync order, live floor guard), all in the default tier (each runs in milliseconds):
 //
 //   - <Model>_<Shipped variant>: the shipped behaviour; every property holds.
-//   - <Model>_Hazard<Mutation>: a reference mutation exactly as the reference checks it, with
-//     its single "HAZARD reachable" sometimes property (holds = the hazard is reachable).
-//   - <Model>_Mut<Mutation>: the same mutation checked against the shipped properties, which
+//   - <Model>_Hazard<Mutation>: a known-bad variant with its single "HAZARD reachable"
+//     sometimes property (holds = the model can express the hazard).
+//   - <Model>_Mut<Mutation>: the same variant checked against the shipped properties, which
 //     must then be violated (the contrast; the row names the property).
 //   - extension configurations (applied: UnknownVersions, FailStop) and one mutation per
 //     kernel, each violating the property its kernel carries.
-func init() {
+func watchLoopConfigs() []Config {
 	app := func(name, desc string, c applied.Config) Config {
-		return Model(name, Default, desc, func() check.Model[applied.State] { return applied.New(c) })
+		return Model(name, desc, func() check.Model[applied.State] { return applied.MustNew(c) })
 	}
 	res := func(name, desc string, c resync.Config) Config {
-		return Model(name, Default, desc, func() check.Model[resync.State] { return resync.New(c) })
+		return Model(name, desc, func() check.Model[resync.State] { return resync.New(c) })
 	}
 	fg := func(name, desc string, c floorguard.Config) Config {
-		return Model(name, Default, desc, func() check.Model[floorguard.State] { return floorguard.New(c) })
+		return Model(name, desc, func() check.Model[floorguard.State] { return floorguard.New(c) })
 	}
-	Register(
+	return []Config{
 		app("AppliedCursor_Shipped", "shipped flush path: cursor authority holds (5 properties)",
 			applied.Config{}),
-		app("AppliedCursor_HazardDropFailedBatch", "reference mutation DropFailedBatch: the cursor-over-dropped-data hazard is reachable",
+		app("AppliedCursor_HazardDropFailedBatch", "known-bad variant DropFailedBatch: the cursor-over-dropped-data hazard is reachable",
 			applied.Config{Mutation: applied.DropFailedBatch, Properties: applied.HazardWitness}),
-		app("AppliedCursor_HazardResumeFromMemApplied", "reference mutation ResumeFromMemApplied: the cursor-over-dropped-data hazard is reachable",
+		app("AppliedCursor_HazardResumeFromMemApplied", "known-bad variant ResumeFromMemApplied: the cursor-over-dropped-data hazard is reachable",
 			applied.Config{Mutation: applied.ResumeFromMemApplied, Properties: applied.HazardWitness}),
 		app("AppliedCursor_MutDropFailedBatch", "mutation (= the re-queue kernel dropping the failed batch): store completeness must be violated",
 			applied.Config{Mutation: applied.DropFailedBatch}),
@@ -51,15 +51,15 @@ func init() {
 
 		res("ResyncOrder_AckBarrier", "shipped resync: the ack barrier makes every run converge (4 properties)",
 			resync.Config{}),
-		res("ResyncOrder_HazardNoAckBarrier", "reference mutation NoAckBarrier: a synthetic delete erasing a re-created key is reachable",
+		res("ResyncOrder_HazardNoAckBarrier", "known-bad variant NoAckBarrier: a synthetic delete erasing a re-created key is reachable",
 			resync.Config{NoAckBarrier: true, Properties: resync.HazardWitness}),
 		res("ResyncOrder_MutNoAckBarrier", "mutation: without the ack barrier convergence must be violated",
 			resync.Config{NoAckBarrier: true}),
 
 		fg("LiveFloorGuard_Guarded", "shipped in-band floor guard: every run converges (4 properties)",
 			floorguard.Config{}),
-		fg("LiveFloorGuard_HazardUnguarded", "reference unguarded variant: permanent silent divergence is reachable (3 properties)",
-			floorguard.Config{Mode: floorguard.Unguarded, Properties: floorguard.ReferenceUnguarded}),
+		fg("LiveFloorGuard_HazardUnguarded", "known-bad unguarded variant: permanent silent divergence is reachable (3 properties)",
+			floorguard.Config{Mode: floorguard.Unguarded, Properties: floorguard.UnguardedProperties}),
 		fg("LiveFloorGuard_MutUnguarded", "mutation: without the guard convergence must be violated",
 			floorguard.Config{Mode: floorguard.Unguarded}),
 		fg("LiveFloorGuard_MutPeriodicOnly", "rejected design: a timer-only guard with ungated deliveries must violate convergence",
@@ -70,5 +70,5 @@ func init() {
 			floorguard.Config{Kernels: floorguard.Kernels{Trips: floorguard.MutTripsLate}}),
 		fg("LiveFloorGuard_MutFrontierOvershoot", "kernel mutation: a frontier claiming one revision more than delivered must violate convergence",
 			floorguard.Config{Kernels: floorguard.Kernels{Frontier: floorguard.MutFrontierOvershoot}}),
-	)
+	}
 }
