@@ -39,7 +39,9 @@ type Store interface {
 	// they are bucket state too.
 	//
 	// When Apply returns an error the store is as it was before the call (the caller re-queues
-	// the batch and applies it again, cumulatively, with a later cursor).
+	// the batch and applies it again, cumulatively, with a later cursor) — or, when the error
+	// matches ErrPoisoned, the store refuses every later call: close and reopen it, and the
+	// batch is then wholly on disk or wholly absent.
 	Apply(batch []kv.Update, cursor kv.Cursor) error
 
 	// Get returns the key's live entry; ok is false when the key is absent or deleted.
@@ -76,6 +78,7 @@ var (
 	// ErrClosed: the store was closed.
 	ErrClosed = errors.New("snapshot store closed")
 	// ErrPoisoned: an earlier failure left the writer unable to append safely (for the append
-	// log, a compaction that could not reopen its file). Close the store and open it again.
+	// log, a compaction that could not reopen its file; for Pebble, an engine failure in the
+	// middle of a commit). Close the store and open it again.
 	ErrPoisoned = errors.New("snapshot writer poisoned")
 )
