@@ -9,16 +9,13 @@
 //
 // Production callers today: the NATS adapter (impl/natsstore) calls ResumeWindowOK and
 // ResumeStartSequence when a watch resumes, and FloorGuardProbeNeeded, FloorGuardTrips and
-// FloorGuardFrontier in the live floor guard of an All-scope watch. Six kernels have no
-// production caller yet, because the code that will call them is not written:
-//
-//   - BatchHigh, StoreFailure (with MaxStoreApplyFailures) and Requeue: the watch loop's
-//     flush in impl/applied (applied.Run).
-//   - PointerPublishAllowed, PayloadPrunable and CursorRank: the artifact transports in
-//     impl/transport (the pointer swap, the prune, and the ranking of cursors for both).
-//
-// Until then the model checker is their only caller, and their unit tests pin their truth
-// tables.
+// FloorGuardFrontier in the live floor guard of an All-scope watch; the watch loop
+// (impl/applied.Run) calls BatchHigh, StoreFailure (with MaxStoreApplyFailures) and Requeue in
+// its flush. Three kernels have no production caller yet, because the code that will call them
+// is not written: PointerPublishAllowed, PayloadPrunable and CursorRank, planned for the
+// artifact transports in impl/transport (the pointer swap, the prune, and the ranking of
+// cursors for both). Until then the model checker is their only caller, and their unit tests
+// pin their truth tables.
 //
 // The package imports only the standard library and nothing of the project. Each kernel's doc
 // comment names the invariant it carries and the model property that checks it.
