@@ -32,22 +32,22 @@ func hydrate(t *testing.T, opts Options, n int) int {
 	return fs.count("rename")
 }
 
-// With the default (adaptive) threshold, hydrating a fold of 80 MiB compacts a logarithmic
+// With the default (adaptive) threshold, hydrating a fold of 48 MiB compacts a logarithmic
 // number of times; a fixed 10 MiB threshold compacts once per 10 MiB, rewriting the whole fold
 // each time.
 func TestDefaultThresholdCompactsLogarithmically(t *testing.T) {
 	if testing.Short() {
-		t.Skip("writes about 250 MiB")
+		t.Skip("writes about 150 MiB")
 	}
-	const n = 80 * 1024 // 80 MiB of values
+	const n = 48 * 1024 // 48 MiB of values
 	adaptive := hydrate(t, Options{}, n)
 	fixed := hydrate(t, Options{CompactThreshold: DefaultCompactThreshold}, n)
-	// Adaptive: compactions at about 10, 20, 40 and 80 MiB of fold.
-	if adaptive < 1 || adaptive > 4 {
-		t.Errorf("default threshold: %d compactions while folding 80 MiB, want 1..4", adaptive)
+	// Adaptive: compactions at about 10, 20 and 40 MiB of fold.
+	if adaptive < 1 || adaptive > 3 {
+		t.Errorf("default threshold: %d compactions while folding 48 MiB, want 1..3", adaptive)
 	}
-	if fixed < 7 {
-		t.Errorf("fixed 10 MiB threshold: %d compactions while folding 80 MiB, want at least 7", fixed)
+	if fixed < 4 {
+		t.Errorf("fixed 10 MiB threshold: %d compactions while folding 48 MiB, want at least 4", fixed)
 	}
 }
 
