@@ -21,7 +21,7 @@ type Options struct {
 	// NoFaults runs without any fault (Faults is ignored).
 	NoFaults bool
 	Spacing  nemesis.Spacing // fault hold and gap in operations (nemesis.DefaultSpacing)
-	Rate     float64         // operations per second handed out (150)
+	Rate     float64         // operations per second handed out (400)
 	Dir      string          // report directory, created if missing (required)
 	KV       workload.KVOptions
 	// Extra workloads run beside the KV workload (fold consumers, exporters).
@@ -53,7 +53,7 @@ func (o Options) withDefaults() Options {
 		o.Spacing = nemesis.DefaultSpacing
 	}
 	if o.Rate == 0 {
-		o.Rate = 150
+		o.Rate = 400
 	}
 	if o.Progress == nil {
 		o.Progress = io.Discard

@@ -53,10 +53,15 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		nemesis.JoinKinds(opts.Faults), opts.Rate, opts.Dir)
 
 	p("phase 1/5 cluster: starting 3 nodes (child processes) behind proxies")
-	c, err := cluster.Start(cluster.Options{Dir: filepath.Join(opts.Dir, "cluster"),
-		Executable: opts.Executable, ProductionRaft: opts.ProductionRaft})
-	if err != nil {
-		return res, err
+	copts := cluster.Options{Dir: filepath.Join(opts.Dir, "cluster"),
+		Executable: opts.Executable, ProductionRaft: opts.ProductionRaft}
+	c, err := cluster.Start(copts)
+	if err != nil { // one retry on fresh ports and directories: a drawn port can be taken meanwhile
+		p("cluster did not start (%v); retrying once", err)
+		copts.Dir += "-retry"
+		if c, err = cluster.Start(copts); err != nil {
+			return res, err
+		}
 	}
 	defer c.Close()
 
@@ -81,7 +86,8 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 	seq := nemesis.NewSequencer(nemesis.SequencerOptions{
 		Plan: plan, Target: target{c: c, stream: kvw.Stream()}, Rate: opts.Rate, Clock: rec.Now,
-		OnLog: func(e nemesis.Event) { p("  %s", e) },
+		OnLog:  func(e nemesis.Event) { p("  %s", e) },
+		OnNote: func(line string) { p("  %s", line) },
 	})
 	rctx, cancel := context.WithTimeout(ctx, opts.Duration)
 	defer cancel()

@@ -2,6 +2,7 @@ package chaos
 
 import (
 	"context"
+	"time"
 
 	"github.com/slipstream-go/slipstream/chaos/cluster"
 	"github.com/slipstream-go/slipstream/chaos/nemesis"
@@ -33,6 +34,20 @@ func (t target) PartitionPeers(i int) error           { return t.c.PartitionPeer
 func (t target) PartitionClients(i int) error         { return t.c.PartitionClients(i) }
 func (t target) Slow(i int) error                     { return t.c.Slow(i, latencyMS, jitterMS) }
 func (t target) HealNetwork() error                   { return t.c.HealNetwork() }
+
+// convergeBudget bounds the wait for every replica to catch up before a fault; after it the
+// nemesis settles for every node routed and a stream leader (a replica can stay behind for
+// many seconds while its raft catch-up retries, which would stall the workload).
+const convergeBudget = 2 * time.Second
+
+// WaitHealthy waits for a converged cluster for up to convergeBudget, then for a routed
+// cluster with a stream leader.
 func (t target) WaitHealthy(ctx context.Context) error {
-	return t.c.WaitStream(ctx, t.stream)
+	cctx, cancel := context.WithTimeout(ctx, convergeBudget)
+	err := t.c.WaitStream(cctx, t.stream)
+	cancel()
+	if err == nil {
+		return nil
+	}
+	return t.c.WaitLeader(ctx, t.stream)
 }

@@ -129,6 +129,20 @@ func (c *Cluster) WaitStream(ctx context.Context, stream string) error {
 	})
 }
 
+// WaitLeader waits until every running, unpaused node is routed to every other one and stream
+// has a leader; unlike WaitStream it does not wait for lagging replicas to catch up.
+func (c *Cluster) WaitLeader(ctx context.Context, stream string) error {
+	return c.waitFor(ctx, func(ctx context.Context) error {
+		if err := c.routedNow(ctx); err != nil {
+			return err
+		}
+		if c.StreamLeader(ctx, stream) < 0 {
+			return fmt.Errorf("cluster: no leader for %s", stream)
+		}
+		return nil
+	})
+}
+
 // LastSeqs returns every node's last sequence of stream, by node index.
 func (c *Cluster) LastSeqs(ctx context.Context, stream string) ([]uint64, error) {
 	seqs := make([]uint64, len(c.procs))
@@ -146,6 +160,20 @@ func (c *Cluster) LastSeqs(ctx context.Context, stream string) ([]uint64, error)
 }
 
 func (c *Cluster) readyNow(ctx context.Context) error {
+	if err := c.routedNow(ctx); err != nil {
+		return err
+	}
+	for i, p := range c.procs {
+		if p.Running() && !p.Paused() {
+			if err := c.Healthy(ctx, i); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Cluster) routedNow(ctx context.Context) error {
 	running := 0
 	for _, p := range c.procs {
 		if p.Running() && !p.Paused() {
@@ -162,9 +190,6 @@ func (c *Cluster) readyNow(ctx context.Context) error {
 		}
 		if n < running-1 {
 			return fmt.Errorf("cluster: n%d has %d routes, want %d", i+1, n, running-1)
-		}
-		if err := c.Healthy(ctx, i); err != nil {
-			return err
 		}
 	}
 	return nil

@@ -37,9 +37,10 @@ type Spacing struct {
 	GapMin, GapMax   int64
 }
 
-// DefaultSpacing suits a workload of about 150 operations per second: faults held 2-4 s, 1-2 s
-// apart.
-var DefaultSpacing = Spacing{HoldMin: 300, HoldMax: 600, GapMin: 150, GapMax: 300}
+// DefaultSpacing suits a workload of about 400 operations per second: a fault is held for
+// 1.5-3 s of healthy throughput (longer in practice, as a fault slows the clients down), and
+// faults are 1-1.5 s apart.
+var DefaultSpacing = Spacing{HoldMin: 600, HoldMax: 1200, GapMin: 400, GapMax: 600}
 
 // Plan is an endless fault schedule drawn from a seed (math/rand/v2 PCG). The first len(kinds)
 // faults are a shuffled permutation of kinds, so every type is injected early; later ones are

@@ -40,6 +40,8 @@ type SequencerOptions struct {
 	Clock  func() int64  // the history's clock, for Event.At
 	Health time.Duration // bound on the wait for a healthy cluster before each injection
 	OnLog  func(e Event) // called for every event (progress output), may be nil
+	// OnNote receives other progress lines (a slow recovery before a fault), may be nil.
+	OnNote func(line string)
 }
 
 // Sequencer hands out operation numbers (tickets) to the workload's clients and injects and
@@ -66,7 +68,7 @@ func NewSequencer(opts SequencerOptions) *Sequencer {
 		opts.Clock = func() int64 { return int64(time.Since(start)) }
 	}
 	if opts.Health == 0 {
-		opts.Health = 2 * time.Minute
+		opts.Health = time.Minute
 	}
 	return &Sequencer{opts: opts, tickets: make(chan int64), limiter: lim}
 }
@@ -115,8 +117,12 @@ func (s *Sequencer) Run(ctx context.Context) error {
 		}
 		if have && !active && n == cur.At {
 			hctx, cancel := context.WithTimeout(ctx, s.opts.Health)
+			waitStart := time.Now()
 			err := s.opts.Target.WaitHealthy(hctx)
 			cancel()
+			if d := time.Since(waitStart); (d > 2*time.Second || err != nil) && s.opts.OnNote != nil {
+				s.opts.OnNote(fmt.Sprintf("op %d: waited %v for a healthy cluster before %s (error: %v)", n, d.Round(time.Millisecond), cur.Kind, err))
+			}
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil

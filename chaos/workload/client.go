@@ -18,6 +18,7 @@ type kvClient struct {
 	nc    *nats.Conn
 	rec   *linearizability.KV
 	keys  int
+	ops   []linearizability.Kind
 	known map[string]kv.Version
 }
 
@@ -52,6 +53,7 @@ func (w *KV) newClient(ctx context.Context, env Env, i int) (*kvClient, error) {
 		nc:    nc,
 		rec:   linearizability.NewKV(env.Recorder.NewClient(), store, leader, store),
 		keys:  w.opts.Keys,
+		ops:   w.opts.Ops,
 		known: map[string]kv.Version{},
 	}, nil
 }
@@ -60,7 +62,7 @@ func (w *KV) newClient(ctx context.Context, env Env, i int) (*kvClient, error) {
 // request timeout; the run's context is not used, so stopping the run never cancels an
 // operation halfway.
 func (c *kvClient) do(n int64, seed uint64) linearizability.Operation {
-	kind, key := draw(seed, n, c.keys)
+	kind, key := draw(seed, n, c.keys, c.ops)
 	ctx := context.Background()
 	value := []byte(fmt.Sprintf("v%d", n)) // unique: operation numbers are never reused
 	var (

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -23,6 +24,9 @@ type KVOptions struct {
 	RequestTimeout time.Duration // 1 s per request: a partition gives timeouts, not hangs
 	CheckTimeout   time.Duration // bound on the porcupine search (linearizability default)
 	Visualize      bool          // write the HTML visualisation even when the history holds
+	// Ops are the operation kinds the clients issue (default: every kind in opMix, with its
+	// weight); kinds not listed are skipped when drawn.
+	Ops []linearizability.Kind
 	// StaleLeaderReads makes every client answer leader reads from a local cache of the first
 	// value it read per key: a deliberately broken client, to show that the checks catch it.
 	StaleLeaderReads bool
@@ -51,6 +55,10 @@ type KV struct {
 
 	mu    sync.Mutex
 	stats map[string]int
+
+	obs     *observer
+	obsOnce sync.Once
+	view    observation
 }
 
 // NewKV returns the KV workload.
@@ -77,11 +85,16 @@ func (w *KV) Setup(ctx context.Context, env Env) error {
 	if _, err := conn.OpenBucket(ctx, w.storeConfig()); err != nil {
 		return fmt.Errorf("kv workload: create bucket %s: %w", w.opts.Bucket, err)
 	}
-	return env.Cluster.WaitStream(ctx, w.Stream())
+	if err := env.Cluster.WaitStream(ctx, w.Stream()); err != nil {
+		return err
+	}
+	w.obs, err = startObserver(env.Cluster.ControlURLs(), w.Stream(), "$KV."+w.opts.Bucket+".", env.Recorder.Now)
+	return err
 }
 
 func (w *KV) storeConfig() kv.StoreConfig {
-	return kv.StoreConfig{Name: w.opts.Bucket, Replicas: 3, MaxBytes: -1}
+	// History 64 (the most NATS allows) keeps old revisions long enough for the observer.
+	return kv.StoreConfig{Name: w.opts.Bucket, Replicas: 3, MaxBytes: -1, MaxHistory: 64}
 }
 
 // Run starts the clients and feeds them tickets until tickets closes.
@@ -131,9 +144,10 @@ func (w *KV) Stats() map[string]int {
 	return out
 }
 
-// Checks returns the KV linearizability check over the recorded history.
+// Checks returns the KV checks: every acknowledged write is in the stream, and the history
+// (unknown writes resolved from the stream) is linearizable.
 func (w *KV) Checks(env Env) []check.Check {
-	return []check.Check{check.Linearizable(env.Recorder.Operations, check.LinearizableOptions{
+	return []check.Check{w.ackedInStream(env), check.Linearizable(w.patchedHistory(env), check.LinearizableOptions{
 		Timeout: w.opts.CheckTimeout, Dir: env.Dir, Visualize: w.opts.Visualize,
 		Annotations: env.FaultWindows,
 	})}
@@ -152,17 +166,31 @@ var opMix = []struct {
 	{linearizability.KindLeaderGet, 30},
 }
 
+// KVKinds lists every operation kind the KV workload can issue.
+func KVKinds() []linearizability.Kind {
+	out := make([]linearizability.Kind, len(opMix))
+	for i, m := range opMix {
+		out[i] = m.kind
+	}
+	return out
+}
+
 // draw derives operation n's kind and key from the seed alone, so a replay issues the same
-// operation sequence.
-func draw(seed uint64, n int64, keys int) (linearizability.Kind, string) {
+// operation sequence. Only kinds in allowed are drawn (all when allowed is empty).
+func draw(seed uint64, n int64, keys int, allowed []linearizability.Kind) (linearizability.Kind, string) {
 	r := rand.New(rand.NewPCG(seed, uint64(n)))
 	total := 0
 	for _, m := range opMix {
-		total += m.weight
+		if len(allowed) == 0 || slices.Contains(allowed, m.kind) {
+			total += m.weight
+		}
 	}
-	x := r.IntN(total)
-	kind := opMix[len(opMix)-1].kind
+	x := r.IntN(max(total, 1))
+	kind := linearizability.KindLeaderGet
 	for _, m := range opMix {
+		if len(allowed) > 0 && !slices.Contains(allowed, m.kind) {
+			continue
+		}
 		if x < m.weight {
 			kind = m.kind
 			break

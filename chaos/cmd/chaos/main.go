@@ -2,7 +2,9 @@
 //
 // Knobs (environment): CHAOS_SEED (replay a run; default: random, printed), CHAOS_DURATION
 // (default 2m), CHAOS_FAULTS (comma list of kill, pause, stop, stepdown, partition,
-// client-partition, latency; "all" or "none"), CHAOS_RATE (operations per second, default 150),
+// client-partition, latency; "all" or "none"), CHAOS_OPS (comma list of KV operation kinds:
+// put, create, update, delete, delete-with-version, leader-get; default all), CHAOS_RATE
+// (operations per second handed out, default 400),
 // CHAOS_HTML=1 (write the linearizability visualisation even when the history holds),
 // CHAOS_DIR (report directory; default a new temporary directory), CHAOS_RAFT=production (keep
 // nats-server's production raft timings).
@@ -17,13 +19,17 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/slipstream-go/slipstream/chaos"
 	"github.com/slipstream-go/slipstream/chaos/nemesis"
 	"github.com/slipstream-go/slipstream/chaos/node"
+	"github.com/slipstream-go/slipstream/chaos/workload"
+	"github.com/slipstream-go/slipstream/linearizability"
 )
 
 func main() {
@@ -84,6 +90,15 @@ func optionsFromEnv() (chaos.Options, error) {
 			return opts, fmt.Errorf("CHAOS_RATE=%q: want a positive number of operations per second", s)
 		}
 		opts.Rate = r
+	}
+	if s := os.Getenv("CHAOS_OPS"); s != "" {
+		for _, f := range strings.Split(s, ",") {
+			k := linearizability.Kind(strings.TrimSpace(f))
+			if !slices.Contains(workload.KVKinds(), k) || !k.Valid() {
+				return opts, fmt.Errorf("CHAOS_OPS: unknown operation %q; known: %v", k, workload.KVKinds())
+			}
+			opts.KV.Ops = append(opts.KV.Ops, k)
+		}
 	}
 	opts.HTML = os.Getenv("CHAOS_HTML") == "1"
 	opts.ProductionRaft = os.Getenv("CHAOS_RAFT") == "production"
