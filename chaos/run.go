@@ -95,7 +95,13 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	werrs := make([]error, len(works))
 	for i, w := range works {
 		wg.Add(1)
-		go func() { defer wg.Done(); werrs[i] = w.Run(ctx, env, seq.Tickets()) }()
+		go func() {
+			defer wg.Done()
+			if werrs[i] = w.Run(ctx, env, seq.Tickets()); werrs[i] != nil {
+				p("workload %s stopped: %v", w.Name(), werrs[i])
+				cancel() // nobody else may be taking tickets: end the run
+			}
+		}()
 	}
 	seqErr := seq.Run(rctx)
 	wg.Wait()

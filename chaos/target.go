@@ -8,10 +8,11 @@ import (
 	"github.com/slipstream-go/slipstream/chaos/nemesis"
 )
 
-// latencyMS and jitterMS are the delay the latency fault adds to each link of a node.
+// latencyMS and jitterMS are the delay the latency fault adds to each link of a node (in each
+// direction; a replicated write crosses several delayed links).
 const (
-	latencyMS = 100
-	jitterMS  = 50
+	latencyMS = 50
+	jitterMS  = 25
 )
 
 // target adapts a cluster to nemesis.Target for one KV stream.

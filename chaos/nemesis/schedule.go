@@ -42,6 +42,10 @@ type Spacing struct {
 // faults are 1-1.5 s apart.
 var DefaultSpacing = Spacing{HoldMin: 600, HoldMax: 1200, GapMin: 400, GapMax: 600}
 
+// latencyHoldDivisor shortens latency faults (in operations): with a slow leader every client
+// slows down, so a full hold would last many times longer in wall time than other faults.
+const latencyHoldDivisor = 4
+
 // Plan is an endless fault schedule drawn from a seed (math/rand/v2 PCG). The first len(kinds)
 // faults are a shuffled permutation of kinds, so every type is injected early; later ones are
 // drawn uniformly. A Plan is not safe for concurrent use.
@@ -93,7 +97,11 @@ func (p *Plan) Next() (f Fault, ok bool) {
 	}
 	f = Fault{Index: p.index, Kind: k, Node: node, At: p.next}
 	f.Heal = f.At
-	if k != StepDown {
+	switch k {
+	case StepDown:
+	case Latency: // every operation is slow while it lasts: hold it for fewer operations
+		f.Heal = f.At + p.draw(p.spacing.HoldMin, p.spacing.HoldMax)/latencyHoldDivisor
+	default:
 		f.Heal = f.At + p.draw(p.spacing.HoldMin, p.spacing.HoldMax)
 	}
 	p.next = f.Heal + p.draw(p.spacing.GapMin, p.spacing.GapMax)

@@ -33,8 +33,3 @@ func useTestRaftTimings() {
 	lostQuorumInterval = 5 * time.Second
 	lostQuorumCheck = 4 * hbInterval
 }
-
-// raftTimings reports the current heartbeat interval and election timeout range (for tests).
-func raftTimings() (hb, minElect, maxElect time.Duration) {
-	return hbInterval, minElectionTimeout, maxElectionTimeout
-}

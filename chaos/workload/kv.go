@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/slipstream-go/slipstream/chaos/check"
 	"github.com/slipstream-go/slipstream/impl/kv"
@@ -85,6 +86,9 @@ func (w *KV) Setup(ctx context.Context, env Env) error {
 	if _, err := conn.OpenBucket(ctx, w.storeConfig()); err != nil {
 		return fmt.Errorf("kv workload: create bucket %s: %w", w.opts.Bucket, err)
 	}
+	if err := keepAllRevisions(ctx, nc, w.Stream()); err != nil {
+		return err
+	}
 	if err := env.Cluster.WaitStream(ctx, w.Stream()); err != nil {
 		return err
 	}
@@ -93,8 +97,28 @@ func (w *KV) Setup(ctx context.Context, env Env) error {
 }
 
 func (w *KV) storeConfig() kv.StoreConfig {
-	// History 64 (the most NATS allows) keeps old revisions long enough for the observer.
 	return kv.StoreConfig{Name: w.opts.Bucket, Replicas: 3, MaxBytes: -1, MaxHistory: 64}
+}
+
+// keepAllRevisions lifts the bucket stream's per-key history limit, so that after the run every
+// sequence written can still be read back: the observer fills what its consumer missed from
+// the stream itself. Reads and writes through the library are unaffected (they look at a key's
+// last record only).
+func keepAllRevisions(ctx context.Context, nc *nats.Conn, stream string) error {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return err
+	}
+	st, err := js.Stream(ctx, stream)
+	if err != nil {
+		return fmt.Errorf("kv workload: look up %s: %w", stream, err)
+	}
+	cfg := st.CachedInfo().Config
+	cfg.MaxMsgsPerSubject = 1 << 30 // positive: nats.go binds only streams with a per-key limit
+	if _, err := js.UpdateStream(ctx, cfg); err != nil {
+		return fmt.Errorf("kv workload: keep every revision of %s: %w", stream, err)
+	}
+	return nil
 }
 
 // Run starts the clients and feeds them tickets until tickets closes.
