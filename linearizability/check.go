@@ -62,6 +62,10 @@ type Report struct {
 	Duration      time.Duration // time spent in the search
 	HTMLPath      string        // the visualisation, if one was written
 	PerKey        []KeyResult   // in key order
+	// OrderBreaks counts acknowledged writes whose revisions contradict real time across keys
+	// (or repeat); Order describes the first few. Any break makes the verdict Violates.
+	OrderBreaks int
+	Order       []string
 }
 
 // ViolatingKeys returns the keys whose history is not linearizable.
@@ -87,6 +91,9 @@ func (r Report) String() string {
 	if ks := r.ViolatingKeys(); len(ks) > 0 {
 		s += fmt.Sprintf("; violated on %q", ks)
 	}
+	if r.OrderBreaks > 0 {
+		s += fmt.Sprintf("; %d revision-order breaks across keys", r.OrderBreaks)
+	}
 	if ks := r.IncompleteKeys(); len(ks) > 0 {
 		s += fmt.Sprintf("; out of time on %q", ks)
 	}
@@ -97,7 +104,8 @@ func (r Report) String() string {
 }
 
 // Check decides whether the history is linearizable against the NATS KV model, key by key
-// (porcupine's CheckOperationsVerbose per key, in parallel, under one deadline). Writes with
+// (porcupine's CheckOperationsVerbose per key, in parallel, under one deadline), and whether
+// acknowledged revisions respect real time across keys (they are one stream's sequences). Writes with
 // an unknown outcome are given a return time after every other operation (they may take effect
 // at any point after their call, or never). The history must pass ValidateHistory; an invalid
 // history or a visualisation that cannot be written is an error.
@@ -136,8 +144,12 @@ func Check(ops []Operation, opt Options) (Report, error) {
 		}()
 	}
 	wg.Wait()
+	rep.OrderBreaks, rep.Order = revisionOrder(ops)
 	rep.Duration = time.Since(start)
 	rep.Verdict = Holds
+	if rep.OrderBreaks > 0 {
+		rep.Verdict = Violates
+	}
 	for _, k := range rep.PerKey {
 		switch {
 		case k.Verdict == Violates:
@@ -163,33 +175,6 @@ func verdictOf(r porcupine.CheckResult) Verdict {
 		return Violates
 	}
 	return Incomplete
-}
-
-// prepare turns the history into porcupine operations and counts what it kept and dropped.
-func prepare(ops []Operation, includeDirect bool) ([]porcupine.Operation, Report) {
-	var rep Report
-	var end int64
-	for i := range ops {
-		end = max(end, ops[i].Return)
-	}
-	never := end + 1 // after every other operation
-	hist := make([]porcupine.Operation, 0, len(ops))
-	for i := range ops {
-		op := &ops[i]
-		unknown := op.Outcome.Class() == ClassUnknown
-		if op.Kind.IsRead() && (unknown || (op.Kind == KindDirectGet && !includeDirect)) {
-			rep.Dropped++
-			continue
-		}
-		ret := op.Return
-		if unknown {
-			ret = never
-			rep.UnknownWrites++
-		}
-		hist = append(hist, porcupine.Operation{ClientId: op.Client, Input: op, Call: op.Call, Return: ret})
-	}
-	rep.Operations = len(hist)
-	return hist, rep
 }
 
 // visualize writes porcupine's HTML for the keys that did not hold (or for every key when

@@ -50,6 +50,9 @@ func describeReport(rep Report) string {
 	for _, k := range rep.PerKey {
 		fmt.Fprintf(&b, "%s: %s (%d operations)\n", k.Key, k.Verdict, k.Operations)
 	}
+	for _, o := range rep.Order {
+		fmt.Fprintf(&b, "order: %s\n", o)
+	}
 	return b.String()
 }
 

@@ -1,10 +1,3 @@
-// Package linearizability records what concurrent KV clients saw (a history) and checks it
-// against a porcupine model of one NATS KV key, partitioned per key.
-//
-// A run creates one Recorder, hands each client goroutine a Client (or a KV adapter wrapping a
-// kv.Writer and the two read paths), and afterwards checks Recorder.Operations with Check.
-// Histories are saved as JSON lines (WriteHistory / ReadHistory) so a failing run can be
-// re-checked offline.
 package linearizability
 
 import (
@@ -59,6 +52,7 @@ const (
 	OutcomeWriteInFlight    Outcome = "write-in-flight"   // another write was in flight (10164, nothing decided)
 	OutcomeNotSent          Outcome = "not-sent"          // refused locally before anything was sent
 	OutcomeUnknown          Outcome = "unknown"           // timeout, connection lost, or any other error
+	OutcomeNotApplied       Outcome = "not-applied"       // unknown at the time, but the stream shows it never landed (Resolve)
 )
 
 // Class groups outcomes by what they tell about the key.
@@ -79,7 +73,7 @@ func (o Outcome) Class() Class {
 		return ClassOK
 	case OutcomeAlreadyExists, OutcomeRevisionMismatch:
 		return ClassDecidedFailure
-	case OutcomeWriteInFlight, OutcomeNotSent:
+	case OutcomeWriteInFlight, OutcomeNotSent, OutcomeNotApplied:
 		return ClassNothingDecided
 	}
 	return ClassUnknown
@@ -89,7 +83,7 @@ func (o Outcome) Class() Class {
 func (o Outcome) Valid() bool {
 	switch o {
 	case OutcomeOK, OutcomeAlreadyExists, OutcomeRevisionMismatch, OutcomeWriteInFlight,
-		OutcomeNotSent, OutcomeUnknown:
+		OutcomeNotSent, OutcomeUnknown, OutcomeNotApplied:
 		return true
 	}
 	return false
@@ -105,7 +99,7 @@ type Operation struct {
 	Value    string  `json:"value,omitempty"`    // written value (put, create, update)
 	Expected uint64  `json:"expected,omitempty"` // expected revision (update, delete-with-version)
 	Outcome  Outcome `json:"outcome"`            // how it ended
-	Revision uint64  `json:"rev,omitempty"`      // revision returned by a successful put/create/update, or of the record a read found
+	Revision uint64  `json:"rev,omitempty"`      // revision returned by a successful put/create/update, of the record a read found, or (unknown outcome) where Resolve saw the write land
 	Found    bool    `json:"found,omitempty"`    // a successful read found a live value
 	Read     string  `json:"read,omitempty"`     // the value a successful read found
 	Err      string  `json:"err,omitempty"`      // the error text, for people; never matched on
@@ -146,7 +140,7 @@ func (op Operation) Validate() error {
 		return bad("a found read without its revision")
 	case op.Kind.IsRead() && op.Outcome.Class() == ClassDecidedFailure:
 		return bad("a read cannot fail with %s", op.Outcome)
-	case op.Revision != 0 && op.Outcome != OutcomeOK:
+	case op.Revision != 0 && op.Outcome != OutcomeOK && !(op.Outcome == OutcomeUnknown && op.Kind.HasValue()):
 		return bad("a revision on an operation that did not succeed")
 	case op.Revision != 0 && (op.Kind == KindDelete || op.Kind == KindDeleteWithVersion):
 		return bad("deletes return no revision")

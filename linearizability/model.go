@@ -54,10 +54,10 @@ func step(s KeyState, op *Operation) (bool, KeyState) {
 		// 10164 (another write to the key in flight) is the leader refusing the proposal before
 		// it is replicated: nothing was appended and nothing was learned about the key, so the
 		// operation is a no-op that fits at any point. The same holds for a request refused
-		// locally before it was sent.
+		// locally before it was sent, and for a lost reply whose write Resolve found never landed.
 		return true, s
 	case ClassUnknown:
-		return true, stepUnknown(s, op)
+		return stepUnknown(s, op)
 	case ClassDecidedFailure:
 		switch op.Outcome {
 		case OutcomeAlreadyExists: // create found a live value
@@ -95,7 +95,19 @@ func step(s KeyState, op *Operation) (bool, KeyState) {
 // revision nobody saw. It never refuses: the checker gives such an operation a return time
 // after every other operation, so placing it last is the "never took effect" branch, and
 // placing it earlier (where its guard holds) is the "took effect here" branch.
-func stepUnknown(s KeyState, op *Operation) KeyState {
+//
+// A write that Resolve saw land (Revision set) is different: it did take effect, at that
+// revision, so it is stepped like a success and fits only where its guard and revision do.
+func stepUnknown(s KeyState, op *Operation) (bool, KeyState) {
+	if op.Revision != 0 {
+		landed := *op
+		landed.Outcome = OutcomeOK
+		return step(s, &landed)
+	}
+	return true, stepUnknownUnseen(s, op)
+}
+
+func stepUnknownUnseen(s KeyState, op *Operation) KeyState {
 	switch op.Kind {
 	case KindPut:
 		return unseen(true, op.Value, s.Rev)
@@ -188,6 +200,8 @@ func DescribeOperation(op *Operation) string {
 	}
 	var out string
 	switch {
+	case op.Outcome == OutcomeUnknown && op.Revision != 0:
+		out = fmt.Sprintf("unknown, landed at rev %d", op.Revision)
 	case op.Outcome != OutcomeOK:
 		out = string(op.Outcome)
 	case op.Kind.IsRead() && op.Found:
