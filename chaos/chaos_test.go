@@ -28,7 +28,8 @@ var smokeSpacing = nemesis.Spacing{HoldMin: 100, HoldMax: 200, GapMin: 60, GapMa
 // between them makes it answer "already exists" for a key that was deleted throughout, which
 // kv-linearizable rightly reports (make chaos runs with create included).
 var smokeOps = []linearizability.Kind{linearizability.KindPut, linearizability.KindUpdate,
-	linearizability.KindDelete, linearizability.KindDeleteWithVersion, linearizability.KindLeaderGet}
+	linearizability.KindDelete, linearizability.KindDeleteWithVersion, linearizability.KindLeaderGet,
+	linearizability.KindDirectGet}
 
 func runT(t *testing.T, opts Options) Result {
 	t.Helper()

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/slipstream-go/slipstream/chaos/check"
 	"github.com/slipstream-go/slipstream/chaos/nemesis"
 	"github.com/slipstream-go/slipstream/linearizability"
 )
@@ -38,17 +39,16 @@ func WriteSummary(w io.Writer, r Result) {
 		}
 	}
 	fmt.Fprintf(tw, "faults injected\t%d\t%s\n", total, strings.Join(parts, ", "))
-	fmt.Fprintf(tw, "\t\t\n")
-	fmt.Fprintf(tw, "CHECK\tVERDICT\tTIME\tDETAIL\n")
+	fmt.Fprintf(tw, "\nCHECK\tVERDICT\tTIME\tDETAIL\n")
 	for _, c := range r.Checks {
 		fmt.Fprintf(tw, "%s\t%s\t%v\t%s\n", c.Name, c.Verdict, c.Duration.Round(time.Millisecond), c.Detail)
 	}
+	tw.Flush()
 	verdict := "PASS: every guarantee holds"
 	if !r.Passed() {
 		verdict = "FAIL: " + strings.Join(r.Failed(), ", ")
 	}
-	fmt.Fprintf(tw, "\t\t\nresult\t%s\t\n", verdict)
-	tw.Flush()
+	fmt.Fprintf(w, "\nresult: %s\n", verdict)
 }
 
 // Failed names the checks that did not hold, with their verdicts.
@@ -60,6 +60,23 @@ func (r Result) Failed() []string {
 		}
 	}
 	return out
+}
+
+// HTMLFile is the linearizability visualisation inside the run directory.
+const HTMLFile = check.HTMLFile
+
+// visualizeFailure writes the visualisation of the whole history when the run failed and no
+// check wrote one (a failure elsewhere is easier to read next to the operations).
+func visualizeFailure(r Result) error {
+	path := filepath.Join(r.Dir, HTMLFile)
+	if r.Passed() || len(r.History) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	_, err := linearizability.Check(r.History, linearizability.Options{HTMLPath: path, Visualize: true, Timeout: 30 * time.Second})
+	return err
 }
 
 // opBreakdown summarises the KV counters: outcomes other than ok, and unknowns.
@@ -103,6 +120,9 @@ func WriteReport(r Result) error {
 		return fmt.Errorf("chaos: write result: %w", err)
 	}
 	if err := linearizability.WriteHistoryFile(filepath.Join(r.Dir, HistoryFile), r.History); err != nil {
+		return err
+	}
+	if err := visualizeFailure(r); err != nil {
 		return err
 	}
 	var lines []string

@@ -11,6 +11,9 @@ import (
 	"github.com/slipstream-go/slipstream/linearizability"
 )
 
+// HTMLFile is the name of the linearizability visualisation in a run's directory.
+const HTMLFile = "linearizability.html"
+
 // LinearizableOptions configures the KV linearizability check.
 type LinearizableOptions struct {
 	Timeout     time.Duration          // bound on the porcupine search (0: the package default)
@@ -24,7 +27,7 @@ type LinearizableOptions struct {
 // The visualisation is written to Dir/linearizability.html when the check does not hold.
 func Linearizable(ops func() []linearizability.Operation, opt LinearizableOptions) Check {
 	return Func{N: "kv-linearizable", F: func(context.Context) Result {
-		html := filepath.Join(opt.Dir, "linearizability.html")
+		html := filepath.Join(opt.Dir, HTMLFile)
 		rep, err := linearizability.Check(ops(), linearizability.Options{
 			Timeout: opt.Timeout, HTMLPath: html, Visualize: opt.Visualize, Annotations: opt.Annotations,
 		})

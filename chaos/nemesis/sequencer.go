@@ -120,7 +120,7 @@ func (s *Sequencer) Run(ctx context.Context) error {
 			waitStart := time.Now()
 			err := s.opts.Target.WaitHealthy(hctx)
 			cancel()
-			if d := time.Since(waitStart); (d > 2*time.Second || err != nil) && s.opts.OnNote != nil {
+			if d := time.Since(waitStart); (d > 2*time.Second || err != nil) && ctx.Err() == nil && s.opts.OnNote != nil {
 				s.opts.OnNote(fmt.Sprintf("op %d: waited %v for a healthy cluster before %s (error: %v)", n, d.Round(time.Millisecond), cur.Kind, err))
 			}
 			if err != nil {

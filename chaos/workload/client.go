@@ -87,6 +87,9 @@ func (c *kvClient) do(n int64, seed uint64) linearizability.Operation {
 		if err == nil && found {
 			ver = e.Version
 		}
+	case linearizability.KindDirectGet:
+		// Any replica may answer: the revision may be stale, so it is not used as a guard.
+		_, _, err = c.rec.DirectGet(ctx, key)
 	}
 	if err == nil && !ver.IsUnknown() {
 		c.known[key] = ver

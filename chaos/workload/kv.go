@@ -171,7 +171,7 @@ func (w *KV) Stats() map[string]int {
 // Checks returns the KV checks: every acknowledged write is in the stream, and the history
 // (unknown writes resolved from the stream) is linearizable.
 func (w *KV) Checks(env Env) []check.Check {
-	return []check.Check{w.ackedInStream(env), check.Linearizable(w.patchedHistory(env), check.LinearizableOptions{
+	return []check.Check{w.ackedInStream(env), w.directGets(env), check.Linearizable(w.resolvedHistory(env), check.LinearizableOptions{
 		Timeout: w.opts.CheckTimeout, Dir: env.Dir, Visualize: w.opts.Visualize,
 		Annotations: env.FaultWindows,
 	})}
@@ -187,7 +187,8 @@ var opMix = []struct {
 	{linearizability.KindUpdate, 25},
 	{linearizability.KindDelete, 5},
 	{linearizability.KindDeleteWithVersion, 10},
-	{linearizability.KindLeaderGet, 30},
+	{linearizability.KindLeaderGet, 25},
+	{linearizability.KindDirectGet, 10},
 }
 
 // KVKinds lists every operation kind the KV workload can issue.

@@ -9,8 +9,6 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-
-	"github.com/slipstream-go/slipstream/linearizability"
 )
 
 // record is one message of the bucket's stream as the observer saw it.
@@ -140,40 +138,3 @@ func (o *observer) snapshot() (map[uint64]record, []uint64) {
 	}
 	return out, missing
 }
-
-// patch resolves writes with an unknown outcome from what the stream holds, as etcd's
-// robustness tests do from the WAL: every written value is unique, so a put, create or update
-// whose value is in the stream took effect at that sequence (it becomes ok, returning no later
-// than the observer saw it), and one whose value is not took no effect at all (it is dropped)
-// provided the observer saw every sequence. Deletes carry no value and stay unknown.
-func patch(ops []linearizability.Operation, seen map[uint64]record, complete bool) []linearizability.Operation {
-	type at struct {
-		seq uint64
-		t   int64
-	}
-	byValue := make(map[string]at, len(seen))
-	for s, r := range seen {
-		if r.op == "" {
-			byValue[r.key+"\x00"+r.value] = at{s, r.t()}
-		}
-	}
-	out := make([]linearizability.Operation, 0, len(ops))
-	for _, op := range ops {
-		if op.Outcome.Class() != linearizability.ClassUnknown || !op.Kind.HasValue() {
-			out = append(out, op)
-			continue
-		}
-		if w, ok := byValue[op.Key+"\x00"+op.Value]; ok {
-			op.Outcome, op.Revision, op.Err = linearizability.OutcomeOK, w.seq, op.Err+" (resolved: in the stream)"
-			op.Return = max(op.Return, w.t)
-			out = append(out, op)
-			continue
-		}
-		if !complete {
-			out = append(out, op)
-		}
-	}
-	return out
-}
-
-func (r record) t() int64 { return r.at }

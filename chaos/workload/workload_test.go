@@ -25,37 +25,23 @@ func TestDrawIsSeededAndHonoursTheAllowedKinds(t *testing.T) {
 	}
 }
 
-func unknownPut(client int, key, value string) linearizability.Operation {
-	return linearizability.Operation{Client: client, Key: key, Kind: linearizability.KindPut, Value: value,
-		Outcome: linearizability.OutcomeUnknown, Call: 10, Return: 20}
-}
-
-func TestPatchResolvesUnknownWritesFromTheStream(t *testing.T) {
+// The observer's records feed linearizability.Resolve: a value record lands a write, a marker
+// counts as a delete.
+func TestObservedWritesResolveUnknownOutcomes(t *testing.T) {
 	ops := []linearizability.Operation{
-		unknownPut(0, "k", "landed"),
-		unknownPut(1, "k", "lost"),
-		{Client: 2, Key: "k", Kind: linearizability.KindDelete, Outcome: linearizability.OutcomeUnknown, Call: 5, Return: 6},
+		{Client: 0, Key: "k", Kind: linearizability.KindPut, Value: "landed", Outcome: linearizability.OutcomeUnknown, Call: 10, Return: 20},
+		{Client: 1, Key: "k", Kind: linearizability.KindPut, Value: "lost", Outcome: linearizability.OutcomeUnknown, Call: 11, Return: 21},
 	}
-	seen := map[uint64]record{7: {key: "k", value: "landed", at: 50}, 8: {key: "k", op: "DEL", at: 60}}
-
-	got := patch(ops, seen, true)
-	if len(got) != 2 {
-		t.Fatalf("complete view: want the landed put resolved, the lost put dropped, the delete kept; got %+v", got)
+	v := observation{seen: map[uint64]record{7: {key: "k", value: "landed", at: 50}, 8: {key: "k", op: "DEL", at: 60}}}
+	ws := v.writes()
+	if len(ws) != 2 || !slices.ContainsFunc(ws, func(w linearizability.Write) bool { return w.Deleted && w.Revision == 8 }) {
+		t.Fatalf("marker not converted to a delete: %+v", ws)
 	}
-	if got[0].Outcome != linearizability.OutcomeOK || got[0].Revision != 7 || got[0].Return != 50 {
-		t.Fatalf("landed put not resolved to rev 7 by time 50: %+v", got[0])
-	}
-	if got[1].Kind != linearizability.KindDelete || got[1].Outcome != linearizability.OutcomeUnknown {
-		t.Fatalf("an unknown delete carries no value and must stay unknown: %+v", got[1])
-	}
-	if err := linearizability.ValidateHistory(got); err != nil {
+	out, st, err := linearizability.Resolve(ops, ws, true)
+	if err != nil {
 		t.Fatal(err)
 	}
-
-	partial := patch(ops, seen, false)
-	if len(partial) != 3 || !slices.ContainsFunc(partial, func(o linearizability.Operation) bool {
-		return o.Value == "lost" && o.Outcome == linearizability.OutcomeUnknown
-	}) {
-		t.Fatalf("incomplete view: an unobserved write must stay unknown, got %+v", partial)
+	if st.Landed != 1 || st.NotApplied != 1 || out[0].Revision != 7 || out[0].Return != 50 {
+		t.Fatalf("resolve: %+v %+v", st, out)
 	}
 }
