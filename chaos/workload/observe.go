@@ -32,7 +32,6 @@ type observer struct {
 	mu   sync.Mutex
 	seqs map[uint64]record
 	max  uint64
-	err  error
 	stop func()
 }
 
