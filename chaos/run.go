@@ -106,6 +106,9 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	seqErr := seq.Run(rctx)
 	wg.Wait()
 	res.Events = seq.Events()
+	if ctx.Err() != nil {
+		return res, fmt.Errorf("chaos: interrupted after %d operations: %w", rec.Len(), ctx.Err())
+	}
 
 	p("phase 4/5 heal: all faults removed; waiting for the cluster to converge")
 	checks := []check.Check{recovered(seqErr, werrs), check.Converged(c, kvw.Stream(), opts.ConvergeWait)}

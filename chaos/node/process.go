@@ -39,7 +39,7 @@ func (p *Process) Config() Config { return p.cfg }
 
 // Start launches the node and waits until it accepts client connections (or timeout). The child
 // dies with the parent: it gets SIGKILL if the parent's thread exits (Pdeathsig), and exits by
-// itself when its stdin, held by the parent, closes.
+// itself when its stdin, held by the parent, closes. It runs in its own process group.
 func (p *Process) Start(timeout time.Duration) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -52,7 +52,9 @@ func (p *Process) Start(timeout time.Duration) error {
 	}
 	cmd := exec.Command(p.exe, "-test.run=^$") // the flag only matters to a test binary
 	cmd.Env = append(os.Environ(), EnvConfig+"="+string(raw))
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	// Own process group: a Ctrl-C at the terminal reaches the parent only, which then kills
+	// the nodes itself (Close) instead of racing their graceful shutdown.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
 	stderr, err := os.OpenFile(p.cfg.LogFile+".stderr", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return fmt.Errorf("chaos node %s: open stderr log: %w", p.cfg.Name, err)
