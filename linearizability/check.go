@@ -34,8 +34,10 @@ type Options struct {
 	// IncludeDirectGets feeds direct gets to the model as if they were linearizable reads.
 	// Off, they are left out (Report.Dropped counts them). CheckDirect turns it on.
 	IncludeDirectGets bool
-	// HTMLPath is where porcupine's visualisation is written when the verdict is not Holds,
-	// or always when Visualize is set. Empty: never written.
+	// HTMLPath is where porcupine's visualisation is written when the verdict is not Holds
+	// (showing the keys that did not hold), or always when Visualize is set (every key).
+	// Empty: never written. Writing it re-runs the search on the keys shown, within another
+	// Timeout; Report.Duration counts only the check itself.
 	HTMLPath string
 	// Visualize writes the HTML even when the history holds.
 	Visualize bool
@@ -177,12 +179,13 @@ func verdictOf(r porcupine.CheckResult) Verdict {
 	return Incomplete
 }
 
-// visualize writes porcupine's HTML for the keys that did not hold (or for every key when
-// Visualize is set), re-running the verbose search over them to get its linearization data.
+// visualize writes porcupine's HTML, re-running the verbose search over the keys it shows to
+// get their linearization data.
 func visualize(hist []porcupine.Operation, rep Report, opt Options, timeout time.Duration) error {
 	show := func(string) bool { return true }
-	if !opt.Visualize {
-		bad := append(rep.ViolatingKeys(), rep.IncompleteKeys()...)
+	// Only the keys that did not hold, unless every key did (a break of revision order across
+	// keys, or a requested visualisation): then all of them.
+	if bad := append(rep.ViolatingKeys(), rep.IncompleteKeys()...); !opt.Visualize && len(bad) > 0 {
 		show = func(k string) bool { return slices.Contains(bad, k) }
 	}
 	var sub []porcupine.Operation

@@ -12,12 +12,12 @@ import (
 	"github.com/cockroachdb/datadriven"
 )
 
-// TestGoldenHistories runs every history under testdata/ through Check. Each case's input is
+// TestGoldenHistories runs every history under testdata/check through Check. Each case's input is
 // a history in the JSON-lines file format; the expected output is the verdict and each key's.
 //
 //	check [include-direct] [timeout=<duration>]
 func TestGoldenHistories(t *testing.T) {
-	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
+	datadriven.Walk(t, "testdata/check", func(t *testing.T, path string) {
 		datadriven.RunTest(t, path, func(t *testing.T, td *datadriven.TestData) string {
 			if td.Cmd != "check" {
 				t.Fatalf("%s: unknown command %q", td.Pos, td.Cmd)

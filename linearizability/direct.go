@@ -2,6 +2,7 @@ package linearizability
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -47,6 +48,13 @@ type DirectReport struct {
 }
 
 const maxWorst = 10
+
+// String summarises the report in one line: the verdict on phantom reads, then the staleness
+// measured (a finding about NATS, not a failure).
+func (r DirectReport) String() string {
+	return fmt.Sprintf("direct gets %s: %d phantom reads; %d of %d direct gets stale (%d found nothing), at most %d revisions and %v behind; judged as leader reads they %s",
+		r.Verdict, len(r.Phantoms), r.Stale, r.DirectGets, r.StaleAbsent, r.MaxStaleRevisions, r.MaxStaleness, r.Linearizable.Verdict)
+}
 
 // CheckDirect checks a history that contains direct gets: it runs Check with the direct gets
 // included (opt.IncludeDirectGets is forced on; give it its own HTMLPath), measures how stale

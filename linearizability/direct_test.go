@@ -1,6 +1,8 @@
 package linearizability
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -55,6 +57,9 @@ func TestCheckDirect(t *testing.T) {
 			}
 			if c.verdict == Violates && len(rep.Phantoms) == 0 {
 				t.Fatal("violation without a phantom read listed")
+			}
+			if want := fmt.Sprintf("%d of 1 direct gets stale", c.stale); !strings.Contains(rep.String(), want) {
+				t.Fatalf("summary %q lacks %q", rep.String(), want)
 			}
 			if c.stale > 0 && (len(rep.Worst) != c.stale || rep.Worst[0].Key != "a") {
 				t.Fatalf("worst stale reads %+v", rep.Worst)

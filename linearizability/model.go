@@ -1,8 +1,10 @@
 package linearizability
 
 import (
+	"encoding/binary"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"slices"
 	"strconv"
 
@@ -169,11 +171,11 @@ func partitionByKey(history []porcupine.Operation) [][]porcupine.Operation {
 func hashState(state any) uint64 {
 	s := state.(KeyState)
 	h := fnv.New64a()
-	var b [18]byte
+	var b [9]byte
 	b[0] = boolByte(s.Present) | boolByte(s.RevKnown)<<1 | boolByte(s.Tombstone)<<2
-	n := len(strconv.AppendUint(b[1:1], s.Rev, 36))
-	h.Write(b[:1+n])
-	h.Write([]byte(s.Value))
+	binary.BigEndian.PutUint64(b[1:], s.Rev)
+	h.Write(b[:])
+	io.WriteString(h, s.Value)
 	return h.Sum64()
 }
 

@@ -20,7 +20,7 @@ import (
 //
 // Deletes are all guarded: an unconditional Delete of an already deleted key, concurrent with a
 // Create, makes Create report already-exists on a deleted key (a real finding, kept as a golden
-// history in testdata/violates.txt), which would fail this test for a reason it does not own.
+// history in testdata/check/violates.txt), which would fail this test for a reason it does not own.
 func TestRealNATSHistoryHolds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a NATS server")

@@ -1,8 +1,6 @@
 package linearizability
 
 import (
-	"math"
-
 	"github.com/anishathalye/porcupine"
 )
 
@@ -100,7 +98,7 @@ func effectDeadlines(ops []Operation) map[int]int64 {
 // when it took effect (0 if none).
 func observedRev(op *Operation) uint64 {
 	rev := op.Revision
-	if op.Kind.HasExpected() && op.Expected != math.MaxUint64 {
+	if op.Kind.HasExpected() {
 		rev = max(rev, op.Expected)
 	}
 	return rev

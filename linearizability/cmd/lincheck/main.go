@@ -68,8 +68,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "lincheck:", err)
 			return 2
 		}
-		fmt.Fprintf(stdout, "direct gets: %d, stale %d (%d found nothing), at most %d revisions / %v behind; phantom reads %d (%s); with direct gets as leader reads: %s\n",
-			d.DirectGets, d.Stale, d.StaleAbsent, d.MaxStaleRevisions, d.MaxStaleness, len(d.Phantoms), d.Verdict, d.Linearizable.Verdict)
+		fmt.Fprintln(stdout, d)
 		if !d.Verdict.Passed() {
 			code = 1
 		}

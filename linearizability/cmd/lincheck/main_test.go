@@ -33,7 +33,7 @@ func TestRun(t *testing.T) {
 	if code := run([]string{"-direct", good}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d for a holding history: %s%s", code, out.String(), errb.String())
 	}
-	if !strings.Contains(out.String(), "stale 1") {
+	if !strings.Contains(out.String(), "1 of 1 direct gets stale") {
 		t.Fatalf("the stale direct get was not reported:\n%s", out.String())
 	}
 	html := filepath.Join(dir, "bad.html")
