@@ -50,7 +50,8 @@ func (o KVOptions) withDefaults() KVOptions {
 }
 
 // KV is the KV workload: clients doing put, create, compare-and-swap update, delete (plain
-// and guarded) and leader reads on a few keys, every written value unique, every call recorded.
+// and guarded), leader reads and direct gets on a few keys, every written value unique, every
+// call recorded.
 type KV struct {
 	opts KVOptions
 
@@ -168,8 +169,9 @@ func (w *KV) Stats() map[string]int {
 	return out
 }
 
-// Checks returns the KV checks: every acknowledged write is in the stream, and the history
-// (unknown writes resolved from the stream) is linearizable.
+// Checks returns the KV checks: every acknowledged write is in the stream, no direct get read a
+// value nobody wrote (their staleness is reported), and the history (unknown outcomes
+// resolved from the stream) is linearizable.
 func (w *KV) Checks(env Env) []check.Check {
 	return []check.Check{w.ackedInStream(env), w.directGets(env), check.Linearizable(w.resolvedHistory(env), check.LinearizableOptions{
 		Timeout: w.opts.CheckTimeout, Dir: env.Dir, Visualize: w.opts.Visualize,

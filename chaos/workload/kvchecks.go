@@ -3,6 +3,7 @@ package workload
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -75,6 +76,10 @@ func (w *KV) ackedInStream(env Env) check.Check {
 	}}
 }
 
+// ResolvedHistoryFile is the history as checked (unknown outcomes resolved), in the run
+// directory.
+const ResolvedHistoryFile = "history-resolved.jsonl"
+
 // resolvedHistory is the history with unknown outcomes resolved from the observed stream
 // (linearizability.Resolve): a value found there landed at that revision, and with a complete
 // view a value not found, or a delete beyond the key's markers, never took effect.
@@ -85,10 +90,16 @@ func (w *KV) resolvedHistory(env Env) func() []linearizability.Operation {
 		if v.err != nil {
 			return ops // nothing to resolve with: the unknowns stay unknown
 		}
-		out, _, err := linearizability.Resolve(ops, v.writes(), v.complete)
+		out, st, err := linearizability.Resolve(ops, v.writes(), v.complete)
 		if err != nil {
 			return ops
 		}
+		w.mu.Lock()
+		w.stats["resolved landed"], w.stats["resolved not applied"] = st.Landed, st.NotApplied
+		w.stats["resolved unresolved"], w.stats["resolved contradicted"] = st.Unresolved, len(st.Contradicted)
+		w.mu.Unlock()
+		// Kept beside the raw history so the checked history can be re-checked offline.
+		_ = linearizability.WriteHistoryFile(filepath.Join(env.Dir, ResolvedHistoryFile), out)
 		return out
 	}
 }
