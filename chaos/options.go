@@ -35,6 +35,10 @@ type Options struct {
 	// Executable re-run as a node (default: this binary; its main or TestMain calls
 	// node.MaybeRun).
 	Executable string
+	// Settle bounds the wait, before each fault, for every replica to catch up (2 s); after it
+	// the fault is injected once every node is routed and the stream has a leader. A longer
+	// settle avoids stacking a fault on a lagging replica (which can stall the stream).
+	Settle time.Duration
 	// ConvergeWait bounds the wait for the cluster to converge after the heal (2 min).
 	ConvergeWait time.Duration
 }
@@ -57,6 +61,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Progress == nil {
 		o.Progress = io.Discard
+	}
+	if o.Settle == 0 {
+		o.Settle = 2 * time.Second
 	}
 	if o.ConvergeWait == 0 {
 		o.ConvergeWait = 2 * time.Minute

@@ -85,7 +85,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		plan = nemesis.NewPlan(opts.Seed, opts.Faults, c.Nodes(), opts.Spacing)
 	}
 	seq := nemesis.NewSequencer(nemesis.SequencerOptions{
-		Plan: plan, Target: target{c: c, stream: kvw.Stream()}, Rate: opts.Rate, Clock: rec.Now,
+		Plan: plan, Target: target{c: c, stream: kvw.Stream(), settle: opts.Settle}, Rate: opts.Rate, Clock: rec.Now,
 		OnLog:  func(e nemesis.Event) { p("  %s", e) },
 		OnNote: func(line string) { p("  %s", line) },
 	})

@@ -19,6 +19,7 @@ const (
 type target struct {
 	c      *cluster.Cluster
 	stream string
+	settle time.Duration // bound on the wait for full convergence before a fault
 }
 
 var _ nemesis.Target = target{}
@@ -36,15 +37,11 @@ func (t target) PartitionClients(i int) error         { return t.c.PartitionClie
 func (t target) Slow(i int) error                     { return t.c.Slow(i, latencyMS, jitterMS) }
 func (t target) HealNetwork() error                   { return t.c.HealNetwork() }
 
-// convergeBudget bounds the wait for every replica to catch up before a fault; after it the
-// nemesis settles for every node routed and a stream leader (a replica can stay behind for
-// many seconds while its raft catch-up retries, which would stall the workload).
-const convergeBudget = 2 * time.Second
-
-// WaitHealthy waits for a converged cluster for up to convergeBudget, then for a routed
-// cluster with a stream leader.
+// WaitHealthy waits for a converged cluster for up to t.settle, then for a routed cluster with a
+// stream leader: a replica can stay behind for many seconds while its raft catch-up retries,
+// and waiting for it would stall the workload.
 func (t target) WaitHealthy(ctx context.Context) error {
-	cctx, cancel := context.WithTimeout(ctx, convergeBudget)
+	cctx, cancel := context.WithTimeout(ctx, t.settle)
 	err := t.c.WaitStream(cctx, t.stream)
 	cancel()
 	if err == nil {

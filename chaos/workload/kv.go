@@ -84,8 +84,18 @@ func (w *KV) Setup(ctx context.Context, env Env) error {
 	if err != nil {
 		return err
 	}
-	if _, err := conn.OpenBucket(ctx, w.storeConfig()); err != nil {
-		return fmt.Errorf("kv workload: create bucket %s: %w", w.opts.Bucket, err)
+	// Right after the cluster forms, the meta leader may still count a peer as offline and
+	// refuse to place three replicas; that passes within seconds, so retry until ctx ends.
+	for {
+		_, err = conn.OpenBucket(ctx, w.storeConfig())
+		if err == nil {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("kv workload: create bucket %s: %w", w.opts.Bucket, err)
+		case <-time.After(250 * time.Millisecond):
+		}
 	}
 	if err := keepAllRevisions(ctx, nc, w.Stream()); err != nil {
 		return err
