@@ -3,12 +3,16 @@ GO       ?= go
 FUZZTIME ?= 1m
 BENCHTIME ?= 3x
 
-.PHONY: test lint bench fuzz model model-deep tlc
+.PHONY: test lint bench fuzz model model-deep tlc chaos
 
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Packages with goroutines of their own run under the race detector; the rest (models, checkers,
 # kernels) are single-purpose CPU work, where -race only multiplies the time.
 RACE_PKGS = ./impl/... ./internal/...
+
+## chaos: a 3-node NATS cluster under faults, the KV workload, and every check (about 2 minutes; see chaos/README.md).
+chaos:
+	$(GO) run ./chaos/cmd/chaos
 
 ## test: vet, then every test (short model tiers included). This is what CI runs.
 test:

@@ -12,7 +12,6 @@ import (
 	"github.com/slipstream-go/slipstream/chaos/nemesis"
 	"github.com/slipstream-go/slipstream/chaos/node"
 	"github.com/slipstream-go/slipstream/chaos/workload"
-	"github.com/slipstream-go/slipstream/linearizability"
 )
 
 func TestMain(m *testing.M) {
@@ -22,15 +21,6 @@ func TestMain(m *testing.M) {
 
 // smokeSpacing fits every fault type into a 30 s run at the default rate.
 var smokeSpacing = nemesis.Spacing{HoldMin: 100, HoldMax: 200, GapMin: 60, GapMax: 120}
-
-// smokeOps leaves out the two operations whose anomalies the runs found, so that the smoke
-// test judges what NATS and the library do guarantee (make chaos runs with both):
-//   - create: natsstore's Create on a deleted key is two requests, and a delete landing between
-//     them makes it answer "already exists" for a key that was deleted throughout;
-//   - leader-get: a stream leader cut off from its peers keeps answering the stream
-//     message-get API from its own, stale state until it notices it lost its quorum.
-var smokeOps = []linearizability.Kind{linearizability.KindPut, linearizability.KindUpdate,
-	linearizability.KindDelete, linearizability.KindDeleteWithVersion, linearizability.KindDirectGet}
 
 func runT(t *testing.T, opts Options) Result {
 	t.Helper()
@@ -61,7 +51,7 @@ func TestSmokeEveryFault(t *testing.T) {
 	// A long settle keeps faults from stacking on a replica still catching up, which can stall
 	// the stream for the rest of a short run.
 	res := runT(t, Options{Seed: 20261129, Duration: 30 * time.Second, Spacing: smokeSpacing,
-		Settle: 10 * time.Second, KV: workload.KVOptions{Ops: smokeOps}})
+		Settle: 10 * time.Second})
 	if !res.Passed() {
 		t.Fatalf("smoke run failed: %v (replay with CHAOS_SEED=%d)", res.Failed(), res.Seed)
 	}

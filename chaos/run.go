@@ -113,6 +113,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	p("phase 4/5 heal: all faults removed; waiting for the cluster to converge")
 	checks := []check.Check{recovered(seqErr, werrs), check.Converged(c, kvw.Stream(), opts.ConvergeWait)}
 	env.FaultWindows = faultWindows(res.Events, rec.Now())
+	env.LeaderInDoubt = doubtWindows(res.Events, rec.Now())
 	for _, w := range works {
 		checks = append(checks, w.Checks(env)...)
 	}

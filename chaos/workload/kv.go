@@ -185,7 +185,7 @@ func (w *KV) Stats() map[string]int {
 func (w *KV) Checks(env Env) []check.Check {
 	return []check.Check{w.ackedInStream(env), w.directGets(env), check.Linearizable(w.resolvedHistory(env), check.LinearizableOptions{
 		Timeout: w.opts.CheckTimeout, Dir: env.Dir, Visualize: w.opts.Visualize,
-		Annotations: env.FaultWindows,
+		Annotations: env.FaultWindows, LeaderInDoubt: env.LeaderInDoubt,
 	})}
 }
 

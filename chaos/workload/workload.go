@@ -23,6 +23,9 @@ type Env struct {
 	Dir      string                    // the run's report directory (for artifacts)
 	// FaultWindows are the injected faults as timeline annotations, filled in before Checks.
 	FaultWindows []porcupine.Annotation
+	// LeaderInDoubt are the spans in which a deposed stream leader may still answer leader
+	// reads (partitions and pauses, plus a grace after their heal), filled in before Checks.
+	LeaderInDoubt []check.Window
 }
 
 // Workload is one kind of client activity in a chaos run.
