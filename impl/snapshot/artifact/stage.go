@@ -70,7 +70,7 @@ func openImportStage(m *Manifest, dest string) (*importStage, error) {
 func (s *importStage) discard() { _ = os.RemoveAll(s.root) }
 
 // copyFile copies f's contents from r into the stage, reading at most one byte more than f
-// lists, and checks the size and then the hash. The copy is fsynced.
+// lists, and checks the size and then the hash.
 func (s *importStage) copyFile(f File, r io.Reader) error {
 	dst := filepath.Join(s.root, filepath.FromSlash(f.Path))
 	if err := s.mkdirs(filepath.Dir(dst)); err != nil {
@@ -96,8 +96,23 @@ func (s *importStage) copyFile(f File, r io.Reader) error {
 	if sum := hex.EncodeToString(h.Sum(nil)); sum != f.BLAKE3 {
 		return invalidf("payload file %s: checksum mismatch (BLAKE3 %s, the manifest lists %s)", f.Path, sum, f.BLAKE3)
 	}
-	if err := out.Sync(); err != nil {
-		return ioErr("fsync", dst, err)
+	return nil
+}
+
+// syncFiles fsyncs every staged file; it runs once all of them have been checked, so a
+// refused artifact costs no fsync.
+func (s *importStage) syncFiles() error {
+	for _, f := range s.m.Files {
+		p := filepath.Join(s.root, filepath.FromSlash(f.Path))
+		h, err := os.Open(p)
+		if err != nil {
+			return ioErr("open", p, err)
+		}
+		err = h.Sync()
+		_ = h.Close()
+		if err != nil {
+			return ioErr("fsync", p, err)
+		}
 	}
 	return nil
 }
@@ -116,10 +131,13 @@ func (s *importStage) mkdirs(dir string) error {
 	return nil
 }
 
-// seal fsyncs the staged tree, opens it through v and requires its cursor to equal the
+// seal fsyncs the staged files and directories, opens it through v and requires its cursor to equal the
 // manifest's, then renames the payload to dest. The stage is gone afterwards either way.
 func (s *importStage) seal(v Verifier, dest string) error {
 	defer s.discard()
+	if err := s.syncFiles(); err != nil {
+		return err
+	}
 	dirs := make([]string, 0, len(s.dirs))
 	for d := range s.dirs {
 		dirs = append(dirs, d)

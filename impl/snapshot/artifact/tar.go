@@ -98,6 +98,9 @@ func ImportTar(r io.Reader, dest string, v Verifier, opts ImportOptions) (*Manif
 
 func readTarManifest(tr *tar.Reader, pr *paddingReader) (*Manifest, error) {
 	hdr, err := nextEntry(tr)
+	if errors.Is(err, io.EOF) {
+		return nil, invalidf("tar: the stream holds no entry; want %s first", ManifestFile)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -179,26 +182,49 @@ func tarErr(what string, err error) error {
 	return ioErr("read tar", what, err)
 }
 
-// paddingReader passes a tar stream through, requiring the padding after each entry's data to
-// be zero bytes (archive/tar skips it unread), so that no byte of the stream goes unchecked.
+// chksumEnd is the offset, in a tar header block, of the byte after the checksum's NUL: the
+// checksum field ends with a NUL and a space, and archive/tar reads the field only up to the
+// NUL, so the space is checked here.
+const chksumEnd = 155
+
+// paddingReader passes a tar stream through and checks the bytes archive/tar leaves unread:
+// the padding after each entry's data must be zero, and each header's checksum field must end
+// with its space. So no byte of a stream goes unchecked.
 type paddingReader struct {
 	r         io.Reader
 	off       int64 // bytes passed through so far
 	zeroUntil int64 // bytes before this offset (from off on) must be zero
+	hdrAt     int64 // offset of the next header block
+	nonZero   bool  // the header block at hdrAt has a non-zero byte so far
+	sep       byte  // its byte at chksumEnd
 }
 
-// expectPadding is called once an entry of the given size has been read whole.
+// expectPadding is called once an entry of the given size has been read whole: its padding
+// follows, then the next header.
 func (p *paddingReader) expectPadding(size int64) {
+	p.zeroUntil = p.off
 	if rem := size % blockSize; rem != 0 {
-		p.zeroUntil = p.off + blockSize - rem
+		p.zeroUntil += blockSize - rem
 	}
+	p.hdrAt, p.nonZero = p.zeroUntil, false
 }
 
 func (p *paddingReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
-	for i := 0; i < n && p.off+int64(i) < p.zeroUntil; i++ {
-		if b[i] != 0 {
-			return 0, invalidf("tar: non-zero padding byte at offset %d", p.off+int64(i))
+	for i := range n {
+		at := p.off + int64(i)
+		if at < p.zeroUntil && b[i] != 0 {
+			return 0, invalidf("tar: non-zero padding byte at offset %d", at)
+		}
+		if at < p.hdrAt || at >= p.hdrAt+blockSize {
+			continue
+		}
+		p.nonZero = p.nonZero || b[i] != 0
+		if at == p.hdrAt+chksumEnd {
+			p.sep = b[i]
+		}
+		if at == p.hdrAt+blockSize-1 && p.nonZero && p.sep != ' ' {
+			return 0, invalidf("tar: header at offset %d: the checksum field does not end with a space", p.hdrAt)
 		}
 	}
 	p.off += int64(n)
