@@ -1,0 +1,209 @@
+package appendlog
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/impl/snapshot"
+	"github.com/slipstream-go/slipstream/impl/snapshot/artifact"
+)
+
+// Artifact identity of the append log: the backend name and its log format version.
+const (
+	ArtifactBackend = "append-log"
+	// PayloadFile is the only payload file: the compacted log, at data/fold.snap in an
+	// artifact and at ImportedPath(dir) once imported.
+	PayloadFile = "fold.snap"
+)
+
+// ArtifactFormat is the append log's artifact format, for artifact.Import and
+// artifact.ImportTar: it accepts only format generation "2" and a payload that is exactly one
+// log file whose Load succeeds. It implements artifact.Verifier.
+type ArtifactFormat struct{}
+
+var _ artifact.Verifier = ArtifactFormat{}
+
+// Identity implements artifact.Verifier.
+func (ArtifactFormat) Identity() artifact.Identity {
+	return artifact.Identity{Backend: ArtifactBackend, Generation: strconv.Itoa(FormatVersion)}
+}
+
+// Accepts implements artifact.Verifier: only this package's format version.
+func (f ArtifactFormat) Accepts(gen string) error {
+	if want := f.Identity().Generation; gen != want {
+		return fmt.Errorf("%w: the append log reads format %s only", snapshot.ErrInvalidFormat, want)
+	}
+	return nil
+}
+
+// Verify implements artifact.Verifier: dataDir must hold exactly PayloadFile, a compacted log
+// as an export writes it (see scanCompact), whose cursor Load recovers without repairing.
+func (ArtifactFormat) Verify(dataDir string) (kv.Cursor, error) {
+	c, _, err := scanPayload(dataDir)
+	return c, err
+}
+
+// scanPayload reads the payload in dataDir and checks it with scanCompact.
+func scanPayload(dataDir string) (kv.Cursor, int, error) {
+	ents, err := os.ReadDir(dataDir)
+	if err != nil {
+		return kv.Cursor{}, 0, fmt.Errorf("%w: list %s: %w", snapshot.ErrIO, dataDir, err)
+	}
+	if len(ents) != 1 || ents[0].Name() != PayloadFile || !ents[0].Type().IsRegular() {
+		return kv.Cursor{}, 0, fmt.Errorf("%w: an append-log payload is the one regular file %s", snapshot.ErrInvalidFormat, PayloadFile)
+	}
+	p := filepath.Join(dataDir, PayloadFile)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return kv.Cursor{}, 0, ioErr("read", p, err)
+	}
+	c, n, err := scanCompact(data)
+	if err != nil {
+		return kv.Cursor{}, 0, fmt.Errorf("verify %s: %w", p, err)
+	}
+	return c, n, nil
+}
+
+// scanCompact checks that data is what an export writes: the header, PUT records, each passing
+// its checksum, then at most one CURSOR record, and nothing after it (no torn tail, no
+// delete). It returns the cursor and the number of PUT records without building the fold; Load
+// of such a file recovers the same cursor.
+func scanCompact(data []byte) (kv.Cursor, int, error) {
+	if err := checkHeader(data); err != nil {
+		return kv.Cursor{}, 0, err
+	}
+	n, cursor, sawCursor := 0, kv.Cursor{}, false
+	for pos := HeaderLen; pos < len(data); {
+		rec, oc := parseRecord(data[pos:])
+		switch {
+		case oc == recBadCRC:
+			return kv.Cursor{}, 0, fmt.Errorf("%w: record at offset %d fails its checksum", snapshot.ErrCorrupted, pos)
+		case oc != recOK:
+			return kv.Cursor{}, 0, fmt.Errorf("%w: no whole record at offset %d %s", snapshot.ErrInvalidFormat, pos, rec.msg)
+		case sawCursor:
+			return kv.Cursor{}, 0, fmt.Errorf("%w: record at offset %d follows the cursor", snapshot.ErrInvalidFormat, pos)
+		case rec.kind == recCursor:
+			v, _ := kv.VersionFromBytes(rec.ver) // length checked by parseRecord
+			cursor, sawCursor = kv.CursorFromVersion(v), true
+		case rec.kind != recPut:
+			return kv.Cursor{}, 0, fmt.Errorf("%w: a compacted log holds no delete (offset %d)", snapshot.ErrInvalidFormat, pos)
+		default:
+			n++
+		}
+		pos += rec.size
+	}
+	return cursor, n, nil
+}
+
+// ImportedPath returns the log's path in a directory that artifact.Import filled with an
+// append-log payload: Open it there.
+func ImportedPath(dir string) string { return filepath.Join(dir, PayloadFile) }
+
+// Import verifies the artifact at artifactDir (see artifact.Import), places its log in dir,
+// and opens it with opts. If the open fails after the import succeeded, the verified log is
+// in place: Open ImportedPath(dir), do not import again.
+func Import(artifactDir, dir string, limits artifact.ImportOptions, opts Options) (*Store, *artifact.Manifest, error) {
+	m, err := artifact.Import(artifactDir, dir, ArtifactFormat{}, limits)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := Open(ImportedPath(dir), opts)
+	if err != nil {
+		return nil, m, err
+	}
+	return s, m, nil
+}
+
+// Export writes a verified artifact of the fold at dest (see artifact.Export) and returns its
+// cursor. It implements applied.Exporter, so applied.Run exports between flushes, at exactly
+// the applied cursor.
+func (s *Store) Export(dest string) (kv.Cursor, error) {
+	m, err := s.ExportArtifact(dest)
+	if err != nil {
+		return kv.Cursor{}, err
+	}
+	return m.Cursor, nil
+}
+
+// ExportArtifact is Export returning the whole manifest. The payload is the compacted log
+// written from the fold in RAM; the copy is loaded back and must hold the live cursor and as
+// many entries as the live fold. Apply and Close wait while it runs.
+func (s *Store) ExportArtifact(dest string) (*artifact.Manifest, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.w == nil {
+		return nil, s.errClosed()
+	}
+	return artifact.Export(&exportSource{s: s}, dest)
+}
+
+// exportSource writes the fold's compacted log and checks the copy against it.
+type exportSource struct {
+	ArtifactFormat
+	s     *Store
+	count int // live entries when the payload was written
+}
+
+// WritePayload implements artifact.Source; the caller holds s.wmu.
+func (e *exportSource) WritePayload(dataDir string) (kv.Cursor, error) {
+	if err := os.Mkdir(dataDir, 0o755); err != nil {
+		return kv.Cursor{}, fmt.Errorf("%w: create %s: %w", snapshot.ErrIO, dataDir, err)
+	}
+	e.s.mu.RLock()
+	defer e.s.mu.RUnlock()
+	e.count = len(e.s.entries)
+	if err := writeCompacted(filepath.Join(dataDir, PayloadFile), e.s.entries, e.s.cursor); err != nil {
+		return kv.Cursor{}, err
+	}
+	return e.s.cursor, nil
+}
+
+// writeCompacted writes the compacted log of (entries, cursor) to a new file at path: one PUT
+// per entry, in the map's order (sorting a large fold would cost more than writing it; Load
+// needs no order), then the cursor. There is no fsync here: artifact.Export fsyncs every
+// payload file once it is verified, before the artifact is renamed into place.
+func writeCompacted(path string, entries fold, cursor kv.Cursor) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return ioErr("create", path, err)
+	}
+	defer f.Close()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	rec := append(make([]byte, 0, 4096), header[:]...)
+	for k, sl := range entries {
+		rec = appendPut(rec, k, sl.value, sl.ver)
+		if _, err := bw.Write(rec); err != nil {
+			return ioErr("write", path, err)
+		}
+		rec = rec[:0]
+	}
+	if !cursor.IsZero() {
+		rec = appendCursor(rec, cursor)
+	}
+	if _, err := bw.Write(rec); err != nil {
+		return ioErr("write", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return ioErr("write", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return ioErr("close", path, err)
+	}
+	return nil
+}
+
+// Verify implements artifact.Source: the cursor and the entry count must both match.
+func (e *exportSource) Verify(dataDir string) (kv.Cursor, error) {
+	c, n, err := scanPayload(dataDir)
+	if err != nil {
+		return kv.Cursor{}, err
+	}
+	if n != e.count {
+		return kv.Cursor{}, fmt.Errorf("%w: the exported log holds %d entries, the live fold %d", snapshot.ErrCorrupted, n, e.count)
+	}
+	return c, nil
+}
