@@ -107,6 +107,11 @@ func (w *KV) Setup(ctx context.Context, env Env) error {
 	return err
 }
 
+// controlTimeout bounds each request of the run's own control plane (setting up the bucket and
+// the observer), which no fault touches: a freshly created R3 stream on a loaded machine can
+// take longer than nats.go's default of 5 s to accept a consumer.
+const controlTimeout = 30 * time.Second
+
 func (w *KV) storeConfig() kv.StoreConfig {
 	return kv.StoreConfig{Name: w.opts.Bucket, Replicas: 3, MaxBytes: -1, MaxHistory: 64}
 }
@@ -116,7 +121,7 @@ func (w *KV) storeConfig() kv.StoreConfig {
 // the stream itself. Reads and writes through the library are unaffected (they look at a key's
 // last record only).
 func keepAllRevisions(ctx context.Context, nc *nats.Conn, stream string) error {
-	js, err := jetstream.New(nc)
+	js, err := jetstream.New(nc, jetstream.WithDefaultTimeout(controlTimeout))
 	if err != nil {
 		return err
 	}

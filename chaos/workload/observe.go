@@ -41,7 +41,7 @@ func startObserver(urls, stream, prefix string, clock func() int64) (*observer, 
 	if err != nil {
 		return nil, fmt.Errorf("kv workload: observer connection: %w", err)
 	}
-	js, err := jetstream.New(nc)
+	js, err := jetstream.New(nc, jetstream.WithDefaultTimeout(controlTimeout))
 	if err != nil {
 		nc.Close()
 		return nil, err
