@@ -1,0 +1,128 @@
+package artifact
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+)
+
+// Verifier is a backend's fold format, as artifact needs it: its identity, which generations
+// it can import, and a way to open a payload and read its cursor.
+type Verifier interface {
+	// Identity is the backend and the format generation an export of this backend writes.
+	Identity() Identity
+	// Accepts returns nil when a payload of this format generation can be imported, else why
+	// not.
+	Accepts(generation string) error
+	// Verify opens the fold held in dataDir (the contents of an artifact's data/), returns the
+	// cursor it recovers, and closes it before returning. It may refuse a payload that does
+	// not open cleanly; it must not change anything outside dataDir.
+	Verify(dataDir string) (kv.Cursor, error)
+}
+
+// Source is a live fold that can export itself. The caller guarantees no Apply runs during
+// Export (applied.Run exports between flushes), so the payload is consistent with one cursor.
+type Source interface {
+	Verifier
+	// WritePayload writes the fold into dataDir, which does not exist yet, and returns the
+	// live cursor the payload is consistent with.
+	WritePayload(dataDir string) (kv.Cursor, error)
+}
+
+// Export writes a verified artifact of src at dest, which must be absent or an empty
+// directory. It stages the artifact in a hidden directory beside dest; src writes its payload;
+// the copy is reopened through src.Verify and its cursor must equal the live one; then every
+// file is hashed and fsynced, MANIFEST.json is written last (temporary file, fsync, rename),
+// and the staged directory is renamed to dest and its parent fsynced. Any artifact that exists
+// is therefore complete. On error nothing is left at dest, nor any staging directory.
+func Export(src Source, dest string) (*Manifest, error) {
+	stage, err := newStage(dest)
+	if err != nil {
+		return nil, err
+	}
+	sealed := false
+	defer func() {
+		if !sealed {
+			_ = os.RemoveAll(stage)
+		}
+	}()
+	m, err := exportInto(src, stage)
+	if err != nil {
+		return nil, err
+	}
+	if err := renameIntoPlace(stage, dest); err != nil {
+		return nil, err
+	}
+	sealed = true
+	return m, nil
+}
+
+// exportInto fills the staging directory and returns its manifest.
+func exportInto(src Source, stage string) (*Manifest, error) {
+	data := filepath.Join(stage, DataDir)
+	live, err := src.WritePayload(data)
+	if err != nil {
+		return nil, fmt.Errorf("export: write payload: %w", err)
+	}
+	got, err := src.Verify(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: export: the copy does not open: %w", ErrInvalid, err)
+	}
+	if got != live {
+		return nil, invalidf("export: the copy reopens at %v, the live fold is at %v", got, live)
+	}
+	files, err := hashPayload(stage)
+	if err != nil {
+		return nil, err
+	}
+	m := &Manifest{Identity: src.Identity(), Cursor: live, Created: time.Now().UTC().Truncate(time.Second), Files: files}
+	b, err := m.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	if err := writeManifest(stage, b); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// writeManifest writes MANIFEST.json atomically (temporary file, fsync, rename) and fsyncs the
+// artifact root.
+func writeManifest(root string, b []byte) error {
+	tmp := filepath.Join(root, ".tmp-"+ManifestFile)
+	if err := writeFileSync(tmp, b); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(root, ManifestFile)); err != nil {
+		return ioErr("rename manifest in", root, err)
+	}
+	return syncDir(root)
+}
+
+// ReadManifest reads and parses the manifest of the artifact at dir. It returns the bytes as
+// read too: derive names (a content address) from them, never from a re-marshalled copy.
+func ReadManifest(dir string) (*Manifest, []byte, error) {
+	p := filepath.Join(dir, ManifestFile)
+	fi, err := os.Lstat(p)
+	if os.IsNotExist(err) {
+		return nil, nil, invalidf("no %s in %s (not an artifact, or an unfinished one)", ManifestFile, dir)
+	}
+	if err != nil {
+		return nil, nil, ioErr("stat", p, err)
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > MaxManifestBytes {
+		return nil, nil, invalidf("%s is not a regular file of at most %d bytes", p, MaxManifestBytes)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, nil, ioErr("read", p, err)
+	}
+	m, err := Parse(b)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	return m, b, nil
+}

@@ -1,0 +1,160 @@
+package artifact
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"lukechampine.com/blake3"
+)
+
+// ImportOptions bound what an import accepts. A zero bound is no bound beyond the sizes the
+// manifest lists (which are always enforced).
+type ImportOptions struct {
+	// MaxFileBytes refuses an artifact listing a file larger than this.
+	MaxFileBytes uint64
+	// MaxTotalBytes refuses an artifact whose files add up to more than this.
+	MaxTotalBytes uint64
+}
+
+// admit checks a parsed manifest against the importing backend and the bounds, before any
+// payload byte is read.
+func admit(m *Manifest, v Verifier, opts ImportOptions) error {
+	want := v.Identity()
+	if m.Identity.Backend != want.Backend {
+		return invalidf("%s: backend %q, but this fold is %q", ManifestFile, m.Identity.Backend, want.Backend)
+	}
+	if err := v.Accepts(m.Identity.Generation); err != nil {
+		return fmt.Errorf("%w: %s: backend_version %q: %w", ErrInvalid, ManifestFile, m.Identity.Generation, err)
+	}
+	var total uint64
+	for _, f := range m.Files {
+		if opts.MaxFileBytes > 0 && f.Size > opts.MaxFileBytes {
+			return invalidf("%s: file %s is %d bytes, more than the %d allowed (ImportOptions.MaxFileBytes)", ManifestFile, f.Path, f.Size, opts.MaxFileBytes)
+		}
+		if total+f.Size < total || (opts.MaxTotalBytes > 0 && total+f.Size > opts.MaxTotalBytes) {
+			return invalidf("%s: the files add up to more than the %d bytes allowed (ImportOptions.MaxTotalBytes)", ManifestFile, opts.MaxTotalBytes)
+		}
+		total += f.Size
+	}
+	return nil
+}
+
+// importStage is a hidden directory beside the destination that receives the payload of an
+// untrusted artifact, file by file, before it is verified and renamed into place.
+type importStage struct {
+	root string
+	m    *Manifest
+	dirs map[string]bool // directories created under root/data
+	buf  []byte
+}
+
+func openImportStage(m *Manifest, dest string) (*importStage, error) {
+	root, err := newStage(dest)
+	if err != nil {
+		return nil, err
+	}
+	data := filepath.Join(root, DataDir)
+	if err := os.Mkdir(data, 0o755); err != nil {
+		_ = os.RemoveAll(root)
+		return nil, ioErr("create", data, err)
+	}
+	return &importStage{root: root, m: m, dirs: map[string]bool{data: true}, buf: make([]byte, bufSize)}, nil
+}
+
+// discard removes the stage.
+func (s *importStage) discard() { _ = os.RemoveAll(s.root) }
+
+// copyFile copies f's contents from r into the stage, reading at most one byte more than f
+// lists, and checks the size and then the hash.
+func (s *importStage) copyFile(f File, r io.Reader) error {
+	dst := filepath.Join(s.root, filepath.FromSlash(f.Path))
+	if err := s.mkdirs(filepath.Dir(dst)); err != nil {
+		return err
+	}
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return ioErr("create", dst, err)
+	}
+	defer out.Close()
+	h := blake3.New(32, nil)
+	n, err := io.CopyBuffer(io.MultiWriter(out, h), io.LimitReader(r, int64(f.Size)+1), s.buf)
+	switch {
+	case errors.Is(err, ErrInvalid):
+		return err
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return invalidf("payload file %s: the stream ends after %d of its %d bytes", f.Path, n, f.Size)
+	case err != nil:
+		return ioErr("copy", f.Path, err)
+	case uint64(n) != f.Size:
+		return invalidf("payload file %s: %d bytes or more, but the manifest lists %d", f.Path, n, f.Size)
+	}
+	if sum := hex.EncodeToString(h.Sum(nil)); sum != f.BLAKE3 {
+		return invalidf("payload file %s: checksum mismatch (BLAKE3 %s, the manifest lists %s)", f.Path, sum, f.BLAKE3)
+	}
+	return nil
+}
+
+// syncFiles fsyncs every staged file; it runs once all of them have been checked, so a
+// refused artifact costs no fsync.
+func (s *importStage) syncFiles() error {
+	for _, f := range s.m.Files {
+		p := filepath.Join(s.root, filepath.FromSlash(f.Path))
+		h, err := os.Open(p)
+		if err != nil {
+			return ioErr("open", p, err)
+		}
+		err = h.Sync()
+		_ = h.Close()
+		if err != nil {
+			return ioErr("fsync", p, err)
+		}
+	}
+	return nil
+}
+
+func (s *importStage) mkdirs(dir string) error {
+	if s.dirs[dir] {
+		return nil
+	}
+	if err := s.mkdirs(filepath.Dir(dir)); err != nil {
+		return err
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return ioErr("create", dir, err)
+	}
+	s.dirs[dir] = true
+	return nil
+}
+
+// seal fsyncs the staged files and directories, opens it through v and requires its cursor to equal the
+// manifest's, then renames the payload to dest. The stage is gone afterwards either way.
+func (s *importStage) seal(v Verifier, dest string) error {
+	defer s.discard()
+	if err := s.syncFiles(); err != nil {
+		return err
+	}
+	dirs := make([]string, 0, len(s.dirs))
+	for d := range s.dirs {
+		dirs = append(dirs, d)
+	}
+	slices.Sort(dirs)
+	for _, d := range slices.Backward(dirs) {
+		if err := syncDir(d); err != nil {
+			return err
+		}
+	}
+	data := filepath.Join(s.root, DataDir)
+	got, err := v.Verify(data)
+	if err != nil {
+		return fmt.Errorf("%w: the staged payload does not open: %w", ErrInvalid, err)
+	}
+	if got != s.m.Cursor {
+		return invalidf("the staged payload opens at %v, but the manifest's cursor_hex says %v", got, s.m.Cursor)
+	}
+	return renameIntoPlace(data, dest)
+}
