@@ -1,6 +1,7 @@
 package appendlog
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,25 +40,63 @@ func (f ArtifactFormat) Accepts(gen string) error {
 	return nil
 }
 
-// Verify implements artifact.Verifier: dataDir must hold exactly PayloadFile, a regular file
-// that Load reads (a torn tail is repaired in place, any other damage refused).
+// Verify implements artifact.Verifier: dataDir must hold exactly PayloadFile, a compacted log
+// as an export writes it (see scanCompact), whose cursor Load recovers without repairing.
 func (ArtifactFormat) Verify(dataDir string) (kv.Cursor, error) {
-	snap, err := loadPayload(dataDir)
-	if err != nil || snap == nil {
-		return kv.Cursor{}, err
-	}
-	return snap.Cursor, nil
+	c, _, err := scanPayload(dataDir)
+	return c, err
 }
 
-func loadPayload(dataDir string) (*Snapshot, error) {
+// scanPayload reads the payload in dataDir and checks it with scanCompact.
+func scanPayload(dataDir string) (kv.Cursor, int, error) {
 	ents, err := os.ReadDir(dataDir)
 	if err != nil {
-		return nil, fmt.Errorf("%w: list %s: %w", snapshot.ErrIO, dataDir, err)
+		return kv.Cursor{}, 0, fmt.Errorf("%w: list %s: %w", snapshot.ErrIO, dataDir, err)
 	}
 	if len(ents) != 1 || ents[0].Name() != PayloadFile || !ents[0].Type().IsRegular() {
-		return nil, fmt.Errorf("%w: an append-log payload is the one regular file %s", snapshot.ErrInvalidFormat, PayloadFile)
+		return kv.Cursor{}, 0, fmt.Errorf("%w: an append-log payload is the one regular file %s", snapshot.ErrInvalidFormat, PayloadFile)
 	}
-	return Load(filepath.Join(dataDir, PayloadFile), Options{})
+	p := filepath.Join(dataDir, PayloadFile)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return kv.Cursor{}, 0, ioErr("read", p, err)
+	}
+	c, n, err := scanCompact(data)
+	if err != nil {
+		return kv.Cursor{}, 0, fmt.Errorf("verify %s: %w", p, err)
+	}
+	return c, n, nil
+}
+
+// scanCompact checks that data is what an export writes: the header, PUT records, each passing
+// its checksum, then at most one CURSOR record, and nothing after it (no torn tail, no
+// delete). It returns the cursor and the number of PUT records without building the fold; Load
+// of such a file recovers the same cursor.
+func scanCompact(data []byte) (kv.Cursor, int, error) {
+	if err := checkHeader(data); err != nil {
+		return kv.Cursor{}, 0, err
+	}
+	n, cursor, sawCursor := 0, kv.Cursor{}, false
+	for pos := HeaderLen; pos < len(data); {
+		rec, oc := parseRecord(data[pos:])
+		switch {
+		case oc == recBadCRC:
+			return kv.Cursor{}, 0, fmt.Errorf("%w: record at offset %d fails its checksum", snapshot.ErrCorrupted, pos)
+		case oc != recOK:
+			return kv.Cursor{}, 0, fmt.Errorf("%w: no whole record at offset %d %s", snapshot.ErrInvalidFormat, pos, rec.msg)
+		case sawCursor:
+			return kv.Cursor{}, 0, fmt.Errorf("%w: record at offset %d follows the cursor", snapshot.ErrInvalidFormat, pos)
+		case rec.kind == recCursor:
+			v, _ := kv.VersionFromBytes(rec.ver) // length checked by parseRecord
+			cursor, sawCursor = kv.CursorFromVersion(v), true
+		case rec.kind != recPut:
+			return kv.Cursor{}, 0, fmt.Errorf("%w: a compacted log holds no delete (offset %d)", snapshot.ErrInvalidFormat, pos)
+		default:
+			n++
+		}
+		pos += rec.size
+	}
+	return cursor, n, nil
 }
 
 // ImportedPath returns the log's path in a directory that artifact.Import filled with an
@@ -117,21 +156,51 @@ func (e *exportSource) WritePayload(dataDir string) (kv.Cursor, error) {
 	e.s.mu.RLock()
 	defer e.s.mu.RUnlock()
 	e.count = len(e.s.entries)
-	if _, err := compactToFile(OSFS{}, filepath.Join(dataDir, PayloadFile), e.s.entries.sorted(), e.s.cursor); err != nil {
+	if err := writeCompacted(filepath.Join(dataDir, PayloadFile), e.s.entries, e.s.cursor); err != nil {
 		return kv.Cursor{}, err
 	}
 	return e.s.cursor, nil
 }
 
+// writeCompacted writes the compacted log of (entries, cursor) to a new file at path: one PUT
+// per entry, in the map's order (sorting a large fold would cost more than writing it; Load
+// needs no order), then the cursor. There is no fsync here: artifact.Export fsyncs every
+// payload file once it is verified, before the artifact is renamed into place.
+func writeCompacted(path string, entries fold, cursor kv.Cursor) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return ioErr("create", path, err)
+	}
+	defer f.Close()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	rec := append(make([]byte, 0, 4096), header[:]...)
+	for k, sl := range entries {
+		rec = appendPut(rec, k, sl.value, sl.ver)
+		if _, err := bw.Write(rec); err != nil {
+			return ioErr("write", path, err)
+		}
+		rec = rec[:0]
+	}
+	if !cursor.IsZero() {
+		rec = appendCursor(rec, cursor)
+	}
+	if _, err := bw.Write(rec); err != nil {
+		return ioErr("write", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return ioErr("write", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return ioErr("close", path, err)
+	}
+	return nil
+}
+
 // Verify implements artifact.Source: the cursor and the entry count must both match.
 func (e *exportSource) Verify(dataDir string) (kv.Cursor, error) {
-	snap, err := loadPayload(dataDir)
+	c, n, err := scanPayload(dataDir)
 	if err != nil {
 		return kv.Cursor{}, err
-	}
-	n, c := 0, kv.Cursor{}
-	if snap != nil {
-		n, c = snap.Len(), snap.Cursor
 	}
 	if n != e.count {
 		return kv.Cursor{}, fmt.Errorf("%w: the exported log holds %d entries, the live fold %d", snapshot.ErrCorrupted, n, e.count)

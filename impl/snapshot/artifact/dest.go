@@ -62,12 +62,17 @@ func renameIntoPlace(from, dest string) error {
 	if err := checkDest(dest); err != nil {
 		return err
 	}
+	removed := false
 	if fi, err := os.Lstat(dest); err == nil && fi.IsDir() {
 		if err := os.Remove(dest); err != nil {
 			return ioErr("remove the empty destination", dest, err)
 		}
+		removed = true
 	}
 	if err := os.Rename(from, dest); err != nil {
+		if removed {
+			_ = os.Mkdir(dest, 0o755) // put the empty directory back, as the caller had it
+		}
 		return ioErr("rename staged copy to", dest, err)
 	}
 	parent := filepath.Dir(filepath.Clean(dest))

@@ -38,7 +38,10 @@ func FuzzParse(f *testing.F) {
 }
 
 // ImportTar refuses any stream (with ErrInvalid, leaving nothing behind) or imports a fold
-// whose cursor is the manifest's; it never panics.
+// whose cursor is the manifest's; it never panics. Each input costs a staging directory, and
+// the default minimization budget (a minute per new input) would use the whole run, so:
+//
+//	go test -run '^$' -fuzz '^FuzzImportTar$' -fuzztime 60s -fuzzminimizetime 1x ./impl/snapshot/artifact/
 func FuzzImportTar(f *testing.F) {
 	art := sample(f, 3)
 	var buf bytes.Buffer

@@ -41,6 +41,7 @@ func backends() []backend {
 			name:   "appendlog",
 			format: appendlog.ArtifactFormat{},
 			open: func(t testing.TB, dir string) liveStore {
+				must(t, os.MkdirAll(dir, 0o755))
 				s, err := appendlog.Open(filepath.Join(dir, "fold.log"), appendlog.Options{})
 				must(t, err)
 				return s

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"lukechampine.com/blake3"
 )
@@ -99,24 +98,6 @@ func (s *importStage) copyFile(f File, r io.Reader) error {
 	return nil
 }
 
-// syncFiles fsyncs every staged file; it runs once all of them have been checked, so a
-// refused artifact costs no fsync.
-func (s *importStage) syncFiles() error {
-	for _, f := range s.m.Files {
-		p := filepath.Join(s.root, filepath.FromSlash(f.Path))
-		h, err := os.Open(p)
-		if err != nil {
-			return ioErr("open", p, err)
-		}
-		err = h.Sync()
-		_ = h.Close()
-		if err != nil {
-			return ioErr("fsync", p, err)
-		}
-	}
-	return nil
-}
-
 func (s *importStage) mkdirs(dir string) error {
 	if s.dirs[dir] {
 		return nil
@@ -135,18 +116,15 @@ func (s *importStage) mkdirs(dir string) error {
 // manifest's, then renames the payload to dest. The stage is gone afterwards either way.
 func (s *importStage) seal(v Verifier, dest string) error {
 	defer s.discard()
-	if err := s.syncFiles(); err != nil {
-		return err
+	paths := make([]string, 0, len(s.m.Files)+len(s.dirs))
+	for _, f := range s.m.Files {
+		paths = append(paths, filepath.Join(s.root, filepath.FromSlash(f.Path)))
 	}
-	dirs := make([]string, 0, len(s.dirs))
 	for d := range s.dirs {
-		dirs = append(dirs, d)
+		paths = append(paths, d)
 	}
-	slices.Sort(dirs)
-	for _, d := range slices.Backward(dirs) {
-		if err := syncDir(d); err != nil {
-			return err
-		}
+	if err := syncAll(paths); err != nil {
+		return err
 	}
 	data := filepath.Join(s.root, DataDir)
 	got, err := v.Verify(data)

@@ -71,7 +71,9 @@ func writeEntry(tw *tar.Writer, name string, size int64, r io.Reader) error {
 // each once; directories, links, devices, unlisted or oversize entries and non-zero padding
 // are refused as they are met, before anything past the bound is written. The payload is
 // staged beside dest, verified exactly as Import verifies it, and renamed into place. On any
-// refusal dest is as it was and no staging directory remains; r may be left part-read.
+// refusal dest is as it was and no staging directory remains; r may be left part-read. Only
+// the form WriteTar writes is accepted: a tar from another writer (extended headers, another
+// checksum layout) may be refused.
 func ImportTar(r io.Reader, dest string, v Verifier, opts ImportOptions) (*Manifest, error) {
 	pr := &paddingReader{r: r}
 	tr := tar.NewReader(pr)

@@ -2,11 +2,13 @@ package artifact
 
 import (
 	"encoding/hex"
+	"errors"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"unicode/utf8"
 
 	"lukechampine.com/blake3"
@@ -49,7 +51,7 @@ func walkPayload(root string) (files, dirs []string, err error) {
 	return files, dirs, nil
 }
 
-// hashFile streams path through BLAKE3, then fsyncs it.
+// hashFile streams path through BLAKE3.
 func hashFile(path string, buf []byte) (size uint64, sum string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -61,13 +63,10 @@ func hashFile(path string, buf []byte) (size uint64, sum string, err error) {
 	if err != nil {
 		return 0, "", ioErr("read", path, err)
 	}
-	if err := f.Sync(); err != nil {
-		return 0, "", ioErr("fsync", path, err)
-	}
 	return uint64(n), hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// hashPayload hashes and fsyncs every file under root/data, fsyncs every directory, and
+// hashPayload hashes every file under root/data, fsyncs every file and directory there, and
 // returns the manifest's file list.
 func hashPayload(root string) ([]File, error) {
 	paths, dirs, err := walkPayload(root)
@@ -76,17 +75,53 @@ func hashPayload(root string) ([]File, error) {
 	}
 	buf := make([]byte, bufSize)
 	files := make([]File, len(paths))
+	full := make([]string, len(paths))
 	for i, p := range paths {
-		size, sum, err := hashFile(filepath.Join(root, filepath.FromSlash(p)), buf)
+		full[i] = filepath.Join(root, filepath.FromSlash(p))
+		size, sum, err := hashFile(full[i], buf)
 		if err != nil {
 			return nil, err
 		}
 		files[i] = File{Path: p, Size: size, BLAKE3: sum}
 	}
-	for _, d := range dirs {
-		if err := syncDir(d); err != nil {
-			return nil, err
-		}
+	if err := syncAll(append(full, dirs...)); err != nil {
+		return nil, err
 	}
 	return files, nil
+}
+
+// syncConcurrency bounds the fsyncs syncAll runs at once.
+const syncConcurrency = 8
+
+// syncAll fsyncs the given files and directories, several at once: concurrent fsyncs share
+// the file system's journal commits, where one after another each waits for its own.
+func syncAll(paths []string) error {
+	errs := make([]error, len(paths))
+	sem := make(chan struct{}, syncConcurrency)
+	var wg sync.WaitGroup
+	for i, p := range paths {
+		sem <- struct{}{}
+		wg.Go(func() {
+			errs[i] = syncPath(p)
+			<-sem
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// syncPath fsyncs one file or directory.
+func syncPath(p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return ioErr("open", p, err)
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return ioErr("fsync", p, err)
+	}
+	return nil
 }

@@ -1,0 +1,77 @@
+package artifact_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/slipstream-go/slipstream/impl/snapshot/artifact"
+)
+
+var benchKeys = flag.Int("artifact.keys", 100_000, "keys in the fold BenchmarkExportImport exports (1000000 for the full-size run)")
+
+// BenchmarkExportImport measures, per backend and in one run: export with its verify
+// (ExportArtifact) against a durable copy of the live store's files, and import with its
+// verify (artifact.Import) against a durable copy of the artifact's files. It reports
+// export/copy and import/copy (goals: at most 1.5 and 2).
+func BenchmarkExportImport(b *testing.B) {
+	for _, be := range backends() {
+		b.Run(be.name, func(b *testing.B) {
+			dir := b.TempDir()
+			live := be.open(b, filepath.Join(dir, "live"))
+			defer live.Close()
+			fill(b, live, *benchKeys)
+			var copyLive, export, copyArt, imp time.Duration
+			n := 0
+			for b.Loop() {
+				round := filepath.Join(dir, "round")
+				must(b, os.Mkdir(round, 0o755))
+				copyLive += timed(func() {
+					copyTree(b, filepath.Join(dir, "live"), filepath.Join(round, "copy-live"))
+					syncTree(b, filepath.Join(round, "copy-live"))
+				})
+				art := filepath.Join(round, "artifact")
+				export += timed(func() { _, err := live.ExportArtifact(art); must(b, err) })
+				copyArt += timed(func() {
+					copyTree(b, art, filepath.Join(round, "copy-art"))
+					syncTree(b, filepath.Join(round, "copy-art"))
+				})
+				imp += timed(func() {
+					_, err := artifact.Import(art, filepath.Join(round, "imported"), be.format, artifact.ImportOptions{})
+					must(b, err)
+				})
+				must(b, os.RemoveAll(round))
+				n++
+			}
+			b.ReportMetric(float64(export)/float64(copyLive), "export/copy")
+			b.ReportMetric(float64(imp)/float64(copyArt), "import/copy")
+			b.ReportMetric(float64(export.Milliseconds())/float64(n), "export-ms")
+			b.ReportMetric(float64(imp.Milliseconds())/float64(n), "import-ms")
+			b.ReportMetric(float64(copyLive.Milliseconds())/float64(n), "copy-live-ms")
+		})
+	}
+}
+
+func timed(f func()) time.Duration {
+	start := time.Now()
+	f()
+	return time.Since(start)
+}
+
+// syncTree fsyncs every file and directory under root, so the baseline copy is as durable as
+// an artifact.
+func syncTree(b *testing.B, root string) {
+	must(b, filepath.Walk(root, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return f.Sync()
+	}))
+}
