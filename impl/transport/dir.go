@@ -111,11 +111,18 @@ type dirPointers struct {
 
 func (p *dirPointers) path(key string) string { return filepath.Join(p.root, key+".pointer") }
 
+// read returns at most MaxPointerBytes+1 bytes of the pointer, so that an oversize pointer is
+// refused without reading all of it.
 func (p *dirPointers) read(_ context.Context, key string) ([]byte, bool, error) {
-	b, err := os.ReadFile(p.path(key))
+	f, err := os.Open(p.path(key))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxPointerBytes+1))
 	return b, err == nil, err
 }
 

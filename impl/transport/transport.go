@@ -86,6 +86,9 @@ var (
 	// ErrNoCompareAndSwap: the pointer store cannot compare-and-swap (or lock), so a publish
 	// could regress the pointer: the transport fails closed. Use a store that can.
 	ErrNoCompareAndSwap = errors.New("transport: the pointer store offers no compare-and-swap")
+	// ErrInvalidKey: the key is not usable as a kv key, an object name and a file name; nothing
+	// was sent. Use letters, digits, '_', '-' and single inner dots.
+	ErrInvalidKey = errors.New("transport: invalid key")
 	// ErrContended: the pointer swap lost MaxSwapAttempts compare-and-swap races in a row.
 	// Nothing was published; the next round retries.
 	ErrContended = errors.New("transport: the pointer swap kept losing compare-and-swap races")
@@ -102,7 +105,7 @@ var keyRE = regexp.MustCompile(`^[A-Za-z0-9_-][A-Za-z0-9_.-]*$`)
 // checkKey admits keys that are safe as a kv key, an object name prefix and a file name.
 func checkKey(key string) error {
 	if !keyRE.MatchString(key) || strings.Contains(key, "..") || len(key) > 200 {
-		return fmt.Errorf("transport: key %q: use letters, digits, '_', '-' and single dots, not leading", key)
+		return fmt.Errorf("%w: %q", ErrInvalidKey, key)
 	}
 	return nil
 }
