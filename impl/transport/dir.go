@@ -29,6 +29,14 @@ func NewDirectory(root string) (*Remote, error) {
 
 type dirObjects struct{ root string }
 
+func (o dirObjects) has(_ context.Context, name string) (bool, error) {
+	_, err := os.Stat(filepath.Join(o.root, filepath.FromSlash(name)))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // put writes the object beside its final name, fsyncs it and renames it into place: an object
 // that exists is complete.
 func (o dirObjects) put(_ context.Context, name string, r io.Reader) error {

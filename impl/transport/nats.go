@@ -34,6 +34,14 @@ func NewNATS(objs jetstream.ObjectStore, ptrs PointerStore) (*Remote, error) {
 
 type natsObjects struct{ s jetstream.ObjectStore }
 
+func (o natsObjects) has(ctx context.Context, name string) (bool, error) {
+	_, err := o.s.GetInfo(ctx, name)
+	if errors.Is(err, jetstream.ErrObjectNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 func (o natsObjects) put(ctx context.Context, name string, r io.Reader) error {
 	_, err := o.s.Put(ctx, jetstream.ObjectMeta{Name: name}, r)
 	return err

@@ -81,3 +81,25 @@ func TestBadKeysAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// Uploading an artifact whose payload is already stored leaves the stored object alone (same
+// name, same content), so a reader fetching it is never disturbed.
+func TestReuploadLeavesTheStoredPayloadAlone(t *testing.T) {
+	forEach(t, func(t *testing.T, e *env, tr *Remote) {
+		art := artifactAt(t, 3, 2)
+		if _, err := tr.UploadPayload(tctx(t), "fold", art); err != nil {
+			t.Fatal(err)
+		}
+		before, err := tr.objs.list(tctx(t), payloadPrefix("fold"))
+		if err != nil || len(before) != 1 {
+			t.Fatalf("after one upload: %v, %v", before, err)
+		}
+		if _, err := tr.UploadPayload(tctx(t), "fold", art); err != nil {
+			t.Fatal(err)
+		}
+		after, err := tr.objs.list(tctx(t), payloadPrefix("fold"))
+		if err != nil || len(after) != 1 || !after[0].modTime.Equal(before[0].modTime) {
+			t.Fatalf("after a re-upload: %v (%v), want the one object, unmodified since %v", after, err, before[0].modTime)
+		}
+	})
+}

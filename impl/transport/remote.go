@@ -17,8 +17,10 @@ type object struct {
 	modTime time.Time
 }
 
-// objects stores payloads by name. get and remove of an absent object: errObjectMissing.
+// objects stores payloads by name. get and remove of an absent object: errObjectMissing. An
+// object that exists is complete (put publishes it atomically).
 type objects interface {
+	has(ctx context.Context, name string) (bool, error)
 	put(ctx context.Context, name string, r io.Reader) error
 	get(ctx context.Context, name string, w io.Writer) error
 	list(ctx context.Context, prefix string) ([]object, error)
@@ -57,8 +59,9 @@ func (t *Remote) now() time.Time {
 }
 
 // UploadPayload implements Transport: it parses the artifact's manifest (never ship what a
-// reader would refuse) and streams artifact.WriteTar into the payload's content address. It
-// does not check the payload hashes: import does.
+// reader would refuse) and streams artifact.WriteTar into the payload's content address,
+// unless an object is already there: the same name is the same content, and leaving it alone
+// never disturbs a reader fetching it. It does not check the payload hashes: import does.
 func (t *Remote) UploadPayload(ctx context.Context, key, artifactDir string) ([]byte, error) {
 	if err := checkKey(key); err != nil {
 		return nil, err
@@ -67,9 +70,16 @@ func (t *Remote) UploadPayload(ctx context.Context, key, artifactDir string) ([]
 	if err != nil {
 		return nil, err
 	}
+	name := payloadName(key, m, ptr)
+	if ok, err := t.objs.has(ctx, name); err != nil || ok {
+		if err != nil {
+			return nil, fmt.Errorf("transport: look up payload %s: %w", name, err)
+		}
+		return ptr, nil
+	}
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(artifact.WriteTar(artifactDir, pw)) }()
-	err = t.objs.put(ctx, payloadName(key, m, ptr), pr)
+	err = t.objs.put(ctx, name, pr)
 	_ = pr.CloseWithError(errors.New("upload ended")) // unblocks WriteTar if put stopped early
 	if err != nil {
 		return nil, fmt.Errorf("transport: upload payload of %s: %w", key, err)
