@@ -37,8 +37,8 @@ func (p PointerState) Rank() (rank uint64, known bool) { return p.rank, p.presen
 // never observes a cursor drop"). Every writer puts only through this guard plus a
 // compare-and-swap, so the pointer's rank never decreases; refusing on a plain read is
 // therefore sound, because once a read shows a strictly newer pointer that stays true.
-// Production: planned, the pointer swap of impl/transport (not written yet), in its present
-// branch (the absent branch is a create-only put, for which the guard is trivially true).
+// Production: impl/transport, Remote.SwapPointer, for every publish on both transports (for an
+// absent pointer the guard is trivially true and the write is create-only).
 // Model: exportimport Publish(n) in the pointer-swap layout.
 func PointerPublishAllowed(current PointerState, candidateRank uint64) bool {
 	n, known := current.Rank()

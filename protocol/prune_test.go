@@ -28,7 +28,8 @@ func TestPayloadPrunableTruthTable(t *testing.T) {
 		{0, true, 1, false, true, true},
 	}
 	for _, c := range cases {
-		if got := PayloadPrunable(c.rank, c.known, c.pointer, c.target, c.agedOut); got != c.want {
+		got := PayloadPrunable(PruneCandidate{Rank: c.rank, RankKnown: c.known, PointerRank: c.pointer, IsPointerTarget: c.target, AgedOut: c.agedOut})
+		if got != c.want {
 			t.Errorf("PayloadPrunable(%d, known=%v, %d, target=%v, aged=%v) = %v, want %v",
 				c.rank, c.known, c.pointer, c.target, c.agedOut, got, c.want)
 		}
@@ -43,7 +44,7 @@ func TestPruneNeverDeletesCurrentOrPublishable(t *testing.T) {
 		p := rapid.Uint64().Draw(t, "pointer rank")
 		r := rapid.Uint64().Draw(t, "payload rank")
 		target := rapid.Bool().Draw(t, "is target")
-		if PayloadPrunable(r, true, p, target, true) {
+		if PayloadPrunable(PruneCandidate{Rank: r, RankKnown: true, PointerRank: p, IsPointerTarget: target, AgedOut: true}) {
 			if target || PointerPublishAllowed(PointerAt(p), r) {
 				t.Fatalf("prunable payload rank %d (target=%v) is current or publishable at pointer %d", r, target, p)
 			}
@@ -74,7 +75,7 @@ func TestPruneNeverDeletesCurrentOrPublishable(t *testing.T) {
 					continue
 				}
 				for rank := range stored {
-					if PayloadPrunable(rank, true, cur, rank == cur, true) {
+					if PayloadPrunable(PruneCandidate{Rank: rank, RankKnown: true, PointerRank: cur, IsPointerTarget: rank == cur, AgedOut: true}) {
 						delete(stored, rank)
 					}
 				}

@@ -119,7 +119,7 @@ func (m Mutation) String() string {
 // functions of package protocol; mutation tests swap one for a broken variant.
 type Kernels struct {
 	PointerPublishAllowed func(current protocol.PointerState, candidateRank uint64) bool
-	PayloadPrunable       func(payloadRank uint64, rankKnown bool, pointerRank uint64, isPointerTarget, agedOut bool) bool
+	PayloadPrunable       func(c protocol.PruneCandidate) bool
 	ResumeWindowOK        func(revision, firstSequence uint64) bool
 }
 
@@ -139,9 +139,9 @@ func K1AllowsOneBelow(current protocol.PointerState, candidateRank uint64) bool 
 	return !known || candidateRank+1 >= n
 }
 
-// K2PrunesEqualRank is a broken K2 for MutK2PrunesEqualRank: payloadRank <= pointerRank.
-func K2PrunesEqualRank(payloadRank uint64, rankKnown bool, pointerRank uint64, isPointerTarget, agedOut bool) bool {
-	return !isPointerTarget && agedOut && rankKnown && payloadRank <= pointerRank
+// K2PrunesEqualRank is a broken K2 for MutK2PrunesEqualRank: Rank <= PointerRank.
+func K2PrunesEqualRank(c protocol.PruneCandidate) bool {
+	return !c.IsPointerTarget && c.AgedOut && c.RankKnown && c.Rank <= c.PointerRank
 }
 
 // K3OffByOne is a broken K3 for MutK3OffByOne: firstSequence <= revision+2.
@@ -344,7 +344,10 @@ func (m *Model) Next(s State, emit func(check.Action, State)) {
 				for u := s.Uploaded; u != 0; u &= u - 1 {
 					i := lowBit(u)
 					a := artifactOfBit(i)
-					if m.k.PayloadPrunable(uint64(a.Cursor), true, uint64(mf.Cursor), a == mf, true) {
+					if m.k.PayloadPrunable(protocol.PruneCandidate{
+						Rank: uint64(a.Cursor), RankKnown: true, PointerRank: uint64(mf.Cursor),
+						IsPointerTarget: a == mf, AgedOut: true,
+					}) {
 						t.Uploaded &^= 1 << i
 					}
 				}

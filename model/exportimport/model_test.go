@@ -66,7 +66,8 @@ func TestMutantKernelsDifferFromProductionAtTheBoundary(t *testing.T) {
 	if protocol.PointerPublishAllowed(protocol.PointerAt(5), 4) || !K1AllowsOneBelow(protocol.PointerAt(5), 4) {
 		t.Error("K1AllowsOneBelow must differ from K1 exactly at candidate = n-1")
 	}
-	if protocol.PayloadPrunable(5, true, 5, false, true) || !K2PrunesEqualRank(5, true, 5, false, true) {
+	equal := protocol.PruneCandidate{Rank: 5, RankKnown: true, PointerRank: 5, AgedOut: true}
+	if protocol.PayloadPrunable(equal) || !K2PrunesEqualRank(equal) {
 		t.Error("K2PrunesEqualRank must differ from K2 exactly at equal rank")
 	}
 	if protocol.ResumeWindowOK(3, 5) || !K3OffByOne(3, 5) {

@@ -59,14 +59,18 @@ PointerPublishAllowed(current, candidateRank) ==
     \/ ~current.known
     \/ candidateRank >= current.rank
 
-\* Go: protocol.PayloadPrunable(payloadRank uint64, rankKnown bool, pointerRank uint64,
-\* isPointerTarget, agedOut bool) bool (kernel K2).  rankKnown = FALSE stands for a
-\* payload name whose rank cannot be read.  Prune is strictly below the pointer.
-PayloadPrunable(payloadRank, rankKnown, pointerRank, isPointerTarget, agedOut) ==
-    /\ ~isPointerTarget
-    /\ agedOut
-    /\ rankKnown
-    /\ payloadRank < pointerRank
+\* Go: protocol.PayloadPrunable(c protocol.PruneCandidate) bool (kernel K2).  The
+\* record mirrors the Go struct field for field: rank, rankKnown (FALSE stands for a
+\* payload name whose rank cannot be read), pointerRank, isPointerTarget, agedOut.
+\* Prune is strictly below the pointer.
+PruneCandidate(rank, rankKnown, pointerRank, isPointerTarget, agedOut) ==
+    [rank |-> rank, rankKnown |-> rankKnown, pointerRank |-> pointerRank,
+     isPointerTarget |-> isPointerTarget, agedOut |-> agedOut]
+PayloadPrunable(c) ==
+    /\ ~c.isPointerTarget
+    /\ c.agedOut
+    /\ c.rankKnown
+    /\ c.rank < c.pointerRank
 
 \* Go: protocol.ResumeWindowOK(revision, firstSequence uint64) bool (kernel K3):
 \* firstSequence <= revision + 1.  Go saturates the addition at the maximum
@@ -77,18 +81,17 @@ ResumeWindowOK(revision, firstSequence) == firstSequence <= revision + 1
 \* K3OffByOne): one broken kernel swapped in, the transition table unchanged.
 K1AllowsOneBelow(current, candidateRank) ==
     ~current.present \/ ~current.known \/ candidateRank + 1 >= current.rank
-K2PrunesEqualRank(payloadRank, rankKnown, pointerRank, isPointerTarget, agedOut) ==
-    ~isPointerTarget /\ agedOut /\ rankKnown /\ payloadRank <= pointerRank
+K2PrunesEqualRank(c) ==
+    ~c.isPointerTarget /\ c.agedOut /\ c.rankKnown /\ c.rank <= c.pointerRank
 K3OffByOne(revision, firstSequence) == firstSequence <= revision + 2
 
 \* The kernels the model runs (Go: exportimport.KernelsFor(mutation)).
 K1(current, candidateRank) ==
     IF Mutation = "K1AllowsOneBelow" THEN K1AllowsOneBelow(current, candidateRank)
                                      ELSE PointerPublishAllowed(current, candidateRank)
-K2(payloadRank, rankKnown, pointerRank, isPointerTarget, agedOut) ==
-    IF Mutation = "K2PrunesEqualRank"
-      THEN K2PrunesEqualRank(payloadRank, rankKnown, pointerRank, isPointerTarget, agedOut)
-      ELSE PayloadPrunable(payloadRank, rankKnown, pointerRank, isPointerTarget, agedOut)
+K2(c) ==
+    IF Mutation = "K2PrunesEqualRank" THEN K2PrunesEqualRank(c)
+                                      ELSE PayloadPrunable(c)
 K3(revision, firstSequence) ==
     IF Mutation = "K3OffByOne" THEN K3OffByOne(revision, firstSequence)
                                ELSE ResumeWindowOK(revision, firstSequence)
@@ -100,12 +103,12 @@ ASSUME /\ PointerPublishAllowed(PointerAbsent, 0)
        /\ PointerPublishAllowed(PointerAt(5), 5)
        /\ PointerPublishAllowed(PointerAt(5), 6)
        /\ ~PointerPublishAllowed(PointerAt(5), 4)
-ASSUME /\ PayloadPrunable(4, TRUE, 5, FALSE, TRUE)
-       /\ ~PayloadPrunable(5, TRUE, 5, FALSE, TRUE)
-       /\ ~PayloadPrunable(6, TRUE, 5, FALSE, TRUE)
-       /\ ~PayloadPrunable(4, TRUE, 5, TRUE, TRUE)
-       /\ ~PayloadPrunable(4, FALSE, 5, FALSE, TRUE)
-       /\ ~PayloadPrunable(4, TRUE, 5, FALSE, FALSE)
+ASSUME /\ PayloadPrunable(PruneCandidate(4, TRUE, 5, FALSE, TRUE))
+       /\ ~PayloadPrunable(PruneCandidate(5, TRUE, 5, FALSE, TRUE))
+       /\ ~PayloadPrunable(PruneCandidate(6, TRUE, 5, FALSE, TRUE))
+       /\ ~PayloadPrunable(PruneCandidate(4, TRUE, 5, TRUE, TRUE))
+       /\ ~PayloadPrunable(PruneCandidate(4, FALSE, 5, FALSE, TRUE))
+       /\ ~PayloadPrunable(PruneCandidate(4, TRUE, 5, FALSE, FALSE))
 ASSUME /\ ResumeWindowOK(3, 4)
        /\ ResumeWindowOK(3, 1)
        /\ ~ResumeWindowOK(3, 5)
@@ -269,7 +272,9 @@ Prune ==
          IF Mutation = "PruneAgeOnly"
            THEN uploaded \cap {manifest}
            ELSE {u \in uploaded :
-                   ~K2(u.cursor, TRUE, manifest.cursor, u = manifest, TRUE)}
+                   ~K2([rank |-> u.cursor, rankKnown |-> TRUE,
+                         pointerRank |-> manifest.cursor,
+                         isPointerTarget |-> u = manifest, agedOut |-> TRUE])}
     /\ UNCHANGED <<head, deleteRev, floor, applied, exporters, payload, manifest,
                    regressed, refused, importer>>
 

@@ -1,0 +1,75 @@
+package transport
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/slipstream-go/slipstream/impl/snapshot/artifact"
+)
+
+// Download implements Transport. path must not exist. The payload's name is derived from the
+// pointer's bytes; a missing payload fails with ErrPayloadMissing (a prune after a stale
+// pointer read, or a doctored pointer), and a tar whose first entry is not the pointer's exact
+// manifest fails with artifact.ErrInvalid. On any failure no file remains at path. The
+// payload's hashes are not checked here: artifact.ImportTar re-checks everything.
+func (t *Remote) Download(ctx context.Context, key, path string) (*artifact.Manifest, error) {
+	m, ptr, err := t.Pointer(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	if t.afterPointerRead != nil {
+		t.afterPointerRead()
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("transport: download %s: %w", key, err)
+	}
+	ok := false
+	defer func() {
+		_ = f.Close()
+		if !ok {
+			_ = os.Remove(path)
+		}
+	}()
+	name := payloadName(key, m, ptr)
+	if err := t.objs.get(ctx, name, f); err != nil {
+		if errors.Is(err, errObjectMissing) {
+			return nil, fmt.Errorf("%w: %s (read the pointer again)", ErrPayloadMissing, name)
+		}
+		return nil, fmt.Errorf("transport: fetch %s: %w", name, err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("transport: download %s: %w", key, err)
+	}
+	if err := checkEmbedded(f, ptr); err != nil {
+		return nil, fmt.Errorf("transport: payload %s: %w", name, err)
+	}
+	if err := f.Sync(); err != nil {
+		return nil, fmt.Errorf("transport: download %s: %w", key, err)
+	}
+	ok = true
+	return m, nil
+}
+
+// checkEmbedded requires the tar's first entry to be MANIFEST.json with exactly the pointer's
+// bytes (defence in depth: the content address already makes a mismatch unreachable).
+func checkEmbedded(r io.Reader, ptr []byte) error {
+	tr := tar.NewReader(r)
+	h, err := tr.Next()
+	if err != nil || h.Name != artifact.ManifestFile {
+		return fmt.Errorf("%w: the tar does not start with %s", artifact.ErrInvalid, artifact.ManifestFile)
+	}
+	b, err := readCapped(tr, MaxPointerBytes, "the embedded manifest")
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(b, ptr) {
+		return fmt.Errorf("%w: the embedded manifest disagrees with the pointer", artifact.ErrInvalid)
+	}
+	return nil
+}
