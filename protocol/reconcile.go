@@ -20,8 +20,8 @@ const (
 	// RepairDelete: fold a synthetic delete (the bucket no longer has the key, and no record
 	// the watch will deliver says so).
 	RepairDelete
-	// RepairFetch: read the key's current entry and fold it if FetchedFoldable allows (the
-	// watch passed the listed revision without the fold taking it).
+	// RepairFetch: fold the key's current entry (the watch passed it without the fold
+	// taking it).
 	RepairFetch
 )
 
@@ -62,10 +62,11 @@ func WithinFrontier(rev, frontier uint64) bool { return rev <= frontier }
 // newer than listPos was written after the listing began and must be kept.
 func ListingCovers(foldRev, listPos uint64) bool { return foldRev <= listPos }
 
-// ReconcileRepair decides the repair of one key from its fold record, its listed record, the
-// listing's position and the watch's frontier. It never repairs a record above the frontier
-// (the watch delivers it), never deletes a fold entry newer than the listing, and asks for a
-// fetch only when the listed entry is newer than the fold's and the watch has passed it.
+// ReconcileRepair is the listing filter: it decides from a key's fold record, its listed
+// record, the listing's position and the watch's frontier whether the key is a candidate for
+// repair. It never flags a record above the frontier (the watch delivers it), never a fold
+// entry newer than the listing, and flags a fetch only when the listed entry is newer than the
+// fold's and the watch has passed it. A candidate is repaired only if ConfirmRepair agrees.
 func ReconcileRepair(fold FoldRecord, listed ListedRecord, listPos, frontier uint64) Repair {
 	if !listed.Present {
 		if fold.Live && ListingCovers(fold.Rev, listPos) {
@@ -88,8 +89,32 @@ func ReconcileRepair(fold FoldRecord, listed ListedRecord, listPos, frontier uin
 	return RepairNone
 }
 
-// FetchedFoldable reports whether an entry read by a RepairFetch, at revision rev, may be
-// folded now: only when the watch has passed it. A newer entry is left to the watch, which
-// delivers it in order. The read must happen while no delivery is folded (on the loop), so the
-// fold cannot have taken a newer record of the key in between.
-func FetchedFoldable(rev, frontier uint64) bool { return WithinFrontier(rev, frontier) }
+// ConfirmRepair decides the repair of a candidate key (one ReconcileRepair did not leave
+// alone) from the key's CURRENT record, read on the loop while no delivery is folded, and the
+// frontier at that moment. The listing alone is not enough: it is not one point in time, and a
+// listed record at or below the frontier may have been superseded by a newer one the watch has
+// not delivered yet (the watch then skipped the listed record, not missed it). The current
+// record settles it: none at all means the key is gone for good (delete); a record above the
+// frontier is the watch's to deliver; a record at or below it is one the watch passed, so the
+// fold must hold exactly it (fetch a put, delete for a marker).
+func ConfirmRepair(fold FoldRecord, current ListedRecord, frontier uint64) Repair {
+	if !current.Present {
+		if fold.Live {
+			return RepairDelete
+		}
+		return RepairNone
+	}
+	if !WithinFrontier(current.Rev, frontier) {
+		return RepairNone
+	}
+	if current.Live {
+		if fold.Live && fold.Rev >= current.Rev {
+			return RepairNone
+		}
+		return RepairFetch
+	}
+	if fold.Live {
+		return RepairDelete
+	}
+	return RepairNone
+}

@@ -36,9 +36,32 @@ func TestReconcileRepair(t *testing.T) {
 	}
 }
 
-func TestFetchedFoldable(t *testing.T) {
-	if !FetchedFoldable(5, 5) || FetchedFoldable(6, 5) || !FetchedFoldable(0, 0) {
-		t.Fatal("FetchedFoldable must allow exactly the revisions at or below the frontier")
+// The truth table of ConfirmRepair; spec/tla/Reconcile.tla pins the same rows as ASSUMEs.
+func TestConfirmRepair(t *testing.T) {
+	live := func(rev uint64) FoldRecord { return FoldRecord{Live: true, Rev: rev} }
+	put := func(rev uint64) ListedRecord { return ListedRecord{Present: true, Live: true, Rev: rev} }
+	marker := func(rev uint64) ListedRecord { return ListedRecord{Present: true, Rev: rev} }
+	cases := []struct {
+		name     string
+		fold     FoldRecord
+		current  ListedRecord
+		frontier uint64
+		want     Repair
+	}{
+		{"no record at all: gone for good", live(2), ListedRecord{}, 1, RepairDelete},
+		{"no record, fold absent", FoldRecord{}, ListedRecord{}, 1, RepairNone},
+		{"current record above the frontier: the watch's", live(2), marker(5), 4, RepairNone},
+		{"superseding put above the frontier", live(2), put(5), 4, RepairNone},
+		{"marker the watch passed, fold live", live(2), marker(5), 5, RepairDelete},
+		{"put the watch passed, fold older", live(2), put(5), 5, RepairFetch},
+		{"put the watch passed, fold absent", FoldRecord{}, put(5), 5, RepairFetch},
+		{"fold holds the current put", live(5), put(5), 9, RepairNone},
+		{"marker, fold absent", FoldRecord{}, marker(5), 9, RepairNone},
+	}
+	for _, c := range cases {
+		if got := ConfirmRepair(c.fold, c.current, c.frontier); got != c.want {
+			t.Errorf("%s: ConfirmRepair(%+v, %+v, %d) = %v, want %v", c.name, c.fold, c.current, c.frontier, got, c.want)
+		}
 	}
 }
 

@@ -131,8 +131,8 @@ type kernels struct {
 	storeFailure func(streak uint, failed bool) (uint, bool)
 	requeue      func(failed, newer []kv.Update) []kv.Update
 
-	reconcile       func(fold protocol.FoldRecord, listed protocol.ListedRecord, listPos, frontier uint64) protocol.Repair
-	fetchedFoldable func(rev, frontier uint64) bool
+	reconcile func(fold protocol.FoldRecord, listed protocol.ListedRecord, listPos, frontier uint64) protocol.Repair
+	confirm   func(fold protocol.FoldRecord, current protocol.ListedRecord, frontier uint64) protocol.Repair
 }
 
 // defaultKernels returns the production kernels.
@@ -142,8 +142,8 @@ func defaultKernels() kernels {
 		storeFailure: protocol.StoreFailure,
 		requeue:      protocol.Requeue[kv.Update],
 
-		reconcile:       protocol.ReconcileRepair,
-		fetchedFoldable: protocol.FetchedFoldable,
+		reconcile: protocol.ReconcileRepair,
+		confirm:   protocol.ConfirmRepair,
 	}
 }
 
@@ -161,8 +161,8 @@ func (k kernels) withDefaults() kernels {
 	if k.reconcile == nil {
 		k.reconcile = d.reconcile
 	}
-	if k.fetchedFoldable == nil {
-		k.fetchedFoldable = d.fetchedFoldable
+	if k.confirm == nil {
+		k.confirm = d.confirm
 	}
 	return k
 }

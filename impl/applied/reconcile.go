@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/protocol"
@@ -22,9 +23,10 @@ type reconcileRequest struct {
 	done    chan struct{}
 }
 
-// repairs are one round's decisions: synthetic deletes and keys whose missed update is fetched.
-type repairs struct {
-	deletes, fetches []string
+// candidate is a key the listing filter flagged, with its fold record at the time.
+type candidate struct {
+	key  string
+	fold protocol.FoldRecord
 }
 
 // onReconcile compares the fold with a listing of the bucket and folds the repairs, on the
@@ -32,10 +34,12 @@ type repairs struct {
 // flushed first; if the store still holds a re-queued batch the round is skipped (the fold is
 // then behind the cursor, and the comparison would mistake pending updates for missed ones).
 //
-// The decisions are protocol.ReconcileRepair per key, with the listing's position and the
-// loop's applied cursor as the frontier: a record above the frontier is left to the watch, a
-// fold entry newer than the listing is kept. A fetched entry is folded only when
-// protocol.FetchedFoldable allows. Repairs never move the cursor.
+// Two kernels decide, with the loop's applied cursor as the frontier. The listing filter,
+// protocol.ReconcileRepair, picks candidates: it leaves a record above the frontier to the
+// watch and keeps a fold entry newer than the listing. Each candidate's current record is then
+// read (kv.RevisionLister.Latest) and protocol.ConfirmRepair decides: the listing is not one
+// point in time, and a listed record the watch seems to have passed may since have been
+// superseded by one it has not delivered yet. Repairs never move the cursor.
 func (l *loop[U]) onReconcile(ctx context.Context, req reconcileRequest) error {
 	defer close(req.done)
 	if err := l.flush(); err != nil {
@@ -55,43 +59,55 @@ func (l *loop[U]) onReconcile(ctx context.Context, req reconcileRequest) error {
 		l.log.Warn("applied: reconciliation skipped: the listing has no position")
 		return nil
 	}
-	r, err := l.decide(req.listing, pos, frontier)
+	cands, err := l.candidates(req.listing, pos, frontier)
 	if err != nil {
 		return l.fatal(err)
 	}
-	fetched, err := l.fetch(ctx, r.fetches, frontier)
-	if err != nil {
-		l.log.Warn("applied: reconciliation fetch failed; the next period retries", "keys", len(r.fetches), "err", err)
-		fetched = nil
-	}
-	for _, key := range r.deletes {
-		l.noteRepair(kv.Update{Op: kv.OpDelete, Key: key})
-	}
-	for _, e := range fetched {
-		l.noteRepair(kv.Update{Op: kv.OpPut, Key: e.Key, Value: e.Value, Version: e.Version})
+	var deleted, fetched int
+	for _, c := range cands {
+		cur, err := l.lister.Latest(ctx, c.key)
+		if err != nil {
+			l.log.Warn("applied: reconciliation could not read a key to confirm its repair; the next period retries",
+				"candidates", len(cands), "err", err)
+			break
+		}
+		rev, known := cur.Version.Uint64()
+		if cur.Present && !known {
+			continue // a record without a revision cannot be compared
+		}
+		current := protocol.ListedRecord{Present: cur.Present, Live: cur.Live, Rev: rev}
+		switch l.k.confirm(c.fold, current, frontier) {
+		case protocol.RepairDelete:
+			l.noteRepair(kv.Update{Op: kv.OpDelete, Key: c.key})
+			deleted++
+		case protocol.RepairFetch:
+			l.noteRepair(kv.Update{Op: kv.OpPut, Key: c.key, Value: cur.Value, Version: cur.Version})
+			fetched++
+		}
 	}
 	if err := l.flush(); err != nil {
 		return err
 	}
 	l.prog.reconciliations.Add(1)
-	l.prog.reconcileDeletes.Add(uint64(len(r.deletes)))
-	l.prog.reconcileFetches.Add(uint64(len(fetched)))
-	if len(r.deletes) > 0 || len(fetched) > 0 {
+	l.prog.reconcileDeletes.Add(uint64(deleted))
+	l.prog.reconcileFetches.Add(uint64(fetched))
+	if deleted > 0 || fetched > 0 {
 		l.log.Warn("applied: reconciliation repaired a divergence from the bucket",
-			"deleted", len(r.deletes), "fetched", len(fetched), "fetch_skipped", len(r.fetches)-len(fetched))
+			"deleted", deleted, "fetched", fetched, "candidates", len(cands))
 	}
 	return nil
 }
 
-// decide streams the fold in scope against the listing and returns the repairs, sorted. The
-// listing's map is consumed: what remains after the fold pass are keys the fold lacks.
-func (l *loop[U]) decide(listing kv.Revisions, pos, frontier uint64) (repairs, error) {
-	var r repairs
+// candidates streams the fold in scope against the listing and returns the keys the filter
+// flags, sorted. The listing's map is consumed: what remains after the fold pass are keys the
+// fold lacks.
+func (l *loop[U]) candidates(listing kv.Revisions, pos, frontier uint64) ([]candidate, error) {
+	var out []candidate
 	records := listing.Records
 	for _, p := range l.cfg.Scope.Prefixes() {
 		for e, err := range l.cfg.Store.Range(p) {
 			if err != nil {
-				return repairs{}, fmt.Errorf("%w: reading the fold under %q (restart to retry): %w", ErrReconcileFailed, p, err)
+				return nil, fmt.Errorf("%w: reading the fold under %q (restart to retry): %w", ErrReconcileFailed, p, err)
 			}
 			rev, ok := e.Version.Uint64()
 			if !ok {
@@ -100,14 +116,9 @@ func (l *loop[U]) decide(listing kv.Revisions, pos, frontier uint64) (repairs, e
 			rec, present := records[e.Key]
 			delete(records, e.Key)
 			listed, known := listedRecord(rec, present)
-			if !known {
-				continue
-			}
-			switch l.k.reconcile(protocol.FoldRecord{Live: true, Rev: rev}, listed, pos, frontier) {
-			case protocol.RepairDelete:
-				r.deletes = append(r.deletes, e.Key)
-			case protocol.RepairFetch:
-				r.fetches = append(r.fetches, e.Key)
+			fold := protocol.FoldRecord{Live: true, Rev: rev}
+			if known && l.k.reconcile(fold, listed, pos, frontier) != protocol.RepairNone {
+				out = append(out, candidate{key: e.Key, fold: fold})
 			}
 		}
 	}
@@ -116,15 +127,12 @@ func (l *loop[U]) decide(listing kv.Revisions, pos, frontier uint64) (repairs, e
 			continue // a marker of a key the fold lacks: nothing to repair
 		}
 		listed, known := listedRecord(rec, true)
-		if known && l.k.reconcile(protocol.FoldRecord{}, listed, pos, frontier) == protocol.RepairFetch {
-			r.fetches = append(r.fetches, key)
+		if known && l.k.reconcile(protocol.FoldRecord{}, listed, pos, frontier) != protocol.RepairNone {
+			out = append(out, candidate{key: key})
 		}
 	}
-	slices.Sort(r.deletes)
-	r.deletes = slices.Compact(r.deletes) // overlapping scope prefixes
-	slices.Sort(r.fetches)
-	r.fetches = slices.Compact(r.fetches)
-	return r, nil
+	slices.SortFunc(out, func(a, b candidate) int { return strings.Compare(a.key, b.key) })
+	return slices.CompactFunc(out, func(a, b candidate) bool { return a.key == b.key }), nil // overlapping prefixes
 }
 
 // listedRecord converts a listing record for the kernel; known is false for a record whose
@@ -138,27 +146,6 @@ func listedRecord(rec kv.Listed, present bool) (protocol.ListedRecord, bool) {
 		return protocol.ListedRecord{}, false
 	}
 	return protocol.ListedRecord{Present: true, Live: rec.Live, Rev: rev}, true
-}
-
-// fetch reads the current entry of every key to repair and keeps those the watch has passed
-// (protocol.FetchedFoldable); a key deleted since the listing is skipped (a later round sees
-// it). It runs on the loop, so the fold cannot take a newer record of these keys meanwhile.
-func (l *loop[U]) fetch(ctx context.Context, keys []string, frontier uint64) ([]kv.Entry, error) {
-	var out []kv.Entry
-	for _, key := range keys {
-		e, ok, err := l.cfg.Reader.Entry(ctx, key)
-		if err != nil {
-			return nil, fmt.Errorf("fetching a key to repair: %w", err)
-		}
-		if !ok {
-			continue
-		}
-		rev, known := e.Version.Uint64()
-		if known && l.k.fetchedFoldable(rev, frontier) {
-			out = append(out, e)
-		}
-	}
-	return out, nil
 }
 
 // noteRepair adds a repair to the pending batch like note, but never touches the high-water

@@ -4,18 +4,49 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/impl/natsstore"
 	"github.com/slipstream-go/slipstream/impl/snapshot/appendlog"
+	"github.com/slipstream-go/slipstream/internal/embedded"
 )
 
 // reconcilePeriod is the period the reconciliation tests run with; each waits for at most a
 // few periods (plus the catch-up of the first round).
 const reconcilePeriod = 300 * time.Millisecond
+
+// newLiveQuick is newLive with a one-second request timeout: a listing that races a purge
+// (its consumer counted messages the purge then removed) stalls until the timeout and fails,
+// and the next round retries; the tests must not wait the default 30 s for that.
+func newLiveQuick(t *testing.T, cfg kv.StoreConfig) *live {
+	t.Helper()
+	srv := embedded.StartT(t)
+	conn, err := natsstore.Connect(tctx(t), natsstore.Config{URL: srv.URL(), RequestTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	b, err := conn.OpenBucket(tctx(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc, err := nats.Connect(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &live{t: t, bucket: b, js: js, name: cfg.Name, snap: filepath.Join(t.TempDir(), "fold.snap")}
+}
 
 // startReconciling starts Run like start, with reconciliation every period; edit, if not nil,
 // changes the Config first.
@@ -76,7 +107,7 @@ func awaitRepaired(t *testing.T, l *live, s *session, want uint64) {
 // into: the resume delivers only the later puts, with no gap to see. The first reconciliation
 // after the resume deletes the key.
 func TestReconcileRepairsPurgeDeletesWhileDown(t *testing.T) {
-	l := newLive(t, kv.StoreConfig{Name: "pdown"})
+	l := newLiveQuick(t, kv.StoreConfig{Name: "pdown"})
 	var head uint64
 	for _, k := range []string{"k1", "k2", "k3"} {
 		head = l.put(k, "v1")
@@ -94,6 +125,9 @@ func TestReconcileRepairsPurgeDeletesWhileDown(t *testing.T) {
 	// A period far longer than the test: only the round after the resume can repair.
 	s = l.startReconciling(time.Hour, nil)
 	awaitRepaired(t, l, s, 1)
+	if r, _ := s.prog.Stats().Stored.Uint64(); r != head {
+		t.Fatalf("the store's cursor is %d, want the head %d: a repair must not move it", r, head)
+	}
 	if st := s.prog.Stats(); st.Received != 3 || st.Resyncs != 0 {
 		t.Fatalf("the resume received %d updates with %d resyncs, want the 3 puts and no resync (the purge left no gap)", st.Received, st.Resyncs)
 	}
@@ -103,7 +137,7 @@ func TestReconcileRepairsPurgeDeletesWhileDown(t *testing.T) {
 // more writes than the watch pulls at once are queued, then the delete and the purge happen,
 // so the marker is gone before the server delivers it. A later round deletes the key.
 func TestReconcileRepairsPurgeDeletesWhileLive(t *testing.T) {
-	l := newLive(t, kv.StoreConfig{Name: "plive", MaxBytes: 64 << 20})
+	l := newLiveQuick(t, kv.StoreConfig{Name: "plive", MaxBytes: 64 << 20})
 	head := l.put("victim", "v1")
 	gate := make(chan struct{})
 	var held bool
@@ -133,13 +167,16 @@ func TestReconcileRepairsPurgeDeletesWhileLive(t *testing.T) {
 // An operator purges one key's subject with the stream API: its live record vanishes without a
 // marker, so the watch never sees anything. The next round deletes the key.
 func TestReconcileRepairsOperatorSubjectPurge(t *testing.T) {
-	l := newLive(t, kv.StoreConfig{Name: "opurge"})
+	l := newLiveQuick(t, kv.StoreConfig{Name: "opurge"})
 	var head uint64
 	for _, k := range []string{"a", "b", "c"} {
 		head = l.put(k, "v1")
 	}
 	s := l.startReconciling(reconcilePeriod, nil)
-	eventually(t, "the puts folded", func() bool { r, _ := s.prog.Stats().Stored.Uint64(); return r >= head })
+	eventually(t, "the puts folded and a round done", func() bool {
+		r, _ := s.prog.Stats().Stored.Uint64()
+		return r >= head && s.prog.Stats().Reconciliations > 0
+	})
 	st, err := l.js.Stream(tctx(t), "KV_"+l.name)
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +191,7 @@ func TestReconcileRepairsOperatorSubjectPurge(t *testing.T) {
 // while the consumer is down: the key then has no record at all. The round after the resume
 // deletes it.
 func TestReconcileRepairsMarkerExpiredWhileDown(t *testing.T) {
-	l := newLive(t, kv.StoreConfig{Name: "mttl", AllowTTL: true})
+	l := newLiveQuick(t, kv.StoreConfig{Name: "mttl", AllowTTL: true})
 	var head uint64
 	for _, k := range []string{"a", "b", "c"} {
 		head = l.put(k, "v1")

@@ -28,4 +28,20 @@ type RevisionLister interface {
 	// Revisions lists the latest record of every key under prefix ("" for all). Like Keys, it
 	// never returns a partial listing with a nil error.
 	Revisions(ctx context.Context, prefix string) (Revisions, error)
+	// Latest reads one key's latest record as the bucket's authority holds it now (NATS: the
+	// stream leader), markers included. A repair is decided on this read, never on the
+	// listing alone: the listing is not one point in time.
+	Latest(ctx context.Context, key string) (Record, error)
+}
+
+// Record is one key's latest record, read on its own.
+type Record struct {
+	// Present is false when the bucket holds no record of the key at all.
+	Present bool
+	// Live is true for a put (an empty value included: a fold holds it as an entry), false
+	// for a delete or purge marker.
+	Live bool
+	// Version is the record's version; Value is set for a put.
+	Version Version
+	Value   []byte
 }

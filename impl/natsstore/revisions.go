@@ -36,3 +36,25 @@ func (s *Store) Revisions(ctx context.Context, prefix string) (kv.Revisions, err
 	}
 	return out, nil
 }
+
+// Latest reads the key's latest record through the stream leader's message-get API (as
+// LeaderReads does), markers included, so a replica that lags cannot answer.
+func (s *Store) Latest(ctx context.Context, key string) (kv.Record, error) {
+	if err := s.ready("latest", key); err != nil {
+		return kv.Record{}, err
+	}
+	if err := checkKey("latest", key); err != nil {
+		return kv.Record{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.conn.timeout())
+	defer cancel()
+	rec, found, err := s.leaderLast(ctx, "latest", key)
+	if err != nil || !found {
+		return kv.Record{}, err
+	}
+	out := kv.Record{Present: true, Live: rec.op == kv.OpPut, Version: kv.VersionFromUint64(rec.seq)}
+	if out.Live {
+		out.Value = rec.data
+	}
+	return out, nil
+}

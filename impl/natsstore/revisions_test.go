@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
 
@@ -53,5 +55,38 @@ func TestRevisionsListsLatestRecordPerKeyWithoutValues(t *testing.T) {
 	var zero *Store
 	if _, err := zero.Revisions(testCtx(t), ""); !errors.Is(err, kv.ErrNotConnected) {
 		t.Errorf("nil store: %v, want not connected", err)
+	}
+}
+
+// Latest reads one key's latest record: a put with its value, a marker (not live), nothing for
+// a subject purged by the stream API.
+func TestLatestReadsMarkersAndPurgedSubjects(t *testing.T) {
+	t.Parallel()
+	d := newTestBucket(t, "latest")
+	va := d.put("a", "x")
+	d.put("b", "y")
+	d.del("b")
+	d.put("c", "z")
+	st, err := d.js.Stream(testCtx(t), d.store.stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Purge(testCtx(t), jetstream.WithPurgeSubject(d.store.subjectPrefix+"c")); err != nil {
+		t.Fatal(err)
+	}
+	ctx := testCtx(t)
+	if r, err := d.store.Latest(ctx, "a"); err != nil || !r.Present || !r.Live || r.Version != va || string(r.Value) != "x" {
+		t.Errorf("a = %+v, %v; want the put at %v", r, err, va)
+	}
+	if r, err := d.store.Latest(ctx, "b"); err != nil || !r.Present || r.Live || r.Value != nil {
+		t.Errorf("b = %+v, %v; want its delete marker", r, err)
+	}
+	for _, k := range []string{"c", "never"} {
+		if r, err := d.store.Latest(ctx, k); err != nil || r.Present {
+			t.Errorf("%s = %+v, %v; want no record", k, r, err)
+		}
+	}
+	if _, err := d.store.Latest(ctx, "a..b"); !errors.Is(err, kv.ErrInvalidKey) {
+		t.Errorf("invalid key: %v", err)
 	}
 }

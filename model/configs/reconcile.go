@@ -18,10 +18,12 @@ func reconcileConfigs() []Config {
 		rc("Reconcile_HazardNoReconcile", "known-bad variant without reconciliation: a purge leaves the fold diverged forever",
 			reconcile.Config{Mode: reconcile.NoReconcile}),
 		rc("Reconcile_MutRepairAboveFrontier", "kernel mutation: repairing a key above the watch frontier must be caught as a spurious repair",
-			reconcile.Config{Kernels: reconcile.Kernels{Repair: reconcile.MutRepairAboveFrontier, Foldable: reconcile.MutFoldableAboveFrontier}}),
-		rc("Reconcile_MutPositionAfterListing", "ordering mutation: the listing position read after the listing must be caught as a lost update",
-			reconcile.Config{Mode: reconcile.PositionAfterListing}),
-		rc("Reconcile_MutDeleteNewerThanListing", "kernel mutation: deleting a key whose fold entry is newer than the listing must be caught as a lost update",
-			reconcile.Config{Kernels: reconcile.Kernels{Repair: reconcile.MutDeleteNewerThanListing}}),
+			reconcile.Config{Kernels: reconcile.Kernels{Repair: reconcile.MutRepairAboveFrontier, Confirm: reconcile.MutConfirmAboveFrontier}}),
+		rc("Reconcile_MutListingOnly", "ordering mutation: repairing from the listing without the confirming read must be caught as a spurious repair",
+			reconcile.Config{Mode: reconcile.ListingOnly}),
+		rc("Reconcile_MutListingOnlyPositionAfter", "ordering mutation: listing alone, position read after the listing, must be caught as a lost update",
+			reconcile.Config{Mode: reconcile.ListingOnlyPositionAfter}),
+		rc("Reconcile_MutListingOnlyDeleteNewer", "kernel mutation: listing alone, deleting a key whose fold entry is newer than the listing, must be caught as a lost update",
+			reconcile.Config{Mode: reconcile.ListingOnly, Kernels: reconcile.Kernels{Repair: reconcile.MutDeleteNewerThanListing}}),
 	}
 }

@@ -7,13 +7,17 @@
 // purged (PurgeDeletes, or a marker outliving its TTL) and a key's whole history purged by an
 // operator. The watch skips what the stream no longer holds, so without reconciliation the
 // fold keeps such a key forever. Reconciliation lists the bucket (last record per key, headers
-// only) and compares it with the fold, while the watch keeps delivering.
+// only) and compares it with the fold, while the watch keeps delivering: the listing filter
+// (ReconcileRepair) picks candidates, and each candidate is repaired only as ConfirmRepair
+// decides from the key's current record, read on the loop. The listing alone is unsound: a
+// listed record at or below the frontier may have been superseded by one the watch has not
+// delivered yet (the ListingOnly mutations).
 //
 // # Scope and state
 //
 // One key K in a bucket keeping one record per key (a write supersedes the key's previous
 // record, which the watch then skips), plus writes to other keys, which only move revisions.
-// Bound MaxRev (3) revisions and MaxRounds (2) reconciliations. State: Head (bucket
+// Bound MaxRev (4) revisions and MaxRounds (2) reconciliations. State: Head (bucket
 // high-water); KRevs (bit r-1 set when revision r was a write of K); BRev, BLive (K's record:
 // its revision, 0 = none, and whether it is a put); FLive, FRev (K in the fold; FRev = 0 when
 // absent, since the fold forgets a delete's revision); Frontier (the watch's applied cursor);
@@ -33,8 +37,8 @@
 // delivers the next retained revision); MissUpdate (once: the watch passes K's record without
 // folding it, standing for a fold that lost an update some other way; only with
 // reconciliation); StartRound, FinishListing (the listing's two steps: position then snapshot
-// in the shipped order); Repair (on the loop: decide with ReconcileRepair, fetch the current
-// record and fold it if FetchedFoldable, all without a delivery in between).
+// in the shipped order); Repair (on the loop, without a delivery in between: filter with
+// ReconcileRepair, read K's current record, decide with ConfirmRepair, fold the repair).
 package reconcile
 
 import (
@@ -46,7 +50,7 @@ import (
 
 // Bounds of the model.
 const (
-	MaxRev    = 3
+	MaxRev    = 4
 	MaxRounds = 2
 )
 
@@ -90,19 +94,22 @@ const (
 type Mode uint8
 
 const (
-	// Shipped reconciles: position read before the snapshot, production kernels.
+	// Shipped reconciles: position read before the snapshot, candidates confirmed.
 	Shipped Mode = iota
 	// NoReconcile is the consumer without reconciliation (the hazard).
 	NoReconcile
-	// PositionAfterListing is the mutated order: the position is read after the snapshot.
-	PositionAfterListing
+	// ListingOnly repairs from the listing alone, without the confirming read (a fetch folds
+	// the current entry if it is at or below the frontier).
+	ListingOnly
+	// ListingOnlyPositionAfter is ListingOnly with the position read after the snapshot.
+	ListingOnlyPositionAfter
 )
 
 // Kernels are the decisions the model takes from package protocol; nil fields take the
 // production kernels, mutants replace them.
 type Kernels struct {
-	Repair   func(fold protocol.FoldRecord, listed protocol.ListedRecord, listPos, frontier uint64) protocol.Repair
-	Foldable func(rev, frontier uint64) bool
+	Repair  func(fold protocol.FoldRecord, listed protocol.ListedRecord, listPos, frontier uint64) protocol.Repair
+	Confirm func(fold protocol.FoldRecord, current protocol.ListedRecord, frontier uint64) protocol.Repair
 }
 
 // Config is one configuration of the model.
@@ -145,8 +152,8 @@ func New(cfg Config) *Model {
 	if k.Repair == nil {
 		k.Repair = protocol.ReconcileRepair
 	}
-	if k.Foldable == nil {
-		k.Foldable = protocol.FetchedFoldable
+	if k.Confirm == nil {
+		k.Confirm = protocol.ConfirmRepair
 	}
 	return &Model{cfg: cfg, k: k}
 }
@@ -210,6 +217,8 @@ func needsRepair(s State) bool {
 
 func (m *Model) reconciles() bool { return m.cfg.Mode != NoReconcile }
 
+func (m *Model) confirms() bool { return m.cfg.Mode == Shipped }
+
 // Next emits the enabled actions in order. While a listing is complete and its repair
 // pending, every successor keeps Need up to date.
 func (m *Model) Next(s State, emit func(check.Action, State)) {
@@ -272,7 +281,7 @@ func (m *Model) next(s State, emit func(check.Action, State)) {
 	if m.reconciles() && s.Phase == Idle && s.Rounds < MaxRounds {
 		t := s
 		t.Dirty = false
-		if m.cfg.Mode == PositionAfterListing {
+		if m.cfg.Mode == ListingOnlyPositionAfter {
 			snapshot(&t)
 			t.Phase = Snapshotted
 		} else {
@@ -301,16 +310,21 @@ func snapshot(t *State) {
 	t.Need = needsRepair(*t)
 }
 
-// repair is the loop's reconciliation of K: decide, fetch if asked, fold, count.
+// repair is the loop's reconciliation of K: filter, confirm against the current record, fold.
 func (m *Model) repair(s State) State {
 	t := s
 	fold := protocol.FoldRecord{Live: s.FLive, Rev: uint64(s.FRev)}
 	listed := protocol.ListedRecord{Present: s.LPresent, Live: s.LLive, Rev: uint64(s.LRev)}
-	switch m.k.Repair(fold, listed, uint64(s.LPos), uint64(s.Frontier)) {
+	d := m.k.Repair(fold, listed, uint64(s.LPos), uint64(s.Frontier))
+	if d != protocol.RepairNone && m.confirms() {
+		current := protocol.ListedRecord{Present: s.BRev > 0, Live: s.BLive, Rev: uint64(s.BRev)}
+		d = m.k.Confirm(fold, current, uint64(s.Frontier))
+	}
+	switch d {
 	case protocol.RepairDelete:
 		t.FLive, t.FRev = false, 0
 	case protocol.RepairFetch:
-		if live, rev := view(s); live && m.k.Foldable(uint64(rev), uint64(s.Frontier)) {
+		if live, rev := view(s); live && protocol.WithinFrontier(uint64(rev), uint64(s.Frontier)) {
 			t.FLive, t.FRev = true, rev
 		}
 	}

@@ -48,9 +48,10 @@ func TestMutationsAreCaught(t *testing.T) {
 		cfg  Config
 		prop string
 	}{
-		{"RepairAboveFrontier", Config{Kernels: Kernels{Repair: MutRepairAboveFrontier, Foldable: MutFoldableAboveFrontier}}, PropNeverSpurious},
-		{"PositionAfterListing", Config{Mode: PositionAfterListing}, PropNeverLoses},
-		{"DeleteNewerThanListing", Config{Kernels: Kernels{Repair: MutDeleteNewerThanListing}}, PropNeverLoses},
+		{"RepairAboveFrontier", Config{Kernels: Kernels{Repair: MutRepairAboveFrontier, Confirm: MutConfirmAboveFrontier}}, PropNeverSpurious},
+		{"ListingOnly", Config{Mode: ListingOnly}, PropNeverSpurious},
+		{"ListingOnlyPositionAfter", Config{Mode: ListingOnlyPositionAfter}, PropNeverLoses},
+		{"ListingOnlyDeleteNewer", Config{Mode: ListingOnly, Kernels: Kernels{Repair: MutDeleteNewerThanListing}}, PropNeverLoses},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m, r := run(c.cfg)
@@ -59,5 +60,14 @@ func TestMutationsAreCaught(t *testing.T) {
 				t.Fatalf("counterexample does not replay: %v\n%v", err, tr)
 			}
 		})
+	}
+}
+
+// With the confirming read, a broken listing filter cannot make a repair unsound: the
+// filter's mutations only change which keys are read again.
+func TestConfirmationMakesTheFilterMutationsHarmless(t *testing.T) {
+	for _, k := range []Kernels{{Repair: MutDeleteNewerThanListing}, {Repair: MutRepairAboveFrontier}} {
+		_, r := run(Config{Kernels: k})
+		checktest.RequireAll(t, r)
 	}
 }

@@ -8,22 +8,24 @@
 (* watch skips what the stream no longer holds.  A reconciliation round    *)
 (* reads the bucket's last revision (the listing position), takes a        *)
 (* last-record-per-key listing, and on the loop compares it with the fold  *)
-(* by revision against the watch frontier: a record above the frontier is  *)
-(* left to the watch, a fold entry newer than the listing is kept, a key   *)
-(* the bucket lost gets a synthetic delete, an update the watch passed     *)
-(* without folding is fetched.  One key K in a bucket keeping one record   *)
-(* per key, plus writes to other keys; MaxRev revisions, MaxRounds rounds. *)
+(* by revision against the watch frontier (the filter: a record above the *)
+(* frontier is left to the watch, a fold entry newer than the listing is   *)
+(* kept), then confirms each candidate against the key's current record,   *)
+(* read on the loop: a key with no record gets a synthetic delete, a       *)
+(* record the watch passed without folding is fetched.  One key K in a     *)
+(* bucket keeping one record per key, plus writes to other keys; MaxRev    *)
+(* revisions, MaxRounds rounds.                                            *)
 (***************************************************************************)
 EXTENDS Naturals, FiniteSets
 
 CONSTANTS
     MaxRev,      \* bucket revisions 1..MaxRev
     MaxRounds,   \* reconciliation rounds
-    Mode,        \* "Shipped" | "NoReconcile" | "PositionAfterListing"
+    Mode,        \* "Shipped" | "NoReconcile" | "ListingOnly" | "ListingOnlyPositionAfter"
     Mutation     \* "none" | "RepairAboveFrontier" | "DeleteNewerThanListing"
 
 ASSUME MaxRev \in Nat /\ MaxRounds \in Nat
-ASSUME Mode \in {"Shipped", "NoReconcile", "PositionAfterListing"}
+ASSUME Mode \in {"Shipped", "NoReconcile", "ListingOnly", "ListingOnlyPositionAfter"}
 ASSUME Mutation \in {"none", "RepairAboveFrontier", "DeleteNewerThanListing"}
 
 VARIABLES
@@ -67,7 +69,12 @@ ReconcileRepair(fl, fr, lpres, llive, lrev, lp, f) ==
     ELSE IF fl THEN "delete"
     ELSE "none"
 
-FetchedFoldable(rev, f) == WithinFrontier(rev, f)
+ConfirmRepair(fl, fr, cpres, clive, crev, f) ==
+    IF ~cpres THEN (IF fl THEN "delete" ELSE "none")
+    ELSE IF ~WithinFrontier(crev, f) THEN "none"
+    ELSE IF clive THEN (IF fl /\ fr >= crev THEN "none" ELSE "fetch")
+    ELSE IF fl THEN "delete"
+    ELSE "none"
 
 \* The kernels' unit pins (protocol/reconcile_test.go), for the shipped kernels.
 ASSUME Mutation = "none" =>
@@ -79,11 +86,20 @@ ASSUME Mutation = "none" =>
     /\ ReconcileRepair(TRUE, 6, TRUE, TRUE, 5, 5, 9) = "none"
     /\ ReconcileRepair(TRUE, 2, TRUE, FALSE, 5, 5, 5) = "delete"
     /\ ReconcileRepair(FALSE, 0, TRUE, FALSE, 5, 5, 5) = "none"
-    /\ FetchedFoldable(5, 5) /\ ~FetchedFoldable(6, 5)
+    /\ ConfirmRepair(TRUE, 2, FALSE, FALSE, 0, 1) = "delete"
+    /\ ConfirmRepair(FALSE, 0, FALSE, FALSE, 0, 1) = "none"
+    /\ ConfirmRepair(TRUE, 2, TRUE, FALSE, 5, 4) = "none"
+    /\ ConfirmRepair(TRUE, 2, TRUE, TRUE, 5, 4) = "none"
+    /\ ConfirmRepair(TRUE, 2, TRUE, FALSE, 5, 5) = "delete"
+    /\ ConfirmRepair(TRUE, 2, TRUE, TRUE, 5, 5) = "fetch"
+    /\ ConfirmRepair(FALSE, 0, TRUE, TRUE, 5, 5) = "fetch"
+    /\ ConfirmRepair(TRUE, 5, TRUE, TRUE, 5, 9) = "none"
+    /\ ConfirmRepair(FALSE, 0, TRUE, FALSE, 5, 9) = "none"
 
 -----------------------------------------------------------------------------
 
 Reconciles == Mode # "NoReconcile"
+Confirms == Mode = "Shipped"
 
 Retained == {r \in (frontier + 1)..head : r \notin kRevs \/ r = bRev}
 NextRet == IF Retained = {} THEN 0 ELSE CHOOSE r \in Retained : \A q \in Retained : r <= q
@@ -170,7 +186,7 @@ StartRound ==
     /\ dirty' = FALSE
     /\ UNCHANGED <<head, kRevs, bRev, bLive, fLive, fRev, frontier, rounds, settled, missed, removal,
                    lastRepair, lost, spurious>>
-    /\ IF Mode = "PositionAfterListing"
+    /\ IF Mode = "ListingOnlyPositionAfter"
        THEN /\ lPresent' = (bRev > 0) /\ lLive' = (bLive /\ bRev > 0) /\ lRev' = bRev
             /\ phase' = "Snapshotted" /\ lPos' = lPos
             /\ NeedNext(NeedsRepair)
@@ -193,12 +209,15 @@ FinishListing ==
 
 Repair ==
     /\ phase = "Listed"
-    /\ LET d == ReconcileRepair(fLive, fRev, lPresent, lLive, lRev, lPos, frontier)
+    /\ LET c == ReconcileRepair(fLive, fRev, lPresent, lLive, lRev, lPos, frontier)
+           d == IF c # "none" /\ Confirms
+                THEN ConfirmRepair(fLive, fRev, bRev > 0, bLive, bRev, frontier)
+                ELSE c
            nl == IF d = "delete" THEN FALSE
-                 ELSE IF d = "fetch" /\ VLive /\ FetchedFoldable(bRev, frontier) THEN TRUE
+                 ELSE IF d = "fetch" /\ VLive /\ WithinFrontier(bRev, frontier) THEN TRUE
                  ELSE fLive
            nr == IF d = "delete" THEN 0
-                 ELSE IF d = "fetch" /\ VLive /\ FetchedFoldable(bRev, frontier) THEN bRev
+                 ELSE IF d = "fetch" /\ VLive /\ WithinFrontier(bRev, frontier) THEN bRev
                  ELSE fRev
            changed == nl # fLive \/ nr # fRev
        IN /\ fLive' = nl /\ fRev' = nr
