@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/protocol"
@@ -63,20 +64,21 @@ func (l *loop[U]) onReconcile(ctx context.Context, req reconcileRequest) error {
 	if err != nil {
 		return l.fatal(err)
 	}
+	current, err := l.readCurrent(ctx, cands)
+	if err != nil {
+		l.log.Warn("applied: reconciliation could not read a key to confirm its repair; the next period retries",
+			"candidates", len(cands), "err", err)
+		cands, current = nil, nil
+	}
 	var deleted, fetched int
-	for _, c := range cands {
-		cur, err := l.lister.Latest(ctx, c.key)
-		if err != nil {
-			l.log.Warn("applied: reconciliation could not read a key to confirm its repair; the next period retries",
-				"candidates", len(cands), "err", err)
-			break
-		}
+	for i, c := range cands {
+		cur := current[i]
 		rev, known := cur.Version.Uint64()
 		if cur.Present && !known {
 			continue // a record without a revision cannot be compared
 		}
-		current := protocol.ListedRecord{Present: cur.Present, Live: cur.Live, Rev: rev}
-		switch l.k.confirm(c.fold, current, frontier) {
+		rec := protocol.ListedRecord{Present: cur.Present, Live: cur.Live, Rev: rev}
+		switch l.k.confirm(c.fold, rec, frontier) {
 		case protocol.RepairDelete:
 			l.noteRepair(kv.Update{Op: kv.OpDelete, Key: c.key})
 			deleted++
@@ -133,6 +135,28 @@ func (l *loop[U]) candidates(listing kv.Revisions, pos, frontier uint64) ([]cand
 	}
 	slices.SortFunc(out, func(a, b candidate) int { return strings.Compare(a.key, b.key) })
 	return slices.CompactFunc(out, func(a, b candidate) bool { return a.key == b.key }), nil // overlapping prefixes
+}
+
+// confirmReaders bounds the confirming reads in flight at once.
+const confirmReaders = 16
+
+// readCurrent reads every candidate's current record, up to confirmReaders at a time, and
+// returns them aligned with cands. The loop waits for all of them, so no delivery is folded
+// while they are read; the first error wins.
+func (l *loop[U]) readCurrent(ctx context.Context, cands []candidate) ([]kv.Record, error) {
+	out := make([]kv.Record, len(cands))
+	errs := make([]error, len(cands))
+	sem := make(chan struct{}, confirmReaders)
+	var wg sync.WaitGroup
+	for i, c := range cands {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			out[i], errs[i] = l.lister.Latest(ctx, c.key)
+		})
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // listedRecord converts a listing record for the kernel; known is false for a record whose
