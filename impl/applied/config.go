@@ -109,6 +109,14 @@ type Config[U any] struct {
 	Logger *slog.Logger
 	// Progress, if not nil, is updated while Run goes; read it from any goroutine.
 	Progress *Progress
+	// ReconcileEvery is the period of anti-entropy reconciliation: the loop compares the
+	// store with a listing of the bucket's latest revision per key and repairs what the watch
+	// cannot see (a purged delete marker, a subject purged by an operator, a marker that
+	// expired while Run was down). It runs once the watch has caught up after the start, then
+	// every period. Zero means DefaultReconcileEvery (10 minutes); a negative value
+	// (ReconcileOff) turns it off. It needs a Store and a Reader that implements
+	// kv.RevisionLister (natsstore's does); otherwise it is off.
+	ReconcileEvery time.Duration
 
 	// kernels replaces the protocol kernels in tests; nil fields take the production ones.
 	kernels kernels
@@ -122,6 +130,9 @@ type kernels struct {
 	batchHigh    func(high, version []byte) []byte
 	storeFailure func(streak uint, failed bool) (uint, bool)
 	requeue      func(failed, newer []kv.Update) []kv.Update
+
+	reconcile func(fold protocol.FoldRecord, listed protocol.ListedRecord, listPos, frontier uint64) protocol.Repair
+	confirm   func(fold protocol.FoldRecord, current protocol.ListedRecord, frontier uint64) protocol.Repair
 }
 
 // defaultKernels returns the production kernels.
@@ -130,6 +141,9 @@ func defaultKernels() kernels {
 		batchHigh:    protocol.BatchHigh,
 		storeFailure: protocol.StoreFailure,
 		requeue:      protocol.Requeue[kv.Update],
+
+		reconcile: protocol.ReconcileRepair,
+		confirm:   protocol.ConfirmRepair,
 	}
 }
 
@@ -143,6 +157,12 @@ func (k kernels) withDefaults() kernels {
 	}
 	if k.requeue == nil {
 		k.requeue = d.requeue
+	}
+	if k.reconcile == nil {
+		k.reconcile = d.reconcile
+	}
+	if k.confirm == nil {
+		k.confirm = d.confirm
 	}
 	return k
 }

@@ -18,6 +18,16 @@
 // starts a state-sync watch from the zero cursor. Without a Reader or a Store it returns the
 // error instead of continuing with keys that may have been deleted in the gap.
 //
+// With a Store and a Reader that implements kv.RevisionLister, Run also reconciles (anti-entropy):
+// once the watch has caught up after the start, then every Config.ReconcileEvery (10 minutes by
+// default; ReconcileOff turns it off), a goroutine lists the bucket's latest revision per key,
+// headers only, and the loop compares it with the store. Candidates picked by
+// protocol.ReconcileRepair are confirmed against the key's current record by
+// protocol.ConfirmRepair: a key the bucket no longer has at all (a purged delete marker, a
+// subject purged by an operator, an expired marker) gets a delete, an update the watch passed
+// without folding is fetched, and anything above the applied cursor is left to the watch.
+// Repairs never move the cursor; Stats counts them by kind.
+//
 // Restart with a store: resume from store.Cursor(), which Run does by default. The cursor Run
 // returns, and the one OnApplied reports, is the in-memory cursor, which can run ahead of the
 // store after a transient store failure.

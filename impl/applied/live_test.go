@@ -128,7 +128,7 @@ type session struct {
 }
 
 // start opens the append log and starts Run on it (resuming from its cursor), with the bucket
-// as Reader so an expired cursor resyncs. apply, if not nil, is the domain apply.
+// as Reader so an expired cursor resyncs, and reconciliation off. apply, if not nil, is the domain apply.
 func (l *live) start(apply func([]string) error) *session {
 	l.t.Helper()
 	st, err := appendlog.Open(l.snap, appendlog.Options{})
@@ -137,8 +137,10 @@ func (l *live) start(apply func([]string) error) *session {
 	}
 	s := &session{prog: &Progress{}, store: st}
 	ctx, cancel := context.WithCancel(context.Background())
+	// Reconciliation off: these sessions pin the watch, resync and guard paths alone
+	// (reconcile_e2e_test.go starts reconciling sessions).
 	cfg := Config[string]{Watcher: l.bucket, Reader: l.bucket, Store: st, Progress: s.prog,
-		Parse: func(u kv.Update) (string, bool) { return u.Key, true }, Apply: apply}
+		Parse: func(u kv.Update) (string, bool) { return u.Key, true }, Apply: apply, ReconcileEvery: ReconcileOff}
 	s.cancel, s.wait = cancel, runAsync(ctx, cfg)
 	return s
 }

@@ -13,6 +13,10 @@ type Progress struct {
 	received, folded, batches atomic.Uint64
 	resyncs, storeFailures    atomic.Uint64
 	syntheticDeletes          atomic.Uint64
+	reconciliations           atomic.Uint64
+	reconcileDeletes          atomic.Uint64
+	reconcileFetches          atomic.Uint64
+	reconcileFailures         atomic.Uint64
 	applied, stored           atomic.Pointer[kv.Cursor]
 }
 
@@ -34,18 +38,27 @@ type Stats struct {
 	Resyncs, SyntheticDeletes uint64
 	// StoreFailures counts failed store applies (each re-queued, or the fatal one).
 	StoreFailures uint64
+	// Reconciliations counts completed reconciliation rounds. ReconcileDeletes counts the
+	// divergences they repaired with a synthetic delete (a key the store held that the bucket
+	// no longer has: a purged marker, a purged subject), ReconcileFetches those repaired by
+	// fetching a missed update. ReconcileFailures counts rounds whose listing failed.
+	Reconciliations, ReconcileDeletes, ReconcileFetches, ReconcileFailures uint64
 }
 
 // Stats returns the current counters. Each field is read atomically; the fields are not read
 // together as one unit.
 func (p *Progress) Stats() Stats {
 	s := Stats{
-		Received:         p.received.Load(),
-		Folded:           p.folded.Load(),
-		Batches:          p.batches.Load(),
-		Resyncs:          p.resyncs.Load(),
-		SyntheticDeletes: p.syntheticDeletes.Load(),
-		StoreFailures:    p.storeFailures.Load(),
+		Received:          p.received.Load(),
+		Folded:            p.folded.Load(),
+		Batches:           p.batches.Load(),
+		Resyncs:           p.resyncs.Load(),
+		SyntheticDeletes:  p.syntheticDeletes.Load(),
+		StoreFailures:     p.storeFailures.Load(),
+		Reconciliations:   p.reconciliations.Load(),
+		ReconcileDeletes:  p.reconcileDeletes.Load(),
+		ReconcileFetches:  p.reconcileFetches.Load(),
+		ReconcileFailures: p.reconcileFailures.Load(),
 	}
 	if c := p.applied.Load(); c != nil {
 		s.Applied = *c

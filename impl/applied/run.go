@@ -27,8 +27,12 @@ import (
 // apply failed, the batch stays re-queued in memory and is lost with the loop; the store still
 // holds everything up to its own cursor, and the next Run resumes from there.
 //
+// With ReconcileEvery (on by default when the Store is given and the Reader implements
+// kv.RevisionLister), the loop also reconciles the store with the bucket, repairing
+// divergences the watch cannot see (see Config.ReconcileEvery and Progress).
+//
 // The priority between events, highest first: ctx ending, the batch window, a resync's
-// deletes, an export request, a received update. Exports and resyncs are never starved by a
+// deletes, a reconciliation's listing, an export request, a received update. Exports and resyncs are never starved by a
 // busy watch.
 func Run[U any](ctx context.Context, cfg Config[U]) (kv.Cursor, error) {
 	if err := cfg.validate(); err != nil {
@@ -64,10 +68,17 @@ type loop[U any] struct {
 	armed    bool
 	rx       chan kv.Update
 	resyncCh chan resyncRequest // nil unless both a Reader and a Store are given
-	exports  <-chan ExportRequest
-	watchErr error         // the watch goroutine's result, readable once rx is closed
-	stop     func()        // cancels the watch
-	done     chan struct{} // closed when the watch goroutine has returned
+
+	lister       kv.RevisionLister     // nil: reconciliation off
+	every        time.Duration         // reconciliation period
+	reconcileCh  chan reconcileRequest // nil when reconciliation is off
+	caughtUp     chan struct{}         // closed once the loop first idles after a receive
+	caughtUpSent bool
+	recDone      chan struct{} // closed when the reconciler goroutine has returned
+	exports      <-chan ExportRequest
+	watchErr     error         // the watch goroutine's result, readable once rx is closed
+	stop         func()        // cancels the watch
+	done         chan struct{} // closed when the watch goroutine has returned
 }
 
 func newLoop[U any](cfg *Config[U], resume kv.Cursor) *loop[U] {
@@ -92,6 +103,12 @@ func newLoop[U any](cfg *Config[U], resume kv.Cursor) *loop[U] {
 	if cfg.Reader != nil && cfg.Store != nil {
 		l.resyncCh = make(chan resyncRequest, 1)
 	}
+	if lister, ok := cfg.Reader.(kv.RevisionLister); ok && cfg.Store != nil && cfg.reconcileEvery() > 0 {
+		l.lister, l.every = lister, cfg.reconcileEvery()
+		l.reconcileCh = make(chan reconcileRequest)
+		l.caughtUp = make(chan struct{})
+		l.recDone = make(chan struct{})
+	}
 	l.timer = time.NewTimer(time.Hour)
 	l.timer.Stop()
 	l.prog.setApplied(resume)
@@ -106,8 +123,12 @@ func (l *loop[U]) run(ctx context.Context) (kv.Cursor, error) {
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	l.stop = cancel
 	l.log.Info("applied: loop starting", "scope", l.cfg.Scope.String(), "resume", l.resume.String(),
-		"store", l.cfg.Store != nil, "resync", l.resyncCh != nil)
+		"store", l.cfg.Store != nil, "resync", l.resyncCh != nil, "reconcile_every", l.every)
 	go l.watch(wctx)
+	if l.lister != nil {
+		go l.reconciler(wctx)
+	}
+	defer l.stopReconciler()
 	defer func() {
 		if r := recover(); r != nil { // a panicking callback: stop the watch, then propagate
 			l.abort()
@@ -148,6 +169,11 @@ func (l *loop[U]) step(ctx context.Context) (done bool, err error) {
 	default:
 	}
 	select {
+	case req := <-l.reconcileCh:
+		return false, l.onReconcile(ctx, req)
+	default:
+	}
+	select {
 	case req, ok := <-l.exports:
 		return false, l.onExport(req, ok)
 	default:
@@ -156,6 +182,7 @@ func (l *loop[U]) step(ctx context.Context) (done bool, err error) {
 	if l.armed {
 		timerC = l.timer.C
 	}
+	l.noteIdle()
 	select {
 	case <-ctx.Done():
 		return true, l.shutdown()
@@ -163,6 +190,8 @@ func (l *loop[U]) step(ctx context.Context) (done bool, err error) {
 		return false, l.timerFired()
 	case req := <-l.resyncCh:
 		return false, l.onResync(req)
+	case req := <-l.reconcileCh:
+		return false, l.onReconcile(ctx, req)
 	case req, ok := <-l.exports:
 		return false, l.onExport(req, ok)
 	case u, ok := <-l.rx:
