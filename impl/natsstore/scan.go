@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync/atomic"
-	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -80,12 +78,10 @@ func (s *Store) list(ctx context.Context, op, prefix string, headersOnly bool, v
 	defer it.Stop()
 	stop := context.AfterFunc(ctx, it.Stop) // a cancelled ctx ends Next at once
 	defer stop()
-	// The per-message bound: a watchdog re-armed after every message stops the iterator when
-	// none arrives within the timeout (one timer for the whole drain, not one per message).
+	// The per-message bound, and the end of a listing whose remaining records were purged.
 	timeout := s.conn.timeout()
-	var stalled atomic.Bool
-	dog := time.AfterFunc(timeout, func() { stalled.Store(true); it.Stop() })
-	defer dog.Stop()
+	dog := startDrainWatch(cons, it.Stop, timeout)
+	defer dog.end()
 
 	var deliveries deliveryCounter
 	for got := uint64(0); got < pending; got++ {
@@ -94,19 +90,22 @@ func (s *Store) list(ctx context.Context, op, prefix string, headersOnly bool, v
 			if ctx.Err() != nil {
 				return failRead(op, prefix, ctx.Err())
 			}
-			if stalled.Load() || errors.Is(err, nats.ErrTimeout) {
+			if dog.drained.Load() {
+				return nil // the rest was purged during the listing
+			}
+			if dog.stalled.Load() || errors.Is(err, nats.ErrTimeout) {
 				return kv.NewError(op, prefix, kv.ErrTimeout, err).WithHint(fmt.Sprintf(
 					"no message for %v after %d of %d; %s", timeout, got, pending, hintListingRetry))
 			}
 			return failRead(op, prefix, fmt.Errorf("listing ended after %d of %d messages: %w", got, pending, err))
 		}
-		dog.Reset(timeout)
 		u, ack, ackOK, ok := s.decodeMsg(msg.Subject(), msg.Reply(), msg.Headers(), msg.Data())
 		if ackOK {
 			if err := deliveries.next(ack.consumerSeq); err != nil {
 				return kv.NewError(op, prefix, kv.ErrOperationFailed, err).WithHint(hintListingRetry)
 			}
 		}
+		dog.arrived(ack.consumerSeq, ackOK)
 		if !ok {
 			continue
 		}
