@@ -79,17 +79,12 @@ func (g *floorGuard) delivered(rev uint64) {
 	g.frontier = protocol.FloorGuardFrontier(g.frontier, rev)
 }
 
-// wait returns how long the watch may block before the backstop probe is due.
-func (g *floorGuard) wait() time.Duration {
-	return max(g.due.Sub(g.now()), time.Millisecond)
-}
-
 // backstop runs the periodic probe if it is due.
 func (g *floorGuard) backstop(ctx context.Context) error {
 	if g.now().Before(g.due) {
 		return nil
 	}
-	return g.check(ctx)
+	return g.check(ctx, true)
 }
 
 // check is one probe: when the previous probe's last sequence lies beyond the frontier it
@@ -97,10 +92,11 @@ func (g *floorGuard) backstop(ctx context.Context) error {
 // sequence, fails the watch if the first passed the frontier + 1 (protocol.FloorGuardTrips),
 // and otherwise advances the frontier on the proof (protocol.FloorGuardAdvance). The order —
 // last sequence, then the consumer, then the first sequence — is what makes the advance sound.
-// Every entry received before check admits is covered by it.
-func (g *floorGuard) check(ctx context.Context) error {
+// Every entry received before check admits is covered by it. ask false skips the consumer
+// (no advance this time, which is always sound): the caller knows it is behind.
+func (g *floorGuard) check(ctx context.Context, ask bool) error {
 	caught := false
-	if g.last > g.frontier && g.consumer != nil {
+	if ask && g.last > g.frontier && g.consumer != nil {
 		pending, sent, err := g.consumer(ctx)
 		if err != nil {
 			g.due = g.now().Add(g.every)

@@ -58,7 +58,7 @@ func TestFloorGuardDecisions(t *testing.T) {
 		t.Fatal("a gapped delivery needs a probe")
 	}
 	first = 5 // interior gap: the window is still fine
-	if err := g.check(ctx); err != nil || probes != 1 || asked != 0 {
+	if err := g.check(ctx, true); err != nil || probes != 1 || asked != 0 {
 		t.Fatalf("benign gap: %v, %d probes, %d consumer reads", err, probes, asked)
 	}
 	g.delivered(20)
@@ -68,22 +68,22 @@ func TestFloorGuardDecisions(t *testing.T) {
 	}
 	// The last probe read 30. Not caught up (one message pending): no advance.
 	pending, sent, g.received = 1, 7, 7
-	if err := g.check(ctx); err != nil || g.frontier != 20 || asked != 1 {
+	if err := g.check(ctx, true); err != nil || g.frontier != 20 || asked != 1 {
 		t.Fatalf("advance without a proof: %v, frontier %d, %d consumer reads", err, g.frontier, asked)
 	}
 	// Nothing pending, but the consumer sent a message not yet received: no advance.
 	pending, sent = 0, 8
-	if err := g.check(ctx); err != nil || g.frontier != 20 {
+	if err := g.check(ctx, true); err != nil || g.frontier != 20 {
 		t.Fatalf("advance past an unreceived message: %v, frontier %d", err, g.frontier)
 	}
 	// Caught up: the frontier moves to the last sequence the previous probe read.
 	g.received = 8
 	last = 40
-	if err := g.check(ctx); err != nil || g.frontier != 30 || g.last != 40 {
+	if err := g.check(ctx, true); err != nil || g.frontier != 30 || g.last != 40 {
 		t.Fatalf("caught up: %v, frontier %d, last %d", err, g.frontier, g.last)
 	}
 	first = 32 // revision 31 was evicted unseen
-	if err := g.check(ctx); !errors.Is(err, ErrFloorGuardTripped) {
+	if err := g.check(ctx, true); !errors.Is(err, ErrFloorGuardTripped) {
 		t.Fatalf("overrun must trip, even with a caught-up proof pending: %v", err)
 	}
 	// Backstop: nothing until due, then a probe that trips on an idle overrun.
@@ -97,7 +97,7 @@ func TestFloorGuardDecisions(t *testing.T) {
 	}
 	boom := errors.New("lookup failed")
 	g.probe = func(context.Context) (uint64, uint64, error) { return 0, 0, boom }
-	if err := g.check(ctx); !errors.Is(err, boom) {
+	if err := g.check(ctx, true); !errors.Is(err, boom) {
 		t.Fatalf("a failed probe must fail the watch: %v", err)
 	}
 }

@@ -14,7 +14,7 @@ import (
 
 // drainWait bounds the wait for a message already buffered by the client, when a watch gathers
 // the entries one probe of the floor guard is to admit.
-const drainWait = 200 * time.Microsecond
+const drainWait = 50 * time.Microsecond
 
 // held is a received entry not yet forwarded.
 type held struct {
@@ -33,13 +33,18 @@ func (s *Store) pump(ctx context.Context, it jetstream.MessagesContext, out chan
 	defer stop()
 	var deliveries deliveryCounter
 	batch := make([]held, 0, 16)
+	// One deadline per backstop period, not one timer per message: a message waiting in the
+	// client's buffer is taken without arming anything.
+	var due deadline
+	defer due.stop()
 	for {
-		msg, err := it.Next(jetstream.NextMaxWait(guard.wait()))
+		due.renew(guard.due)
+		msg, err := it.Next(jetstream.NextContext(due.ctx))
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
-			if errors.Is(err, nats.ErrTimeout) {
+			if errors.Is(err, context.DeadlineExceeded) {
 				if err := guard.backstop(ctx); err != nil {
 					return err
 				}
@@ -60,7 +65,9 @@ func (s *Store) pump(ctx context.Context, it jetstream.MessagesContext, out chan
 			if batch, err = s.gather(ctx, it, batch, &deliveries, guard); err != nil || ctx.Err() != nil {
 				return err
 			}
-			if err := guard.check(ctx); err != nil {
+			// A batch of more than one entry means a backlog: asking the consumer whether it is
+			// caught up would cost a round trip for a certain no.
+			if err := guard.check(ctx, len(batch) == 1); err != nil {
 				return err
 			}
 		}
@@ -115,4 +122,28 @@ func (s *Store) receive(msg jetstream.Msg, deliveries *deliveryCounter, guard *f
 		guard.received = ack.consumerSeq
 	}
 	return held{u: u, rev: ack.streamSeq, tracked: ackOK}, ok, nil
+}
+
+// deadline is a context that ends at a given time, renewed only when the time changes.
+type deadline struct {
+	ctx    context.Context
+	at     time.Time
+	cancel context.CancelFunc
+}
+
+// renew makes the context end at at, unless it already does.
+func (d *deadline) renew(at time.Time) {
+	if d.ctx != nil && d.at.Equal(at) {
+		return
+	}
+	d.stop()
+	d.at = at
+	d.ctx, d.cancel = context.WithDeadline(context.Background(), at)
+}
+
+// stop releases the context's timer.
+func (d *deadline) stop() {
+	if d.cancel != nil {
+		d.cancel()
+	}
 }
