@@ -16,9 +16,6 @@ import (
 // and resyncs.
 var ErrFloorGuardTripped = errors.New("stream retention overran live watch")
 
-// tripText is the text of the error a tripped floor guard returns (operators grep for it).
-var tripText = ErrFloorGuardTripped.Error()
-
 // floorGuard is the live retention floor guard every watch runs (NATS.md, "Floor guard"):
 // JetStream silently skips messages that retention evicts before a consumer delivers them,
 // delete markers included. Before an entry that skips revisions is forwarded, the guard reads
@@ -55,7 +52,7 @@ func (s *Store) newFloorGuard(cursor, start uint64, consumer func(context.Contex
 		every:    s.conn.floorGuardInterval(),
 		now:      time.Now,
 		fail: func(first, frontier uint64) error {
-			s.conn.logger().Warn("natsstore: "+tripText, "stream", s.stream, "first_seq", first, "frontier", frontier)
+			s.conn.logger().Warn("natsstore: floor guard tripped", "stream", s.stream, "first_seq", first, "frontier", frontier)
 			return kv.NewError("watch", "", kv.ErrWatch,
 				fmt.Errorf("%w: stream %s first sequence is %d, frontier is %d", ErrFloorGuardTripped, s.stream, first, frontier)).
 				WithHint(hintOverrun)

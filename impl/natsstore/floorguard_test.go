@@ -27,7 +27,7 @@ func (d *bucketFixture) purgeStreamBelow(seq uint64) {
 }
 
 func isTrip(err error) bool {
-	return errors.Is(err, kv.ErrWatch) && errors.Is(err, ErrFloorGuardTripped) && strings.Contains(err.Error(), tripText)
+	return errors.Is(err, kv.ErrWatch) && errors.Is(err, ErrFloorGuardTripped) && strings.Contains(err.Error(), "stream retention overran live watch")
 }
 
 // The guard's decisions with a fake stream and consumer: a probe only before a gapped

@@ -1,5 +1,5 @@
-// Package floorguard is the exhaustive model of retention overrunning a live All-scope resume
-// watch, and of the live floor guard that turns it into a failed watch and a resync. Its base
+// Package floorguard is the exhaustive model of retention overrunning a watch, and of the live
+// floor guard that turns it into a failed watch and a resync. Its base
 // model is a port of the Stateright model of the same guard in the Rust crate Slipstream began
 // as (variables, actions, their order and property names unchanged, so counts and traces
 // compare one to one); it is run by model/check, mirrored by spec/tla/LiveFloorGuard.tla, and
@@ -37,7 +37,30 @@
 // Guarded is the shipped watch. Unguarded is the pre-guard code (no probe, no GuardRepair).
 // PeriodicOnly is a rejected design, kept to show why: GuardRepair remains as a timer action,
 // but Deliver is not gated, so deliveries can move the frontier past the gap and erase the
-// evidence before the timer fires.
+// evidence before the timer fires. GapOnly is the other half alone: in-band probes, no timer;
+// on a filtered scope an eviction followed only by other keys' writes is never seen.
+//
+// # Extensions (this port's; the base model is the All-scope resume watch)
+//
+// Each is a Config flag; off, its variables keep their initial values, so the base
+// configurations' counts are the ported model's.
+//
+//   - Filtered adds ChurnOut, a write outside the scope (Out records which revisions): the
+//     consumer skips those, so deliveries are sparse. Pos, the consumer's position, is then
+//     tracked apart from Frontier.
+//   - StateSync starts with no watch: StartWatch creates it (SnapEnd = Head, Frontier =
+//     FloorGuardStart(0, Floor+1, Head)); the consumer first delivers the last record per key
+//     up to SnapEnd (the sentinel's marker, and one other in-scope key's last write), skipping
+//     evicted ones, then every in-scope write after SnapEnd. Compact is held off until the
+//     watch exists: a key evicted between a resync's listing and the watch's creation is the
+//     resync's to close, not the guard's.
+//   - Advance adds Probe (a probe that does not trip: Frontier = FloorGuardAdvance(Frontier,
+//     Last, Caught), then Last = Head) and CaughtUp (Caught, when the consumer has nothing to
+//     deliver and Last > Frontier). GuardRepair also resets Pos, SnapEnd, Last and Caught.
+//
+// Properties added: "the frontier advances past revisions never delivered, on a caught-up
+// proof" (Filtered with Advance) and, for an unguarded state-sync watch, a hazard witness in
+// each phase.
 package floorguard
 
 import (
