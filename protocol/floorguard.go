@@ -2,12 +2,13 @@ package protocol
 
 import "math"
 
-// This file holds the live retention floor guard of the All-scope resume watch (impl/natsstore):
-// the decisions that turn a live consumer being overrun by stream retention — which JetStream
-// does silently, skipping evicted messages, delete markers included — into a failed watch whose
-// restart resyncs the fold. Invariant carried: "retention overrunning a live All-scope watch
-// fails the watch" (model floorguard, TLA+ LiveFloorGuard, property "every maximal
-// run ends with the fold equal to the bucket").
+// This file holds the live retention floor guard of every watch (impl/natsstore): the decisions
+// that turn a consumer being overrun by stream retention — which JetStream does silently,
+// skipping evicted messages, delete markers included — into a failed watch whose restart
+// resyncs the fold. It covers every scope (the unfiltered stream and prefix-filtered ones) and
+// both phases of a state-sync watch (its last-per-key snapshot and the live updates after it).
+// Invariant carried: "retention overrunning a watch fails the watch" (model floorguard, TLA+
+// LiveFloorGuard, property "every maximal run ends with the fold equal to the bucket").
 
 // FloorGuardProbeNeeded reports whether the delivery of revision rev, on a watch whose frontier
 // (the largest revision already delivered, initially the resume cursor) is frontier, must be
@@ -18,8 +19,9 @@ import "math"
 // enough: further deliveries move the frontier past the gap and erase the evidence (model
 // floorguard, mutations LiveFloorGuard_MutPeriodicOnly and LiveFloorGuard_MutProbeGapOfTwo).
 //
-// The guard is sound only on the unfiltered All-scope stream, where revisions are dense: a
-// prefix-filtered watch sees gaps that are not evictions, so it gets no live guard.
+// On a filtered scope or in a snapshot most deliveries skip revisions (other keys' writes,
+// superseded records), so most of them need a probe; one probe read after several entries were
+// received admits them all, which is how the watch keeps the cost down (impl/natsstore).
 func FloorGuardProbeNeeded(frontier, rev uint64) bool {
 	next := frontier
 	if next < math.MaxUint64 {
@@ -48,4 +50,37 @@ func FloorGuardTrips(frontier, firstSequence uint64) bool {
 // mutation LiveFloorGuard_MutFrontierOvershoot claims one revision more and is caught).
 func FloorGuardFrontier(frontier, rev uint64) uint64 {
 	return max(frontier, rev)
+}
+
+// FloorGuardStart returns a watch's initial frontier. A resumed watch (cursor > 0) starts at its
+// cursor. A state-sync watch (cursor 0) starts one below firstBefore, the stream's first
+// sequence read before its consumer was created (saturating at 0): what retention removed
+// before that is not part of the snapshot, and any snapshot entry it removes later lies at or
+// above firstBefore, so FloorGuardTrips sees it. last, the stream's last sequence at creation,
+// is not used: starting there would leave the snapshot phase unguarded (model floorguard,
+// mutation LiveFloorGuard_MutSnapshotUnguarded).
+func FloorGuardStart(cursor, firstBefore, last uint64) uint64 {
+	if cursor != 0 {
+		return cursor
+	}
+	if firstBefore == 0 {
+		return 0
+	}
+	return firstBefore - 1
+}
+
+// FloorGuardAdvance returns the frontier after a probe that did not trip, given last, the
+// stream's last sequence read by the previous probe, and caughtUp, whether the consumer was
+// seen caught up after that previous probe and before this one (nothing pending in scope, and
+// every message it had sent received). Only with that proof may the frontier move past
+// revisions the watch never delivered: every in-scope revision up to last was then delivered
+// or evicted, and this probe, which did not trip against the old frontier, rules out eviction.
+// That is what keeps a filtered or state-sync watch from tripping on retention of revisions
+// outside its scope or superseded before its snapshot. Without the proof the frontier is
+// unchanged (mutation LiveFloorGuard_MutAdvanceWithoutProof advances anyway and is caught).
+func FloorGuardAdvance(frontier, last uint64, caughtUp bool) uint64 {
+	if !caughtUp {
+		return frontier
+	}
+	return max(frontier, last)
 }

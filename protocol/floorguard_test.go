@@ -135,3 +135,48 @@ func TestFloorGuardFrontier(t *testing.T) {
 		}
 	})
 }
+
+// FloorGuardStart: a resumed watch starts at its cursor; a state-sync watch one below the first
+// sequence its snapshot can hold (0 when that is 0), never at the snapshot's last sequence.
+func TestFloorGuardStart(t *testing.T) {
+	for _, c := range []struct{ cursor, first, last, want uint64 }{
+		{7, 3, 9, 7},
+		{0, 4, 9, 3},
+		{0, 1, 9, 0},
+		{0, 0, 9, 0},
+		{math.MaxUint64, 5, 9, math.MaxUint64},
+		{0, math.MaxUint64, math.MaxUint64, math.MaxUint64 - 1},
+	} {
+		if got := FloorGuardStart(c.cursor, c.first, c.last); got != c.want {
+			t.Errorf("FloorGuardStart(%d, %d, %d) = %d, want %d", c.cursor, c.first, c.last, got, c.want)
+		}
+	}
+}
+
+// FloorGuardAdvance moves the frontier only with a caught-up proof, and never back.
+func TestFloorGuardAdvance(t *testing.T) {
+	for _, c := range []struct {
+		frontier, last uint64
+		caught         bool
+		want           uint64
+	}{
+		{3, 7, false, 3},
+		{3, 7, true, 7},
+		{8, 7, true, 8},
+		{8, 7, false, 8},
+		{0, 0, true, 0},
+	} {
+		if got := FloorGuardAdvance(c.frontier, c.last, c.caught); got != c.want {
+			t.Errorf("FloorGuardAdvance(%d, %d, %v) = %d, want %d", c.frontier, c.last, c.caught, got, c.want)
+		}
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		f, l := rapid.Uint64().Draw(t, "frontier"), rapid.Uint64().Draw(t, "last")
+		if got := FloorGuardAdvance(f, l, false); got != f {
+			t.Fatalf("advanced without a proof: %d -> %d", f, got)
+		}
+		if got := FloorGuardAdvance(f, l, true); got < f || got < l {
+			t.Fatalf("with a proof, %d from frontier %d and last %d", got, f, l)
+		}
+	})
+}

@@ -15,6 +15,10 @@ const DefaultRequestTimeout = 30 * time.Second
 // Config.ConnectTimeout is zero.
 const DefaultConnectTimeout = 10 * time.Second
 
+// DefaultFloorGuardInterval is the period of the live floor guard's backstop probe when
+// Config.FloorGuardInterval is zero (NATS.md, "Floor guard").
+const DefaultFloorGuardInterval = 30 * time.Second
+
 // DefaultMarkerTTL is how long a bucket created with kv.StoreConfig.AllowTTL keeps the delete
 // marker the server writes when a key's TTL expires, when Config.MarkerTTL is zero.
 //
@@ -59,6 +63,13 @@ type Config struct {
 	// MarkerTTL is the delete-marker lifetime of buckets created with AllowTTL; 0 means
 	// DefaultMarkerTTL. The server requires at least one second.
 	MarkerTTL time.Duration
+	// FloorGuardInterval is the period of every watch's backstop probe of the stream's first
+	// sequence, which catches retention overrunning a watch that receives nothing, and lets a
+	// filtered watch move its frontier past other keys' writes; 0 means
+	// DefaultFloorGuardInterval. A filtered watch whose scope sees no writes while retention
+	// evicts more than two periods' worth of other writes trips needlessly (a resync, never
+	// lost data), so keep it well below the time the bucket retains writes.
+	FloorGuardInterval time.Duration
 	// Logger receives warnings and debug lines; nil means silent. Nothing logged contains a
 	// credential.
 	Logger *slog.Logger
@@ -78,6 +89,13 @@ func (c Config) connectTimeout() time.Duration {
 		return c.ConnectTimeout
 	}
 	return DefaultConnectTimeout
+}
+
+func (c Config) floorGuardInterval() time.Duration {
+	if c.FloorGuardInterval > 0 {
+		return c.FloorGuardInterval
+	}
+	return DefaultFloorGuardInterval
 }
 
 func (c Config) markerTTL() time.Duration {
@@ -114,6 +132,9 @@ func (c Config) String() string {
 	}
 	if c.MarkerTTL != 0 {
 		fmt.Fprintf(&b, ", MarkerTTL: %v", c.MarkerTTL)
+	}
+	if c.FloorGuardInterval != 0 {
+		fmt.Fprintf(&b, ", FloorGuardInterval: %v", c.FloorGuardInterval)
 	}
 	if c.Name != "" {
 		fmt.Fprintf(&b, ", Name: %q", c.Name)

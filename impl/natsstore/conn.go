@@ -67,6 +67,13 @@ func (c *Conn) timeout() time.Duration {
 	return c.cfg.requestTimeout()
 }
 
+func (c *Conn) floorGuardInterval() time.Duration {
+	if c == nil {
+		return DefaultFloorGuardInterval
+	}
+	return c.cfg.floorGuardInterval()
+}
+
 // Healthy reports, without blocking, whether the Conn is open and its connection to the server
 // is up right now. It turns false while nats.go is reconnecting after a failure, true again
 // once it has reconnected, and false for good after Close.

@@ -77,12 +77,6 @@ func (s *Store) streamState(ctx context.Context) (first, last uint64, err error)
 	return info.State.FirstSeq, info.State.LastSeq, nil
 }
 
-// firstSequence returns the stream's first retained sequence, read fresh (the floor guard's probe).
-func (s *Store) firstSequence(ctx context.Context) (uint64, error) {
-	first, _, err := s.streamState(ctx)
-	return first, err
-}
-
 // errDeliveryGap is the cause of every failure that deliveryCounter reports.
 var errDeliveryGap = errors.New("delivery gap")
 

@@ -1,8 +1,8 @@
 package natsstore
 
 import (
-	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,43 +10,51 @@ import (
 	"github.com/slipstream-go/slipstream/protocol"
 )
 
-// floorGuardBackstop is the period of the live floor guard's backstop probe, which catches
-// retention overrunning an idle watch (nothing delivered, so no gap to see). Detection of a
-// gapped delivery does not wait for it: that probe runs in-band, before the entry is forwarded.
-const floorGuardBackstop = 30 * time.Second
+// ErrFloorGuardTripped is the cause of the kv.ErrWatch a watch returns when stream retention
+// evicted updates after its frontier before it delivered them (delete markers may be among
+// them). Match it with errors.Is; the restart from the fold's cursor gets kv.ErrCursorExpired
+// and resyncs.
+var ErrFloorGuardTripped = errors.New("stream retention overran live watch")
 
-// tripText is the text of the error a tripped floor guard returns (tests and operators match it).
-const tripText = "stream retention overran live watch"
-
-// floorGuard is the live retention floor guard of the All-scope resume watch (NATS.md, "Floor
-// guard"): JetStream silently skips messages that retention evicts before a live consumer
-// reaches them, delete markers included, so a gap in the (dense, unfiltered) revision sequence
-// is probed against the stream's first sequence before the gapped entry is forwarded. The
-// decisions are the kernels in protocol/floorguard.go; this type only does the I/O.
-//
-// Prefix-scoped watches get no guard: their revisions are sparse (other keys' writes fall
-// between them), so every gap would look like eviction. Their eviction is caught by the resume
-// check of the next restart.
+// floorGuard is the live retention floor guard every watch runs (NATS.md, "Floor guard"):
+// JetStream silently skips messages that retention evicts before a consumer delivers them,
+// delete markers included. Before an entry that skips revisions is forwarded, the guard reads
+// the stream's first sequence; if it passed the frontier + 1, something after the frontier was
+// evicted unseen and the watch fails. On a filtered scope and in a state-sync snapshot most
+// entries skip revisions (other keys, superseded records), so one probe, read after every
+// entry already received, admits them all; and the frontier moves past revisions the watch
+// never delivers only on a caught-up proof (the consumer, asked after the previous probe,
+// has nothing pending and has sent nothing we have not received). The decisions are the
+// kernels in protocol/floorguard.go; this type only does the I/O.
 type floorGuard struct {
-	frontier uint64                                // the largest revision delivered (initially the cursor)
-	probe    func(context.Context) (uint64, error) // reads the stream's first sequence, fresh
-	every    time.Duration                         // backstop period
-	due      time.Time                             // when the next backstop probe is due
-	fail     func(first, frontier uint64) error    // the error a trip returns
-	probeErr func(err error) error                 // wraps a failed probe
-	now      func() time.Time                      // clock (time.Now)
+	frontier uint64 // protocol.FloorGuardStart, then FloorGuardFrontier / FloorGuardAdvance
+	last     uint64 // the stream's last sequence read by the previous probe (0: none yet)
+	received uint64 // the consumer sequence of the last message received
+	// probe reads the stream's first and last sequence, fresh.
+	probe func(context.Context) (first, last uint64, err error)
+	// consumer reads the consumer's pending count and the consumer sequence it last sent.
+	consumer func(context.Context) (pending, sent uint64, err error)
+	every    time.Duration                      // backstop period
+	due      time.Time                          // when the next backstop probe is due
+	fail     func(first, frontier uint64) error // the error a trip returns
+	probeErr func(err error) error              // wraps a failed probe
+	now      func() time.Time                   // clock (time.Now)
 }
 
-// newFloorGuard returns a guard whose frontier is the resume cursor.
-func (s *Store) newFloorGuard(cursor uint64) *floorGuard {
+// newFloorGuard returns a guard whose frontier is protocol.FloorGuardStart(cursor, start, 0):
+// the resume cursor, or for a state-sync watch (cursor 0) one below start, the first sequence
+// its consumer's snapshot can hold. consumer reads the watch consumer's state.
+func (s *Store) newFloorGuard(cursor, start uint64, consumer func(context.Context) (uint64, uint64, error)) *floorGuard {
 	g := &floorGuard{
-		frontier: cursor,
-		probe:    s.firstSequence,
-		every:    cmp.Or(s.hooks.floorGuardBackstop, floorGuardBackstop),
+		frontier: protocol.FloorGuardStart(cursor, start, 0),
+		probe:    s.streamState,
+		consumer: consumer,
+		every:    s.conn.floorGuardInterval(),
 		now:      time.Now,
 		fail: func(first, frontier uint64) error {
+			s.conn.logger().Warn("natsstore: floor guard tripped", "stream", s.stream, "first_seq", first, "frontier", frontier)
 			return kv.NewError("watch", "", kv.ErrWatch,
-				fmt.Errorf("%s: stream %s first sequence is %d, frontier is %d", tripText, s.stream, first, frontier)).
+				fmt.Errorf("%w: stream %s first sequence is %d, frontier is %d", ErrFloorGuardTripped, s.stream, first, frontier)).
 				WithHint(hintOverrun)
 		},
 		probeErr: func(err error) error {
@@ -57,15 +65,10 @@ func (s *Store) newFloorGuard(cursor uint64) *floorGuard {
 	return g
 }
 
-// admit runs before the entry with revision rev is forwarded: when rev skips revisions after the
-// frontier (protocol.FloorGuardProbeNeeded) it probes the first sequence and fails the watch if
-// the skipped revisions may have been evicted (protocol.FloorGuardTrips). A benign interior gap
-// (older revisions of overwritten keys) passes.
-func (g *floorGuard) admit(ctx context.Context, rev uint64) error {
-	if !protocol.FloorGuardProbeNeeded(g.frontier, rev) {
-		return nil
-	}
-	return g.check(ctx)
+// needsProbe reports whether the entry with revision rev may be forwarded only after a probe
+// read once it was received (protocol.FloorGuardProbeNeeded).
+func (g *floorGuard) needsProbe(rev uint64) bool {
+	return protocol.FloorGuardProbeNeeded(g.frontier, rev)
 }
 
 // delivered records that rev was forwarded.
@@ -73,22 +76,32 @@ func (g *floorGuard) delivered(rev uint64) {
 	g.frontier = protocol.FloorGuardFrontier(g.frontier, rev)
 }
 
-// wait returns how long the watch may block before the backstop probe is due.
-func (g *floorGuard) wait() time.Duration {
-	return max(g.due.Sub(g.now()), time.Millisecond)
-}
-
 // backstop runs the periodic probe if it is due.
 func (g *floorGuard) backstop(ctx context.Context) error {
 	if g.now().Before(g.due) {
 		return nil
 	}
-	return g.check(ctx)
+	return g.check(ctx, true)
 }
 
-// check probes the first sequence and applies the trip rule to the frontier.
-func (g *floorGuard) check(ctx context.Context) error {
-	first, err := g.probe(ctx)
+// check is one probe: when the previous probe's last sequence lies beyond the frontier it
+// first asks the consumer whether it is caught up, then reads the stream's first and last
+// sequence, fails the watch if the first passed the frontier + 1 (protocol.FloorGuardTrips),
+// and otherwise advances the frontier on the proof (protocol.FloorGuardAdvance). The order —
+// last sequence, then the consumer, then the first sequence — is what makes the advance sound.
+// Every entry received before check admits is covered by it. ask false skips the consumer
+// (no advance this time, which is always sound): the caller knows it is behind.
+func (g *floorGuard) check(ctx context.Context, ask bool) error {
+	caught := false
+	if ask && g.last > g.frontier && g.consumer != nil {
+		pending, sent, err := g.consumer(ctx)
+		if err != nil {
+			g.due = g.now().Add(g.every)
+			return g.probeErr(err)
+		}
+		caught = pending == 0 && sent == g.received
+	}
+	first, last, err := g.probe(ctx)
 	g.due = g.now().Add(g.every)
 	if err != nil {
 		return g.probeErr(err)
@@ -96,5 +109,7 @@ func (g *floorGuard) check(ctx context.Context) error {
 	if protocol.FloorGuardTrips(g.frontier, first) {
 		return g.fail(first, g.frontier)
 	}
+	g.frontier = protocol.FloorGuardAdvance(g.frontier, g.last, caught)
+	g.last = last
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/internal/embedded"
 	"github.com/slipstream-go/slipstream/protocol"
 )
 
@@ -26,59 +27,77 @@ func (d *bucketFixture) purgeStreamBelow(seq uint64) {
 }
 
 func isTrip(err error) bool {
-	return errors.Is(err, kv.ErrWatch) && strings.Contains(err.Error(), tripText)
+	return errors.Is(err, kv.ErrWatch) && errors.Is(err, ErrFloorGuardTripped) && strings.Contains(err.Error(), "stream retention overran live watch")
 }
 
-// The guard's decisions with a fake probe: no probe without a gap, a probe before a gapped
-// delivery, a trip exactly when the first sequence passed frontier+1, and a frontier that never
-// moves back.
+// The guard's decisions with a fake stream and consumer: a probe only before a gapped
+// delivery, a trip exactly when the first sequence passed frontier+1, a frontier that never
+// moves back, and an advance past undelivered revisions only with a caught-up proof obtained
+// after the last sequence was read.
 func TestFloorGuardDecisions(t *testing.T) {
 	t.Parallel()
-	first, probes := uint64(1), 0
+	first, last, probes := uint64(1), uint64(30), 0
+	pending, sent, asked := uint64(0), uint64(0), 0
 	clock := time.Unix(0, 0)
 	g := &floorGuard{
 		frontier: 10,
-		probe:    func(context.Context) (uint64, error) { probes++; return first, nil },
+		probe:    func(context.Context) (uint64, uint64, error) { probes++; return first, last, nil },
+		consumer: func(context.Context) (uint64, uint64, error) { asked++; return pending, sent, nil },
 		every:    time.Minute,
 		due:      clock.Add(time.Minute),
-		fail:     func(f, fr uint64) error { return fmt.Errorf("%s %d %d", tripText, f, fr) },
+		fail:     func(f, fr uint64) error { return fmt.Errorf("%w %d %d", ErrFloorGuardTripped, f, fr) },
 		probeErr: func(err error) error { return err },
 		now:      func() time.Time { return clock },
 	}
 	ctx := context.Background()
-	if err := g.admit(ctx, 11); err != nil || probes != 0 {
-		t.Fatalf("dense delivery: %v, %d probes", err, probes)
+	if g.needsProbe(11) {
+		t.Fatal("a dense delivery needs no probe")
 	}
 	g.delivered(11)
+	if !g.needsProbe(20) {
+		t.Fatal("a gapped delivery needs a probe")
+	}
 	first = 5 // interior gap: the window is still fine
-	if err := g.admit(ctx, 20); err != nil || probes != 1 {
-		t.Fatalf("benign gap: %v, %d probes", err, probes)
-	}
-	first = 13 // revision 12 was evicted unseen
-	if err := g.admit(ctx, 20); err == nil || probes != 2 {
-		t.Fatalf("overrun gap must trip: %v, %d probes", err, probes)
-	}
-	first = 12
-	if err := g.admit(ctx, 20); err != nil {
-		t.Fatalf("first sequence 12 right after frontier 11 is within the window: %v", err)
+	if err := g.check(ctx, true); err != nil || probes != 1 || asked != 0 {
+		t.Fatalf("benign gap: %v, %d probes, %d consumer reads", err, probes, asked)
 	}
 	g.delivered(20)
 	g.delivered(15)
 	if g.frontier != 20 {
 		t.Fatalf("frontier moved back to %d", g.frontier)
 	}
+	// The last probe read 30. Not caught up (one message pending): no advance.
+	pending, sent, g.received = 1, 7, 7
+	if err := g.check(ctx, true); err != nil || g.frontier != 20 || asked != 1 {
+		t.Fatalf("advance without a proof: %v, frontier %d, %d consumer reads", err, g.frontier, asked)
+	}
+	// Nothing pending, but the consumer sent a message not yet received: no advance.
+	pending, sent = 0, 8
+	if err := g.check(ctx, true); err != nil || g.frontier != 20 {
+		t.Fatalf("advance past an unreceived message: %v, frontier %d", err, g.frontier)
+	}
+	// Caught up: the frontier moves to the last sequence the previous probe read.
+	g.received = 8
+	last = 40
+	if err := g.check(ctx, true); err != nil || g.frontier != 30 || g.last != 40 {
+		t.Fatalf("caught up: %v, frontier %d, last %d", err, g.frontier, g.last)
+	}
+	first = 32 // revision 31 was evicted unseen
+	if err := g.check(ctx, true); !errors.Is(err, ErrFloorGuardTripped) {
+		t.Fatalf("overrun must trip, even with a caught-up proof pending: %v", err)
+	}
 	// Backstop: nothing until due, then a probe that trips on an idle overrun.
-	first = 30
-	if err := g.backstop(ctx); err != nil || probes != 3 {
-		t.Fatalf("backstop before due: %v, %d probes", err, probes)
+	n := probes
+	if err := g.backstop(ctx); err != nil || probes != n {
+		t.Fatalf("backstop before due: %v, %d probes", err, probes-n)
 	}
 	clock = clock.Add(2 * time.Minute)
-	if err := g.backstop(ctx); err == nil || probes != 4 {
-		t.Fatalf("due backstop on an overrun frontier: %v, %d probes", err, probes)
+	if err := g.backstop(ctx); !errors.Is(err, ErrFloorGuardTripped) || probes != n+1 {
+		t.Fatalf("due backstop on an overrun frontier: %v, %d probes", err, probes-n)
 	}
 	boom := errors.New("lookup failed")
-	g.probe = func(context.Context) (uint64, error) { return 0, boom }
-	if err := g.admit(ctx, 40); !errors.Is(err, boom) {
+	g.probe = func(context.Context) (uint64, uint64, error) { return 0, 0, boom }
+	if err := g.check(ctx, true); !errors.Is(err, boom) {
 		t.Fatalf("a failed probe must fail the watch: %v", err)
 	}
 }
@@ -110,7 +129,7 @@ func TestGappedDeliveryWithAdvancedFloorTrips(t *testing.T) {
 	}
 	out := make(chan kv.Update, 16)
 	start := time.Now()
-	err = d.store.pump(context.Background(), it, out, d.store.newFloorGuard(1))
+	err = d.store.pump(context.Background(), it, out, d.store.newFloorGuard(1, 0, nil))
 	if !isTrip(err) {
 		t.Fatalf("pump returned %v, want the floor-guard trip", err)
 	}
@@ -202,63 +221,55 @@ func TestLiveOverrunFailsTheAllScopeResumeWatch(t *testing.T) {
 	}
 }
 
-// The backstop catches retention overrunning an idle watch (no delivery, so no gap to see).
+// The backstop catches retention overrunning an idle watch (no delivery, so no gap to see), on
+// every scope.
 func TestBackstopTripsAnIdleWatch(t *testing.T) {
 	t.Parallel()
-	// Prefix("") selects every key: the same dense stream as All, so the same guard.
-	for _, sc := range []kv.Scope{kv.All(), kv.Prefix("")} {
-		d := newTestBucket(t, "backstop")
-		d.store.hooks.floorGuardBackstop = 300 * time.Millisecond
+	for _, sc := range []kv.Scope{kv.All(), kv.Prefix(""), kv.Prefix("k"), kv.Prefixes("k", "z")} {
+		srv := embedded.StartT(t)
+		d := openTestBucket(t, srv, Config{URL: srv.URL(), FloorGuardInterval: 300 * time.Millisecond}, "backstop")
+		var cur kv.Version
 		for i := range 5 {
-			d.put(fmt.Sprintf("k%d", i), "v")
+			cur = d.put(fmt.Sprintf("k.%d", i), "v")
 		}
-		w := d.startWatch(sc, kv.CursorFromUint64(5))
+		w := d.startWatch(sc, kv.CursorFromVersion(cur))
 		w.none(t, 500*time.Millisecond) // idle, probing, not tripping
 		d.purgeStreamBelow(100)         // the head jumps past the frontier with nothing delivered
-		if first := d.streamInfo().State.FirstSeq; first <= 6 {
-			t.Fatalf("setup: first sequence %d", first)
-		}
 		if err := w.result(t, 5*time.Second); !isTrip(err) {
 			t.Fatalf("idle %v watch: %v, want the floor-guard trip", sc, err)
 		}
 	}
 }
 
-// Prefix watches have no live guard (their revisions are sparse by design), so a
-// head eviction past the frontier does not end them.
-func TestPrefixResumeWatchHasNoFloorGuard(t *testing.T) {
+// A filtered watch whose scope sees no writes moves its frontier past other keys' writes once
+// the consumer is seen caught up, so retention evicting those writes does not trip it; the
+// next write in scope is delivered.
+func TestFilteredWatchAdvancesPastOtherKeys(t *testing.T) {
 	t.Parallel()
-	d := newTestBucket(t, "noguard")
-	d.store.hooks.floorGuardBackstop = 200 * time.Millisecond
-	d.put("x.1", "v")
-	d.put("x.2", "v")
-	cur := d.put("x.3", "v")
+	srv := embedded.StartT(t)
+	d := openTestBucket(t, srv, Config{URL: srv.URL(), FloorGuardInterval: 100 * time.Millisecond}, "advance")
+	cur := d.put("y.0", "v")
 	var ws []*watchRun
 	for _, sc := range []kv.Scope{kv.Prefix("y"), kv.Prefixes("y", "z")} {
 		ws = append(ws, d.startWatch(sc, kv.CursorFromVersion(cur)))
 	}
-	for _, w := range ws {
-		w.none(t, 300*time.Millisecond)
+	for i := range 5 {
+		d.put(fmt.Sprintf("x.%d", i), "v")
 	}
-	d.put("x.4", "v")
+	// Three backstop periods: one probe reads the last sequence, the next asks the consumer,
+	// finds it caught up, and advances.
+	for _, w := range ws {
+		w.none(t, 400*time.Millisecond)
+	}
 	everything, _ := protocol.ResumeStartSequence(d.streamInfo().State.LastSeq)
 	d.purgeStreamBelow(everything)
 	v := d.put("y.1", "v")
-	first := d.streamInfo().State.FirstSeq
-	if protocol.ResumeWindowOK(rev(t, cur), first) {
-		t.Fatalf("setup: first sequence %d does not pass the frontier %v", first, cur)
-	}
 	for _, w := range ws {
 		u := w.next(t)
 		expect(t, u, kv.OpPut, "y.1", "v")
 		if u.Version != v {
 			t.Fatalf("delivered %v, put returned %v", u.Version, v)
 		}
-		w.none(t, 500*time.Millisecond) // several backstop periods: still running
-		select {
-		case err := <-w.done:
-			t.Fatalf("a prefix watch ended: %v", err)
-		default:
-		}
+		w.none(t, 300*time.Millisecond)
 	}
 }

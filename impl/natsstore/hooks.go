@@ -1,7 +1,5 @@
 package natsstore
 
-import "time"
-
 // hooks are the test seams of a Store or a Conn. The zero value changes nothing; tests set
 // fields on their own store or connection before using it, so tests never share them.
 type hooks struct {
@@ -10,8 +8,6 @@ type hooks struct {
 	consumerCreated func(op string)
 	// beforeSend runs when a watch has an update in hand and is about to block sending it.
 	beforeSend func()
-	// floorGuardBackstop, if positive, replaces the floor guard's backstop period.
-	floorGuardBackstop time.Duration
 	// openBucketStep runs before each request of OpenBucket, with the step's name: "lookup"
 	// (also the re-check after a raw create), "create" or "raw create". Set it on the Conn.
 	openBucketStep func(step string)

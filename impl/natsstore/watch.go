@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
@@ -32,7 +31,8 @@ const (
 //   - kv.ErrWatch: ctx carries a deadline (refused at call time: a deadline would end a healthy
 //     stream; use context.WithCancel); from is the maximum uint64 (it cannot be resumed without
 //     wrapping to 0); the consumer could not be created; the stream ended on its own (consumer
-//     lost, two missed heartbeats, a delivery gap); or the live floor guard tripped.
+//     lost, two missed heartbeats, a delivery gap); or the live floor guard tripped
+//     (errors.Is(err, ErrFloorGuardTripped) tells that case apart).
 //   - kv.ErrCursorExpired: the bucket no longer holds every update after from (see "Resume
 //     check" in NATS.md); resync and watch from the zero cursor.
 //   - kv.ErrTimeout: a setup request (stream lookup, consumer creation) timed out.
@@ -46,10 +46,11 @@ const (
 // the cursor: only updates with a larger revision, no re-list, after the resume check described
 // in NATS.md ("Resume check"), which runs before and again after the consumer is created.
 //
-// The All-scope resume watch (and Prefix(""), the same unfiltered stream) also runs the live
-// floor guard (NATS.md, "Floor guard"): retention overrunning the watch fails it with
-// kv.ErrWatch ("stream retention overran live watch"), and the caller's restart from its cursor
-// resyncs.
+// Every watch — every scope, resumed or state-sync, in its snapshot and in its live phase —
+// runs the live floor guard (NATS.md, "Floor guard"): retention evicting updates in scope
+// before the watch delivered them fails it with kv.ErrWatch wrapping ErrFloorGuardTripped,
+// before anything after the gap is forwarded, and the caller's restart from its cursor gets
+// kv.ErrCursorExpired and resyncs.
 //
 // Setup is bounded by the request timeout; the stream itself is not. Sends to out block, so a
 // slow reader slows the watch; a reader that stalls for longer than the consumer inactive
@@ -111,82 +112,32 @@ func (s *Store) Watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out c
 	}
 	defer s.deleteConsumer(ctx, op, cons.CachedInfo().Name)
 
-	var guard *floorGuard
 	if resuming {
 		// Again after the consumer exists: the head may have been evicted in between, and the
 		// server would have clamped the start without saying so.
 		if err := s.checkResume(ctx, cursor); err != nil {
 			return err
 		}
-		if len(prefixes) == 1 && prefixes[0] == "" {
-			// All, or a Prefix("") that selects every key: the unfiltered, dense stream.
-			guard = s.newFloorGuard(cursor)
-		}
 	}
+	// Every watch runs the floor guard. A state-sync watch's snapshot starts at the consumer's
+	// own start (one after the stream sequence it reports as delivered at creation): nothing
+	// below it is part of the snapshot.
+	start, _ := protocol.ResumeStartSequence(cons.CachedInfo().Delivered.Stream)
+	guard := s.newFloorGuard(cursor, start, func(ctx context.Context) (uint64, uint64, error) {
+		ctx, cancel := context.WithTimeout(ctx, s.conn.timeout())
+		defer cancel()
+		info, err := cons.Info(ctx)
+		if err != nil {
+			return 0, 0, err
+		}
+		return info.NumPending, info.Delivered.Consumer, nil
+	})
 	it, err := cons.Messages(jetstream.PullMaxMessages(watchBatch),
 		jetstream.PullExpiry(watchExpiry), jetstream.PullHeartbeat(watchHeartbeat))
 	if err != nil {
 		return watchFail(fmt.Errorf("start watch: %w", err))
 	}
 	return s.pump(ctx, it, out, guard)
-}
-
-// pump forwards the messages of it to out until ctx ends (nil) or the stream fails. guard, if
-// not nil, is consulted before each forward and on its backstop period. It stops it on return.
-func (s *Store) pump(ctx context.Context, it jetstream.MessagesContext, out chan<- kv.Update, guard *floorGuard) error {
-	defer it.Stop()
-	stop := context.AfterFunc(ctx, it.Stop)
-	defer stop()
-	var deliveries deliveryCounter
-	for {
-		var msg jetstream.Msg
-		var err error
-		if guard != nil {
-			msg, err = it.Next(jetstream.NextMaxWait(guard.wait()))
-		} else {
-			msg, err = it.Next()
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			if guard != nil && errors.Is(err, nats.ErrTimeout) {
-				if err := guard.backstop(ctx); err != nil {
-					return err
-				}
-				continue
-			}
-			return watchFail(fmt.Errorf("watch stream ended: %w", err))
-		}
-		u, ack, ackOK, ok := s.decodeMsg(msg.Subject(), msg.Reply(), msg.Headers(), msg.Data())
-		if ackOK {
-			if err := deliveries.next(ack.consumerSeq); err != nil {
-				return kv.NewError("watch", "", kv.ErrWatch, err).WithHint(hintResume)
-			}
-		}
-		if !ok {
-			continue
-		}
-		if guard != nil && ackOK {
-			if err := guard.admit(ctx, ack.streamSeq); err != nil {
-				return err
-			}
-		}
-		if s.hooks.beforeSend != nil {
-			s.hooks.beforeSend()
-		}
-		select {
-		case out <- u:
-		case <-ctx.Done():
-			return nil
-		}
-		if guard != nil && ackOK {
-			guard.delivered(ack.streamSeq)
-			if err := guard.backstop(ctx); err != nil {
-				return err
-			}
-		}
-	}
 }
 
 // watchFail wraps a watch failure: a timeout stays kv.ErrTimeout and a closed connection

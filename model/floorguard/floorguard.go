@@ -1,5 +1,5 @@
-// Package floorguard is the exhaustive model of retention overrunning a live All-scope resume
-// watch, and of the live floor guard that turns it into a failed watch and a resync. Its base
+// Package floorguard is the exhaustive model of retention overrunning a watch, and of the live
+// floor guard that turns it into a failed watch and a resync. Its base
 // model is a port of the Stateright model of the same guard in the Rust crate Slipstream began
 // as (variables, actions, their order and property names unchanged, so counts and traces
 // compare one to one); it is run by model/check, mirrored by spec/tla/LiveFloorGuard.tla, and
@@ -37,13 +37,35 @@
 // Guarded is the shipped watch. Unguarded is the pre-guard code (no probe, no GuardRepair).
 // PeriodicOnly is a rejected design, kept to show why: GuardRepair remains as a timer action,
 // but Deliver is not gated, so deliveries can move the frontier past the gap and erase the
-// evidence before the timer fires.
+// evidence before the timer fires. GapOnly is the other half alone: in-band probes, no timer;
+// on a filtered scope an eviction followed only by other keys' writes is never seen.
+//
+// # Extensions (this port's; the base model is the All-scope resume watch)
+//
+// Each is a Config flag; off, its variables keep their initial values, so the base
+// configurations' counts are the ported model's.
+//
+//   - Filtered adds ChurnOut, a write outside the scope (Out records which revisions): the
+//     consumer skips those, so deliveries are sparse. Pos, the consumer's position, is then
+//     tracked apart from Frontier.
+//   - StateSync starts with no watch: StartWatch creates it (SnapEnd = Head, Frontier =
+//     FloorGuardStart(0, Floor+1, Head)); the consumer first delivers the last record per key
+//     up to SnapEnd (the sentinel's marker, and one other in-scope key's last write), skipping
+//     evicted ones, then every in-scope write after SnapEnd. Compact is held off until the
+//     watch exists: a key evicted between a resync's listing and the watch's creation is the
+//     resync's to close, not the guard's.
+//   - Advance adds Probe (a probe that does not trip: Frontier = FloorGuardAdvance(Frontier,
+//     Last, Caught), then Last = Head) and CaughtUp (Caught, when the consumer has nothing to
+//     deliver and Last > Frontier). GuardRepair also resets Pos, SnapEnd, Last and Caught.
+//
+// Properties added: "the frontier advances past revisions never delivered, on a caught-up
+// proof" (Filtered with Advance) and, for an unguarded state-sync watch, a hazard witness in
+// each phase.
 package floorguard
 
 import (
 	"fmt"
 
-	"github.com/slipstream-go/slipstream/model/check"
 	"github.com/slipstream-go/slipstream/protocol"
 )
 
@@ -60,6 +82,10 @@ const (
 	Unguarded
 	// PeriodicOnly probes only on a timer: GuardRepair exists, Deliver is ungated.
 	PeriodicOnly
+	// GapOnly probes only in-band, at a gapped delivery: no backstop timer, no frontier
+	// advance. On a filtered scope an eviction followed only by out-of-scope writes is never
+	// seen (mutation LiveFloorGuard_MutGapOnlyFiltered).
+	GapOnly
 )
 
 // String names the mode.
@@ -71,6 +97,8 @@ func (m Mode) String() string {
 		return "Unguarded"
 	case PeriodicOnly:
 		return "PeriodicOnly"
+	case GapOnly:
+		return "GapOnly"
 	}
 	return fmt.Sprintf("Mode(%d)", uint8(m))
 }
@@ -94,6 +122,10 @@ const (
 	PropConverges        = "every maximal run ends with the fold equal to the bucket"
 	PropGuardRepairs     = "the floor guard trips and repairs a real divergence"
 	PropHazard           = "HAZARD reachable: permanent silent divergence (marker evicted unseen)"
+	// Extension properties (filtered scope, state-sync watch, frontier advance).
+	PropAdvances       = "the frontier advances past revisions never delivered, on a caught-up proof"
+	PropHazardSnapshot = "HAZARD reachable: the snapshot phase loses an evicted marker"
+	PropHazardLive     = "HAZARD reachable: the live phase of a state-sync watch loses an evicted marker"
 )
 
 // Kernels are the floor-guard decisions the model runs; DefaultKernels returns the
@@ -102,15 +134,19 @@ type Kernels struct {
 	ProbeNeeded func(frontier, rev uint64) bool
 	Trips       func(frontier, firstSequence uint64) bool
 	Frontier    func(frontier, rev uint64) uint64
+	Start       func(cursor, firstBefore, last uint64) uint64
+	Advance     func(frontier, last uint64, caughtUp bool) uint64
 }
 
-// DefaultKernels returns protocol.FloorGuardProbeNeeded, protocol.FloorGuardTrips and
-// protocol.FloorGuardFrontier.
+// DefaultKernels returns protocol.FloorGuardProbeNeeded, FloorGuardTrips, FloorGuardFrontier,
+// FloorGuardStart and FloorGuardAdvance.
 func DefaultKernels() Kernels {
 	return Kernels{
 		ProbeNeeded: protocol.FloorGuardProbeNeeded,
 		Trips:       protocol.FloorGuardTrips,
 		Frontier:    protocol.FloorGuardFrontier,
+		Start:       protocol.FloorGuardStart,
+		Advance:     protocol.FloorGuardAdvance,
 	}
 }
 
@@ -124,12 +160,38 @@ type Config struct {
 	Properties PropertySet
 	// Kernels replaces individual kernels; nil fields take the production defaults.
 	Kernels Kernels
+	// Filtered adds ChurnOut, writes outside the watch's scope: deliveries become sparse.
+	Filtered bool
+	// StateSync makes the watch a zero-cursor one: StartWatch creates it (retention is held
+	// off before, the resync's listing and the creation being one step), a last-per-key
+	// snapshot up to the head at creation is delivered first, then live updates.
+	StateSync bool
+	// Advance adds the caught-up frontier advance: Probe (a probe that does not trip) and
+	// CaughtUp (the consumer seen with nothing pending after the last probe).
+	Advance bool
 }
 
-// State is one state of the model: exactly the base model's variables.
+// extended reports whether any extension is on; without one the state is the base model's.
+func (c Config) extended() bool { return c.Filtered || c.StateSync || c.Advance }
+
+// State is one state of the model: the base model's variables, then the extension's, which keep
+// their initial values in a configuration without extensions (so its counts are the base's).
 type State struct {
 	Head, Floor, DeleteRev, Frontier uint8
 	FoldHasKey, Tripped              bool
+	// Out has bit r-1 set when revision r was written outside the scope (Filtered).
+	Out uint8
+	// Pos is the consumer's position, the last revision it delivered (extensions only; the
+	// base model's position is Frontier).
+	Pos uint8
+	// SnapEnd is the head when the state-sync consumer was created: its snapshot covers
+	// revisions up to it (StateSync).
+	SnapEnd uint8
+	// Last is the head read by the guard's last probe (Advance).
+	Last uint8
+	// Started: the state-sync watch exists (StateSync). Caught: the consumer was seen caught
+	// up since the last probe (Advance).
+	Started, Caught bool
 }
 
 // String formats the state for traces.
@@ -138,8 +200,8 @@ func (s State) String() string {
 	if s.DeleteRev != 0 {
 		del = fmt.Sprint(s.DeleteRev)
 	}
-	return fmt.Sprintf("head=%d floor=%d delete_rev=%s frontier=%d fold_has_key=%v tripped=%v",
-		s.Head, s.Floor, del, s.Frontier, s.FoldHasKey, s.Tripped)
+	return fmt.Sprintf("head=%d floor=%d delete_rev=%s frontier=%d fold_has_key=%v tripped=%v out=%05b pos=%d snap_end=%d last=%d started=%v caught=%v",
+		s.Head, s.Floor, del, s.Frontier, s.FoldHasKey, s.Tripped, s.Out, s.Pos, s.SnapEnd, s.Last, s.Started, s.Caught)
 }
 
 // BucketHasKey reports whether the sentinel key is live in the bucket (no delete marker yet).
@@ -166,90 +228,11 @@ func New(cfg Config) *Model {
 	if k.Frontier == nil {
 		k.Frontier = d.Frontier
 	}
+	if k.Start == nil {
+		k.Start = d.Start
+	}
+	if k.Advance == nil {
+		k.Advance = d.Advance
+	}
 	return &Model{cfg: cfg, k: k}
-}
-
-// Init returns the single initial state.
-func (m *Model) Init() []State { return []State{{FoldHasKey: true}} }
-
-// Action names.
-const (
-	ActChurn       = "Churn"
-	ActDeleteKey   = "DeleteKey"
-	ActCompact     = "Compact"
-	ActDeliver     = "Deliver"
-	ActGuardRepair = "GuardRepair"
-)
-
-func act(name string) check.Action { return check.Action{Name: name, Actor: -1} }
-
-// trips evaluates the floor-guard kernel on the state: the stream's first sequence is Floor+1.
-func (m *Model) trips(s State) bool { return m.k.Trips(uint64(s.Frontier), uint64(s.Floor)+1) }
-
-// Next emits the enabled actions in the base model's order.
-func (m *Model) Next(s State, emit func(check.Action, State)) {
-	if s.Head < m.cfg.MaxRev {
-		t := s
-		t.Head++
-		emit(act(ActChurn), t)
-		if s.DeleteRev == 0 {
-			t := s
-			t.Head++
-			t.DeleteRev = t.Head
-			emit(act(ActDeleteKey), t)
-		}
-	}
-	if s.Floor < s.Head {
-		t := s
-		t.Floor++
-		emit(act(ActCompact), t)
-	}
-	if base := max(s.Frontier, s.Floor); base < s.Head {
-		next := base + 1
-		blocked := m.cfg.Mode == Guarded && m.k.ProbeNeeded(uint64(s.Frontier), uint64(next)) && m.trips(s)
-		if !blocked {
-			t := s
-			f := m.k.Frontier(uint64(s.Frontier), uint64(next))
-			if f > 255 {
-				panic(fmt.Sprintf("floorguard model: frontier kernel returned %d, beyond the model's revisions", f))
-			}
-			t.Frontier = uint8(f)
-			if s.DeleteRev == next {
-				t.FoldHasKey = false
-			}
-			emit(act(ActDeliver), t)
-		}
-	}
-	if m.cfg.Mode != Unguarded && m.trips(s) {
-		t := s
-		t.Tripped = true
-		t.FoldHasKey = s.BucketHasKey()
-		t.Frontier = s.Floor
-		emit(act(ActGuardRepair), t)
-	}
-}
-
-// Properties returns the configured properties with their exact names.
-func (m *Model) Properties() []check.Property[State] {
-	noPhantom := check.Property[State]{Name: PropNoPhantomDeletes, Kind: check.Always,
-		Holds: func(s State) bool { return s.FoldHasKey || !s.BucketHasKey() }}
-	marker := check.Property[State]{Name: PropMarkerDelivered, Kind: check.Sometimes,
-		Holds: func(s State) bool { return !s.FoldHasKey && !s.BucketHasKey() }}
-	if m.cfg.Properties == UnguardedProperties {
-		return []check.Property[State]{noPhantom, marker,
-			{Name: PropHazard, Kind: check.Sometimes, Holds: func(s State) bool {
-				return !m.enabled(s) && s.FoldHasKey && !s.BucketHasKey()
-			}}}
-	}
-	return []check.Property[State]{noPhantom, marker,
-		{Name: PropConverges, Kind: check.Terminal, Holds: func(s State) bool { return s.FoldHasKey == s.BucketHasKey() }},
-		{Name: PropGuardRepairs, Kind: check.Sometimes, Holds: func(s State) bool { return s.Tripped && s.FoldHasKey == s.BucketHasKey() }},
-	}
-}
-
-// enabled reports whether any action is enabled in s.
-func (m *Model) enabled(s State) bool {
-	any := false
-	m.Next(s, func(check.Action, State) { any = true })
-	return any
 }

@@ -43,6 +43,8 @@ func TestDefaultKernelsAreTheProtocolFunctions(t *testing.T) {
 		{"ProbeNeeded", d.ProbeNeeded, protocol.FloorGuardProbeNeeded},
 		{"Trips", d.Trips, protocol.FloorGuardTrips},
 		{"Frontier", d.Frontier, protocol.FloorGuardFrontier},
+		{"Start", d.Start, protocol.FloorGuardStart},
+		{"Advance", d.Advance, protocol.FloorGuardAdvance},
 	} {
 		if reflect.ValueOf(c.got).Pointer() != reflect.ValueOf(c.want).Pointer() {
 			t.Errorf("DefaultKernels().%s is not the protocol floor-guard function", c.name)

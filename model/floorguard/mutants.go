@@ -19,3 +19,20 @@ func MutTripsLate(frontier, firstSequence uint64) bool {
 // measure from a revision the fold never saw. The shipped model must reach a permanent
 // divergence.
 func MutFrontierOvershoot(frontier, rev uint64) uint64 { return max(frontier, rev) + 1 }
+
+// MutStartAtLast is a broken initial frontier for a state-sync watch: the stream's last
+// sequence at consumer creation, as if only the live phase needed the guard. A snapshot entry
+// evicted before it is delivered — a delete marker among them — then never trips the guard.
+func MutStartAtLast(cursor, firstBefore, last uint64) uint64 {
+	if cursor != 0 {
+		return cursor
+	}
+	return last
+}
+
+// MutAdvanceWithoutProof is a broken frontier advance that moves to the last probe's last
+// sequence whether or not the consumer was seen caught up, so it claims revisions still
+// pending; if retention then evicts them, no probe sees it.
+func MutAdvanceWithoutProof(frontier, last uint64, caughtUp bool) uint64 {
+	return max(frontier, last)
+}

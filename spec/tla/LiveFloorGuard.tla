@@ -20,20 +20,33 @@
 (* (a rejected design, kept to show why) keeps GuardRepair as a            *)
 (* timer but does not gate Deliver; KernelMutation swaps one kernel for    *)
 (* the broken variant of model/floorguard/mutants.go.                      *)
+(*                                                                         *)
+(* Extensions (all off in the base configurations, whose extra variables   *)
+(* then keep their initial values): Filtered adds ChurnOut, writes outside *)
+(* the scope, so deliveries are sparse; StateSync makes the watch a        *)
+(* zero-cursor one (StartWatch, a last-per-key snapshot up to the head at  *)
+(* creation, then live updates); Advance adds the caught-up frontier       *)
+(* advance (Probe, CaughtUp).  Mode GapOnly probes only in-band.           *)
 (***************************************************************************)
 EXTENDS Naturals
 
 CONSTANTS
     MaxRev,         \* highest bucket revision (5)
-    Mode,           \* "Guarded" (shipped) | "Unguarded" (pre-guard code) | "PeriodicOnly" (rejected design)
-    KernelMutation, \* "None" | "ProbeGapOfTwo" | "TripsLate" | "FrontierOvershoot"
+    Mode,           \* "Guarded" (shipped) | "Unguarded" (pre-guard code) | "PeriodicOnly" | "GapOnly" (rejected designs)
+    KernelMutation, \* "None" | "ProbeGapOfTwo" | "TripsLate" | "FrontierOvershoot" | "StartAtLast" | "AdvanceWithoutProof"
+    Filtered,       \* extension: writes outside the scope (ChurnOut)
+    StateSync,      \* extension: a zero-cursor watch (StartWatch, snapshot, live)
+    Advance,        \* extension: the caught-up frontier advance (Probe, CaughtUp)
     Null            \* a model value: "no delete yet"
 
 ASSUME MaxRev \in Nat \ {0}
-ASSUME Mode \in {"Guarded", "Unguarded", "PeriodicOnly"}
-ASSUME KernelMutation \in {"None", "ProbeGapOfTwo", "TripsLate", "FrontierOvershoot"}
+ASSUME Mode \in {"Guarded", "Unguarded", "PeriodicOnly", "GapOnly"}
+ASSUME KernelMutation \in {"None", "ProbeGapOfTwo", "TripsLate", "FrontierOvershoot", "StartAtLast", "AdvanceWithoutProof"}
+ASSUME {Filtered, StateSync, Advance} \subseteq BOOLEAN
 
 Max(a, b) == IF a >= b THEN a ELSE b
+Maximum(S) == CHOOSE x \in S : \A y \in S : y <= x
+Minimum(S) == CHOOSE x \in S : \A y \in S : x <= y
 
 \* Go: protocol.ResumeWindowOK(revision, firstSequence uint64) bool:
 \* firstSequence <= revision + 1 (Go saturates at the maximum uint64;
@@ -52,10 +65,21 @@ FloorGuardTrips(frontier, firstSequence) == ~ResumeWindowOK(frontier, firstSeque
 \* Go: protocol.FloorGuardFrontier(frontier, rev uint64) uint64.
 FloorGuardFrontier(frontier, rev) == Max(frontier, rev)
 
+\* Go: protocol.FloorGuardStart(cursor, firstBefore, last uint64) uint64: a
+\* resumed watch starts at its cursor, a state-sync one below the first
+\* sequence read before its consumer was created.
+FloorGuardStart(cursor, firstBefore, lst) ==
+    IF cursor # 0 THEN cursor ELSE IF firstBefore = 0 THEN 0 ELSE firstBefore - 1
+
+\* Go: protocol.FloorGuardAdvance(frontier, last uint64, caughtUp bool) uint64.
+FloorGuardAdvance(frontier, lst, caughtUp) == IF caughtUp THEN Max(frontier, lst) ELSE frontier
+
 \* Kernel mutations (Go: model/floorguard/mutants.go), each replacing one kernel.
 MutProbeGapOfTwo(frontier, rev) == rev > frontier + 2
 MutTripsLate(frontier, firstSequence) == ~ResumeWindowOK(frontier + 1, firstSequence)
 MutFrontierOvershoot(frontier, rev) == Max(frontier, rev) + 1
+MutStartAtLast(cursor, firstBefore, lst) == IF cursor # 0 THEN cursor ELSE lst
+MutAdvanceWithoutProof(frontier, lst, caughtUp) == Max(frontier, lst)
 
 ProbeNeededK(frontier, rev) ==
     IF KernelMutation = "ProbeGapOfTwo" THEN MutProbeGapOfTwo(frontier, rev)
@@ -66,32 +90,87 @@ TripsK(frontier, firstSequence) ==
 FrontierK(frontier, rev) ==
     IF KernelMutation = "FrontierOvershoot" THEN MutFrontierOvershoot(frontier, rev)
                                             ELSE FloorGuardFrontier(frontier, rev)
+StartK(cursor, firstBefore, lst) ==
+    IF KernelMutation = "StartAtLast" THEN MutStartAtLast(cursor, firstBefore, lst)
+                                      ELSE FloorGuardStart(cursor, firstBefore, lst)
+AdvanceK(frontier, lst, caughtUp) ==
+    IF KernelMutation = "AdvanceWithoutProof" THEN MutAdvanceWithoutProof(frontier, lst, caughtUp)
+                                              ELSE FloorGuardAdvance(frontier, lst, caughtUp)
 
 \* Kernel unit pins (protocol/floorguard_test.go), checked before every run.
 ASSUME /\ ~FloorGuardProbeNeeded(3, 4) /\ FloorGuardProbeNeeded(3, 5)
        /\ ~FloorGuardTrips(3, 4) /\ FloorGuardTrips(3, 5)
        /\ FloorGuardFrontier(3, 2) = 3 /\ FloorGuardFrontier(3, 5) = 5
+       /\ FloorGuardStart(7, 3, 9) = 7 /\ FloorGuardStart(0, 4, 9) = 3 /\ FloorGuardStart(0, 0, 9) = 0
+       /\ FloorGuardAdvance(3, 7, FALSE) = 3 /\ FloorGuardAdvance(3, 7, TRUE) = 7
+       /\ FloorGuardAdvance(8, 7, TRUE) = 8
 
 VARIABLES
     head,        \* bucket high-water revision
     floor,       \* revisions <= floor are evicted (first_sequence = floor + 1)
     deleteRev,   \* Null, or the revision of the sentinel key's delete marker
-    frontier,    \* the highest revision delivered to the fold
+    frontier,    \* the guard's frontier (base model: the highest revision delivered)
     foldHasKey,  \* the fold holds the sentinel key
-    tripped      \* latch: the floor guard tripped
+    tripped,     \* latch: the floor guard tripped
+    out,         \* Filtered: the revisions written outside the scope
+    pos,         \* extensions: the consumer's position (last revision delivered)
+    snapEnd,     \* StateSync: the head when the consumer was created
+    last,        \* Advance: the head read by the guard's last probe
+    started,     \* StateSync: the watch exists
+    caught       \* Advance: the consumer was seen caught up since the last probe
 
-vars == <<head, floor, deleteRev, frontier, foldHasKey, tripped>>
+vars == <<head, floor, deleteRev, frontier, foldHasKey, tripped, out, pos, snapEnd, last, started, caught>>
+ext == <<out, pos, snapEnd, last, started, caught>>
 
 BucketHasKey == deleteRev = Null
+
+Ext == Filtered \/ StateSync \/ Advance
+Started == ~StateSync \/ started
+Pos == IF Ext THEN pos ELSE frontier
+InScope(r) == r >= 1 /\ r \notin out
 
 \* The probe's verdict on the current state: the stream's first sequence is floor + 1.
 Trips == TripsK(frontier, floor + 1)
 
-\* The next revision the watch delivers: evicted revisions are skipped silently.
-NextRev == Max(frontier, floor) + 1
+\* The last in-scope write other than the marker at or below e (0 = none): the
+\* one record per other key a last-per-key snapshot holds.
+LastOtherInScope(e) ==
+    LET S == {r \in 1 .. e : InScope(r) /\ r # deleteRev} IN IF S = {} THEN 0 ELSE Maximum(S)
 
-\* Guarded: a delivery that needs a probe whose verdict trips is not forwarded.
-DeliverBlocked == Mode = "Guarded" /\ ProbeNeededK(frontier, NextRev) /\ Trips
+FirstLiveAfter(b) ==
+    LET S == {r \in (b + 1) .. head : InScope(r)} IN IF S = {} THEN 0 ELSE Minimum(S)
+
+\* The revision the consumer delivers next (0 = nothing): evicted and
+\* out-of-scope revisions are skipped silently; a snapshot holds only the
+\* last record per key up to snapEnd.
+NextRev ==
+    IF ~Started THEN 0 ELSE
+    LET b == Max(Pos, floor)
+        o == LastOtherInScope(snapEnd)
+    IN IF StateSync /\ b < snapEnd
+       THEN IF deleteRev # Null /\ deleteRev > b /\ deleteRev <= snapEnd
+            THEN IF o > b /\ o < deleteRev THEN o ELSE deleteRev
+            ELSE IF o > b THEN o ELSE FirstLiveAfter(snapEnd)
+       ELSE FirstLiveAfter(b)
+
+Gated == Mode \in {"Guarded", "GapOnly"}
+
+\* A gated watch does not forward a delivery that needs a probe whose verdict trips.
+DeliverBlocked == Gated /\ ProbeNeededK(frontier, NextRev) /\ Trips
+
+Advancing == Advance /\ Mode = "Guarded" /\ Started
+
+ProbeGuard ==
+    /\ Advancing /\ ~Trips
+    /\ (AdvanceK(frontier, last, caught) # frontier \/ last # head) = TRUE
+
+CaughtUpGuard == Advancing /\ ~caught /\ last > frontier /\ NextRev = 0
+
+RepairEnabled ==
+    /\ Started /\ Trips
+    /\ IF Mode \in {"Guarded", "PeriodicOnly"} THEN TRUE
+       ELSE IF Mode = "GapOnly" THEN NextRev # 0 /\ ProbeNeededK(frontier, NextRev)
+       ELSE FALSE
 
 Init ==
     /\ head = 0
@@ -100,11 +179,27 @@ Init ==
     /\ deleteRev = Null
     /\ foldHasKey = TRUE
     /\ tripped = FALSE
+    /\ out = {}
+    /\ pos = 0
+    /\ snapEnd = 0
+    /\ last = 0
+    /\ started = FALSE
+    /\ caught = FALSE
 
 Churn ==
     /\ head < MaxRev
     /\ head' = head + 1
     /\ UNCHANGED <<floor, deleteRev, frontier, foldHasKey, tripped>>
+    /\ UNCHANGED ext
+
+\* Filtered: a write of a key outside the scope.
+ChurnOut ==
+    /\ Filtered
+    /\ head < MaxRev
+    /\ head' = head + 1
+    /\ out' = out \cup {head + 1}
+    /\ UNCHANGED <<floor, deleteRev, frontier, foldHasKey, tripped>>
+    /\ UNCHANGED <<pos, snapEnd, last, started, caught>>
 
 DeleteKey ==
     /\ head < MaxRev
@@ -112,33 +207,65 @@ DeleteKey ==
     /\ head' = head + 1
     /\ deleteRev' = head + 1
     /\ UNCHANGED <<floor, frontier, foldHasKey, tripped>>
+    /\ UNCHANGED ext
 
-\* Retention head eviction: moves first_sequence.
+\* Retention head eviction: moves first_sequence (held off before a state-sync
+\* watch exists: the resync's listing and the creation are one step here).
 Compact ==
     /\ floor < head
+    /\ Started
     /\ floor' = floor + 1
     /\ UNCHANGED <<head, deleteRev, frontier, foldHasKey, tripped>>
+    /\ UNCHANGED ext
 
-\* The next retained revision reaches the fold, unless the guarded watch's
-\* in-band probe trips.
+\* StateSync: the consumer is created; the guard starts below the first sequence.
+StartWatch ==
+    /\ StateSync /\ ~started
+    /\ started' = TRUE
+    /\ snapEnd' = head
+    /\ frontier' = StartK(0, floor + 1, head)
+    /\ UNCHANGED <<head, floor, deleteRev, foldHasKey, tripped, out, pos, last, caught>>
+
+\* The next revision reaches the fold, unless the gated watch's in-band probe trips.
 Deliver ==
-    /\ Max(frontier, floor) < head
+    /\ NextRev # 0
     /\ ~DeliverBlocked
     /\ frontier' = FrontierK(frontier, NextRev)
+    /\ pos' = IF Ext THEN NextRev ELSE pos
     /\ foldHasKey' = IF deleteRev = NextRev THEN FALSE ELSE foldHasKey
-    /\ UNCHANGED <<head, floor, deleteRev, tripped>>
+    /\ UNCHANGED <<head, floor, deleteRev, tripped, out, snapEnd, last, started, caught>>
+
+\* Advance: a probe that does not trip moves the frontier on a caught-up proof
+\* and reads the head for the next one.
+Probe ==
+    /\ ProbeGuard
+    /\ frontier' = AdvanceK(frontier, last, caught)
+    /\ last' = head
+    /\ caught' = FALSE
+    /\ UNCHANGED <<head, floor, deleteRev, foldHasKey, tripped, out, pos, snapEnd, started>>
+
+\* Advance: the consumer is seen with nothing pending after the last probe.
+CaughtUp ==
+    /\ CaughtUpGuard
+    /\ caught' = TRUE
+    /\ UNCHANGED <<head, floor, deleteRev, frontier, foldHasKey, tripped, out, pos, snapEnd, last, started>>
 
 \* The guard fails the watch (in-band probe or backstop timer; PeriodicOnly:
-\* the timer only); restart -> CursorExpired -> resync repairs the fold.
+\* the timer only; GapOnly: the in-band probe only); restart -> CursorExpired
+\* -> resync repairs the fold.
 GuardRepair ==
-    /\ Mode # "Unguarded"
-    /\ Trips
+    /\ RepairEnabled
     /\ tripped' = TRUE
     /\ foldHasKey' = BucketHasKey
     /\ frontier' = floor
-    /\ UNCHANGED <<head, floor, deleteRev>>
+    /\ pos' = IF Ext THEN floor ELSE pos
+    /\ snapEnd' = IF Ext THEN 0 ELSE snapEnd
+    /\ last' = IF Ext THEN 0 ELSE last
+    /\ caught' = IF Ext THEN FALSE ELSE caught
+    /\ UNCHANGED <<head, floor, deleteRev, out, started>>
 
-Next == Churn \/ DeleteKey \/ Compact \/ Deliver \/ GuardRepair
+Next == Churn \/ ChurnOut \/ DeleteKey \/ Compact \/ StartWatch \/ Deliver
+        \/ Probe \/ CaughtUp \/ GuardRepair
 
 Spec == Init /\ [][Next]_vars
 
@@ -146,9 +273,12 @@ Spec == Init /\ [][Next]_vars
 \* against TLC's ENABLED Next.
 EnabledAny ==
     \/ head < MaxRev
-    \/ floor < head
-    \/ Max(frontier, floor) < head /\ ~DeliverBlocked
-    \/ Mode # "Unguarded" /\ Trips
+    \/ floor < head /\ Started
+    \/ StateSync /\ ~started
+    \/ NextRev # 0 /\ ~DeliverBlocked
+    \/ ProbeGuard
+    \/ CaughtUpGuard
+    \/ RepairEnabled
 
 GuardsMatchEnabled == EnabledAny = ENABLED Next
 
@@ -159,6 +289,12 @@ TypeOK ==
     /\ frontier \in 0 .. MaxRev + 1
     /\ foldHasKey \in BOOLEAN
     /\ tripped \in BOOLEAN
+    /\ out \subseteq 1 .. head
+    /\ pos \in 0 .. head
+    /\ snapEnd \in 0 .. head
+    /\ last \in 0 .. head
+    /\ started \in BOOLEAN
+    /\ caught \in BOOLEAN
 
 -----------------------------------------------------------------------------
 (* Properties (each comment quotes the original name exactly).             *)
@@ -181,5 +317,17 @@ NeverGuardTripsAndRepairs == ~GuardTripsAndRepairs
 \* -- reached exactly when TerminalFoldEqualsBucket is violated.
 HazardPermanentSilentDivergence == ~EnabledAny /\ foldHasKey /\ ~BucketHasKey
 NeverHazardPermanentSilentDivergence == ~HazardPermanentSilentDivergence
+
+\* sometimes (filtered, advance): "the frontier advances past revisions never delivered, on a caught-up proof"
+FrontierAdvances == ~tripped /\ frontier > pos
+NeverFrontierAdvances == ~FrontierAdvances
+
+\* sometimes (state-sync, unguarded): "HAZARD reachable: the snapshot phase loses an evicted marker"
+HazardSnapshotPhase == HazardPermanentSilentDivergence /\ deleteRev <= snapEnd
+NeverHazardSnapshotPhase == ~HazardSnapshotPhase
+
+\* sometimes (state-sync, unguarded): "HAZARD reachable: the live phase of a state-sync watch loses an evicted marker"
+HazardLivePhase == HazardPermanentSilentDivergence /\ deleteRev > snapEnd
+NeverHazardLivePhase == ~HazardLivePhase
 
 =============================================================================
