@@ -23,7 +23,8 @@ type live struct {
 	bucket *natsstore.Store
 	js     jetstream.JetStream
 	name   string
-	snap   string // the append log's path
+	snap   string   // the append log's path
+	scope  kv.Scope // what start watches (All unless a test sets it)
 }
 
 func newLive(t *testing.T, cfg kv.StoreConfig) *live {
@@ -139,7 +140,7 @@ func (l *live) start(apply func([]string) error) *session {
 	ctx, cancel := context.WithCancel(context.Background())
 	// Reconciliation off: these sessions pin the watch, resync and guard paths alone
 	// (reconcile_e2e_test.go starts reconciling sessions).
-	cfg := Config[string]{Watcher: l.bucket, Reader: l.bucket, Store: st, Progress: s.prog,
+	cfg := Config[string]{Watcher: l.bucket, Reader: l.bucket, Store: st, Progress: s.prog, Scope: l.scope,
 		Parse: func(u kv.Update) (string, bool) { return u.Key, true }, Apply: apply, ReconcileEvery: ReconcileOff}
 	s.cancel, s.wait = cancel, runAsync(ctx, cfg)
 	return s

@@ -1,0 +1,110 @@
+package applied
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/impl/natsstore"
+)
+
+// Retention overrunning a stalled watch on a filtered scope (the stream also holds keys out of
+// scope, so the watch sees sparse revisions) trips the floor guard before the evicted delete
+// reaches the fold; the restart under Run takes the expiry path and repairs the fold.
+func TestFloorGuardTripThenRestartRepairsFilteredScopes(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		scope kv.Scope
+	}{
+		{"Prefix", kv.Prefix("app")},
+		{"Prefixes", kv.Prefixes("app", "cfg")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bucket := "overrun" + strings.ToLower(tc.name)
+			l := newLive(t, kv.StoreConfig{Name: bucket, MaxBytes: 64 << 20})
+			l.scope = tc.scope
+			for i := range 10 {
+				l.put(fmt.Sprintf("app.seed.%d", i), "v")
+				l.put(fmt.Sprintf("other.seed.%d", i), "v")
+			}
+			head := l.put("app.victim", "v")
+			s := l.start(nil)
+			s.stopAt(t, head)
+
+			gate, stalled := make(chan struct{}), make(chan struct{})
+			first := true
+			s = l.start(func([]string) error {
+				if first {
+					first = false
+					close(stalled)
+					<-gate
+				}
+				return nil
+			})
+			const burst = 3000 // alternating in scope and out of it; the last write is in scope
+			for i := range burst {
+				subj := fmt.Sprintf("$KV.%s.other.live.%d", bucket, i)
+				if i%2 == 1 {
+					subj = fmt.Sprintf("$KV.%s.app.live.%d", bucket, i)
+				}
+				if i == burst/2 {
+					marker := &nats.Msg{Subject: "$KV." + bucket + ".app.victim", Header: nats.Header{"KV-Operation": []string{"DEL"}}}
+					if _, err := l.js.PublishMsgAsync(marker); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				if _, err := l.js.PublishAsync(subj, []byte("v")); err != nil {
+					t.Fatal(err)
+				}
+				if i == 1 {
+					<-l.js.PublishAsyncComplete()
+					select {
+					case <-stalled:
+					case <-time.After(10 * time.Second):
+						t.Fatal("the live watch never delivered")
+					}
+				}
+			}
+			<-l.js.PublishAsyncComplete()
+			stream, err := l.js.Stream(tctx(t), "KV_"+bucket)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := stream.Purge(tctx(t), jetstream.WithPurgeSequence(head+burst-500)); err != nil {
+				t.Fatal(err) // evicts the victim's delete marker, unseen by the stalled watch
+			}
+			close(gate)
+			_, err = s.wait()
+			s.cancel()
+			if !errors.Is(err, kv.ErrWatch) || !errors.Is(err, natsstore.ErrFloorGuardTripped) {
+				t.Fatalf("Run returned %v, want the floor-guard trip", err)
+			}
+			if err := s.store.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if fold, _ := l.folded(); fold["app.victim"] != "v" {
+				t.Fatal("setup: the victim's delete reached the fold before the trip")
+			}
+
+			s = l.start(nil)
+			s.stopAt(t, l.streamState().LastSeq)
+			fold, _ := l.folded()
+			if _, ok := fold["app.victim"]; ok || s.prog.Stats().Resyncs != 1 {
+				t.Fatalf("after the restart the victim is still folded (%d resyncs)", s.prog.Stats().Resyncs)
+			}
+			want := l.scan()
+			maps.DeleteFunc(want, func(k, _ string) bool { return !strings.HasPrefix(k, "app.") })
+			if !maps.Equal(fold, want) {
+				t.Fatalf("fold has %d keys, the bucket %d in scope", len(fold), len(want))
+			}
+		})
+	}
+}
