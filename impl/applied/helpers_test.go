@@ -18,13 +18,22 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // eventuallyWithin is eventually with its own deadline, for waits that scale with a workload.
 func eventuallyWithin(t *testing.T, within time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
+	if _, ok := pollUntil(within, cond); !ok {
+		t.Fatalf("timed out waiting for %s", what)
+	}
+}
+
+// pollUntil checks cond every 2 ms until it holds or within passes, and says how long it took
+// and whether it held.
+func pollUntil(within time.Duration, cond func() bool) (time.Duration, bool) {
+	start := time.Now()
 	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+		if time.Since(start) > within {
+			return time.Since(start), false
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
+	return time.Since(start), true
 }
 
 func rev(t *testing.T, c kv.Cursor) uint64 {
