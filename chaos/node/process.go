@@ -153,8 +153,18 @@ func (p *Process) Terminate(timeout time.Duration) error {
 	}
 }
 
-// Pause freezes the process (SIGSTOP); Resume continues it (SIGCONT).
-func (p *Process) Pause() error { return p.signal(syscall.SIGSTOP, true) }
+// Pause freezes the process (SIGSTOP); Resume continues it (SIGCONT). It returns once the
+// kernel reports the process stopped: a signal is delivered asynchronously, and a node still
+// answering right after Pause would make the fault's start a lie.
+func (p *Process) Pause() error {
+	if err := p.signal(syscall.SIGSTOP, true); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	pid := p.cmd.Process.Pid
+	p.mu.Unlock()
+	return waitStopped(pid, 5*time.Second)
+}
 
 // Resume continues a paused process (SIGCONT).
 func (p *Process) Resume() error { return p.signal(syscall.SIGCONT, false) }
