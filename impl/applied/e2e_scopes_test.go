@@ -48,7 +48,10 @@ func TestFloorGuardTripThenRestartRepairsFilteredScopes(t *testing.T) {
 				}
 				return nil
 			})
-			const burst = 3000 // alternating in scope and out of it; the last write is in scope
+			// Alternating in scope and out of it; the last write is in scope. The marker comes
+			// after 1500 in-scope writes, more than the stalled watch buffers and admits (its
+			// channel plus one pull batch), so only the eviction can hide it from the watch.
+			const burst = 6000
 			for i := range burst {
 				subj := fmt.Sprintf("$KV.%s.other.live.%d", bucket, i)
 				if i%2 == 1 {
@@ -63,6 +66,9 @@ func TestFloorGuardTripThenRestartRepairsFilteredScopes(t *testing.T) {
 				}
 				if _, err := l.js.PublishAsync(subj, []byte("v")); err != nil {
 					t.Fatal(err)
+				}
+				if i%1000 == 999 { // bounded in flight: nats.go stalls past 4000 outstanding
+					<-l.js.PublishAsyncComplete()
 				}
 				if i == 1 {
 					<-l.js.PublishAsyncComplete()
