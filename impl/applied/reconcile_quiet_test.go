@@ -28,6 +28,10 @@ func TestReconcileFindsNothingOnAHealthyConsumer(t *testing.T) {
 	// conservative trip that costs a restart and a resync; not what this test is about).
 	l := newLive(t, kv.StoreConfig{Name: "quiet", MaxBytes: 256 << 20, MaxHistory: 64})
 	s := l.startReconciling(10*time.Millisecond, nil)
+	// The first round waits for a quiet watch; once it has run, rounds follow every 10 ms and
+	// race the writes below.
+	l.put("k.seed", "v")
+	eventually(t, "the first round", func() bool { return s.prog.Stats().Reconciliations >= 1 })
 	rng := rand.New(rand.NewPCG(1, 2))
 	subject := "$KV." + l.name + "."
 	for i := range writes {

@@ -31,8 +31,8 @@ func (c *Config[U]) reconcileEvery() time.Duration {
 }
 
 // reconciler is the goroutine that lists the bucket for reconciliation: first once the loop
-// has caught up with the watch after the start (or after initialReconcileGrace), then every
-// period. It folds nothing itself: the loop compares and repairs. A failed listing is logged
+// has caught up with the watch after the start (or after initialReconcileGrace) and the watch
+// has then stayed quiet for initialQuiet, then every period. It folds nothing itself: the loop compares and repairs. A failed listing is logged
 // and counted, and the next period retries.
 func (l *loop[U]) reconciler(ctx context.Context) {
 	defer close(l.recDone)
@@ -43,6 +43,7 @@ func (l *loop[U]) reconciler(ctx context.Context) {
 	case <-ctx.Done():
 	}
 	grace.Stop()
+	l.awaitQuiet(ctx)
 	for ctx.Err() == nil {
 		l.reconcileOnce(ctx)
 		next := time.NewTimer(l.every)
@@ -51,6 +52,31 @@ func (l *loop[U]) reconciler(ctx context.Context) {
 		case <-ctx.Done():
 			next.Stop()
 		}
+	}
+}
+
+// initialQuiet is how long the watch must deliver nothing before the first round starts. The
+// loop's idle moment is no proof of being caught up: during a hydration the channel empties
+// for an instant many times, and a round started then lists the whole bucket beside it.
+const initialQuiet = 100 * time.Millisecond
+
+// awaitQuiet returns once a whole initialQuiet period passes with no update received (or ctx
+// ends). It reads the progress counter the loop keeps anyway, so the hot path pays nothing.
+func (l *loop[U]) awaitQuiet(ctx context.Context) {
+	tick := time.NewTicker(initialQuiet)
+	defer tick.Stop()
+	last := l.prog.received.Load()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		now := l.prog.received.Load()
+		if now == last {
+			return
+		}
+		last = now
 	}
 }
 
