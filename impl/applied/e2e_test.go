@@ -1,18 +1,12 @@
 package applied
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
-	"github.com/slipstream-go/slipstream/impl/natsstore"
 )
 
 // A restart resumes after the store's cursor: it receives exactly the updates written while
@@ -84,83 +78,6 @@ func TestResyncRepairsEvictedDeleteMarkers(t *testing.T) {
 	}
 	if fold["c"] != "v2" {
 		t.Fatalf("c, re-created during the gap, is %q in the fold", fold["c"])
-	}
-	if want := l.scan(); !maps.Equal(fold, want) {
-		t.Fatalf("fold has %d keys, bucket %d", len(fold), len(want))
-	}
-}
-
-// Retention overrunning a live All-scope watch trips the floor guard: Run returns the error
-// with the store consistent up to its cursor, and the restart repairs the fold.
-func TestFloorGuardTripThenRestartRepairs(t *testing.T) {
-	l := newLive(t, kv.StoreConfig{Name: "overrun", MaxBytes: 64 << 20})
-	for i := range 10 {
-		l.put(fmt.Sprintf("seed.%d", i), "v")
-	}
-	head := l.put("victim", "v")
-	s := l.start(nil)
-	s.stopAt(t, head)
-
-	// The second run stalls in its first Apply, so the watch falls behind.
-	gate, stalled := make(chan struct{}), make(chan struct{})
-	first := true
-	s = l.start(func([]string) error {
-		if first {
-			first = false
-			close(stalled)
-			<-gate
-		}
-		return nil
-	})
-	const burst = 3000
-	for i := range burst {
-		subj := fmt.Sprintf("$KV.overrun.live.%d", i)
-		if i == burst/2 {
-			marker := &nats.Msg{Subject: "$KV.overrun.victim", Header: nats.Header{"KV-Operation": []string{"DEL"}}}
-			if _, err := l.js.PublishMsgAsync(marker); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if _, err := l.js.PublishAsync(subj, []byte("v")); err != nil {
-			t.Fatal(err)
-		}
-		if i == 0 {
-			<-l.js.PublishAsyncComplete()
-			select {
-			case <-stalled:
-			case <-time.After(10 * time.Second):
-				t.Fatal("the live watch never delivered")
-			}
-		}
-	}
-	<-l.js.PublishAsyncComplete()
-	stream, err := l.js.Stream(tctx(t), "KV_overrun")
-	if err != nil {
-		t.Fatal(err)
-	}
-	floor := head + burst - 500 // past the victim's delete marker
-	if err := stream.Purge(tctx(t), jetstream.WithPurgeSequence(floor)); err != nil {
-		t.Fatal(err)
-	}
-	close(gate)
-	_, err = s.wait()
-	s.cancel()
-	if !errors.Is(err, kv.ErrWatch) || !errors.Is(err, natsstore.ErrFloorGuardTripped) {
-		t.Fatalf("Run returned %v, want the floor-guard trip", err)
-	}
-	if err := s.store.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if fold, _ := l.folded(); fold["victim"] != "v" {
-		t.Fatal("setup: the victim's delete reached the fold before the trip")
-	}
-
-	s = l.start(nil)
-	s.stopAt(t, l.streamState().LastSeq)
-	fold, _ := l.folded()
-	if _, ok := fold["victim"]; ok || s.prog.Stats().Resyncs != 1 {
-		t.Fatalf("after the restart the victim is still folded (%d resyncs)", s.prog.Stats().Resyncs)
 	}
 	if want := l.scan(); !maps.Equal(fold, want) {
 		t.Fatalf("fold has %d keys, bucket %d", len(fold), len(want))
