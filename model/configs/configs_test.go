@@ -34,7 +34,7 @@ func TestEveryConfigHasAnExpectedRow(t *testing.T) {
 		t.Fatal("no configuration registered")
 	}
 	for _, c := range All() {
-		row, ok := e.Row(c.Name)
+		row, ok := e.Get(c.Name)
 		if !ok {
 			t.Errorf("configuration %s (%s tier) has no row in %s: run `go run ./model/cmd/modelcheck -config %s -update`", c.Name, c.Tier(), expected.Path, c.Name)
 			continue
@@ -55,7 +55,7 @@ func TestEveryConfigHasAnExpectedRow(t *testing.T) {
 func TestDefaultTierMatchesExpected(t *testing.T) {
 	e := expectedFile(t)
 	for _, c := range InTier(Default) {
-		row, ok := e.Row(c.Name)
+		row, ok := e.Get(c.Name)
 		if !ok {
 			continue // reported by TestEveryConfigHasAnExpectedRow
 		}
@@ -172,7 +172,7 @@ func TestIncompleteRunIsNeitherVerdict(t *testing.T) {
 		if s.Verdict != VerdictIncomplete || s.Complete {
 			t.Fatalf("%s bounded at depth 5: verdict %s, complete %v", name, s.Verdict, s.Complete)
 		}
-		row, _ := e.Row(name)
+		row, _ := e.Get(name)
 		if err := Compare(row, s); !errors.Is(err, ErrIncomplete) {
 			t.Errorf("%s: Compare(row, incomplete) = %v, want ErrIncomplete", name, err)
 		}

@@ -1,13 +1,13 @@
 package expected
 
 import (
-	"bufio"
-	"bytes"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
+
+	"github.com/slipstream-go/slipstream/internal/keyedtsv"
 )
 
 // Path is the file's path relative to the module root.
@@ -56,129 +56,59 @@ func (r Row) line() string {
 }
 
 // Table is the parsed file: its rows, and its lines verbatim (comments included) so that an
-// update rewrites only the rows it changes.
-type Table struct {
-	Rows  []Row
-	lines []string
-}
+// update rewrites only the rows it changes. Get returns a configuration's row; Set replaces it
+// in place or appends it.
+type Table = keyedtsv.Table[Row]
 
-// Row returns the row of a configuration.
-func (t *Table) Row(config string) (Row, bool) {
-	for _, r := range t.Rows {
-		if r.Config == config {
-			return r, true
-		}
-	}
-	return Row{}, false
-}
-
-// Set replaces the row of r.Config in place, or appends r when the configuration has none.
-// Every other line (comments, other rows) is left untouched.
-func (t *Table) Set(r Row) {
-	for i := range t.Rows {
-		if t.Rows[i].Config == r.Config {
-			r.Line = t.Rows[i].Line
-			t.lines[r.Line-1] = r.line()
-			t.Rows[i] = r
-			return
-		}
-	}
-	t.lines = append(t.lines, r.line())
-	r.Line = len(t.lines)
-	t.Rows = append(t.Rows, r)
-}
-
-// Bytes renders the file.
-func (t *Table) Bytes() []byte {
-	return []byte(strings.Join(t.lines, "\n") + "\n")
+var codec = keyedtsv.Codec[Row]{
+	File:    "expected.tsv",
+	Fields:  []string{"config", "verdict", "distinct", "property", "confirmed"},
+	Parse:   parseRow,
+	Render:  Row.line,
+	Key:     func(r Row) string { return r.Config },
+	SetLine: func(r *Row, n int) { r.Line = n },
 }
 
 // New returns an empty table with the format header.
 func New() *Table {
-	return &Table{lines: []string{
+	return keyedtsv.New(codec,
 		"# Expected model-checking results, read by the Go checker (make model, make model-deep) and by TLC (make tlc).",
 		"# Tab-separated: config, verdict, distinct, property, confirmed (the format is documented in model/expected).",
 		"#config\tverdict\tdistinct\tproperty\tconfirmed",
-	}}
+	)
 }
 
 // Read reads and parses the file at path.
-func Read(path string) (*Table, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading the expected results: %w", err)
-	}
-	return Parse(bytes.NewReader(b))
-}
-
-// Write renders the table to path.
-func (t *Table) Write(path string) error {
-	if err := os.WriteFile(path, t.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("writing the expected results: %w", err)
-	}
-	return nil
-}
+func Read(path string) (*Table, error) { return keyedtsv.Read(codec, path) }
 
 // Parse parses expected.tsv text. It is the one parser of the file.
-func Parse(r io.Reader) (*Table, error) {
-	t := &Table{}
-	sc := bufio.NewScanner(r)
-	seen := map[string]int{}
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		t.lines = append(t.lines, line)
-		trim := strings.TrimSpace(line)
-		if trim == "" || strings.HasPrefix(trim, "#") {
-			continue
-		}
-		x, err := parseRow(line, n)
-		if err != nil {
-			return nil, err
-		}
-		if prev, dup := seen[x.Config]; dup {
-			return nil, fmt.Errorf("expected.tsv line %d: config %q already has a row on line %d", n, x.Config, prev)
-		}
-		seen[x.Config] = n
-		t.Rows = append(t.Rows, x)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading expected.tsv: %w", err)
-	}
-	return t, nil
-}
+func Parse(r io.Reader) (*Table, error) { return keyedtsv.Parse(codec, r) }
 
-func parseRow(line string, n int) (Row, error) {
-	f := strings.Split(strings.TrimRight(line, "\r"), "\t")
-	if len(f) != 5 {
-		return Row{}, fmt.Errorf("expected.tsv line %d: %d tab-separated fields, want 5 (config, verdict, distinct, property, confirmed): %q", n, len(f), line)
-	}
-	for i := range f {
-		f[i] = strings.TrimSpace(f[i])
-	}
+func parseRow(f []string, n int) (Row, error) {
 	x := Row{Config: f[0], Verdict: f[1], Property: f[3], Line: n}
 	if x.Config == "" {
-		return Row{}, fmt.Errorf("expected.tsv line %d: empty config name", n)
+		return Row{}, errors.New("empty config name")
 	}
 	switch x.Verdict {
 	case Holds:
 		d, err := strconv.ParseUint(f[2], 10, 64)
 		if err != nil {
-			return Row{}, fmt.Errorf("expected.tsv line %d: a holds row needs a distinct-state count, got %q", n, f[2])
+			return Row{}, fmt.Errorf("a holds row needs a distinct-state count, got %q", f[2])
 		}
 		x.Distinct = d
 		if x.Property != "-" {
-			return Row{}, fmt.Errorf("expected.tsv line %d: a holds row has property \"-\", got %q", n, x.Property)
+			return Row{}, fmt.Errorf("a holds row has property \"-\", got %q", x.Property)
 		}
 	case Violates:
 		if f[2] != "-" || x.Property == "" || x.Property == "-" {
-			return Row{}, fmt.Errorf("expected.tsv line %d: a violates row has distinct \"-\" and names the property to violate, got %q %q", n, f[2], x.Property)
+			return Row{}, fmt.Errorf("a violates row has distinct \"-\" and names the property to violate, got %q %q", f[2], x.Property)
 		}
 	default:
-		return Row{}, fmt.Errorf("expected.tsv line %d: verdict %q, want holds or violates", n, x.Verdict)
+		return Row{}, fmt.Errorf("verdict %q, want holds or violates", x.Verdict)
 	}
 	c, err := ParseConfirmation(f[4])
 	if err != nil {
-		return Row{}, fmt.Errorf("expected.tsv line %d: %w", n, err)
+		return Row{}, err
 	}
 	x.Confirmed = c
 	return x, nil

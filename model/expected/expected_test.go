@@ -11,13 +11,13 @@ func TestParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, _ := e.Row("A"); a.Distinct != 12 || a.Verdict != Holds || a.Line != 3 || a.Confirmed != ByBoth {
+	if a, _ := e.Get("A"); a.Distinct != 12 || a.Verdict != Holds || a.Line != 3 || a.Confirmed != ByBoth {
 		t.Fatalf("row A = %+v", a)
 	}
-	if b, _ := e.Row("B"); b.Property != "some property name" || b.Verdict != Violates || b.Confirmed != ByGo {
+	if b, _ := e.Get("B"); b.Property != "some property name" || b.Verdict != Violates || b.Confirmed != ByGo {
 		t.Fatalf("row B = %+v", b)
 	}
-	if w, _ := e.Row("W"); w.Confirmed != Unconfirmed || w.Confirmed.Go() || w.Confirmed.TLC() {
+	if w, _ := e.Get("W"); w.Confirmed != Unconfirmed || w.Confirmed.Go() || w.Confirmed.TLC() {
 		t.Fatalf("row W = %+v", w)
 	}
 	for _, bad := range []string{
@@ -45,7 +45,7 @@ func TestParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := crlf.Row("B"); b.Property != "some property name" || b.Confirmed != ByGo {
+	if b, _ := crlf.Get("B"); b.Property != "some property name" || b.Confirmed != ByGo {
 		t.Fatalf("CRLF row B = %+v", b)
 	}
 }
@@ -62,7 +62,7 @@ func TestSetKeepsEverythingElse(t *testing.T) {
 	if got := string(e.Bytes()); got != want {
 		t.Fatalf("updated file:\n%s\nwant:\n%s", got, want)
 	}
-	if c, _ := e.Row("C"); c.Line != 5 {
+	if c, _ := e.Get("C"); c.Line != 5 {
 		t.Fatalf("appended row C has line %d, want 5", c.Line)
 	}
 	if _, err := Parse(strings.NewReader(string(New().Bytes()))); err != nil {

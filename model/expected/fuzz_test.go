@@ -45,7 +45,7 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip changed the rows:\n%v\n%v\n%v", e.Rows, again.Rows, rewritten.Rows)
 		}
 		for _, r := range e.Rows {
-			if got, ok := e.Row(r.Config); !ok || got != r {
+			if got, ok := e.Get(r.Config); !ok || got != r {
 				t.Fatalf("Row(%q) = %v, %v", r.Config, got, ok)
 			}
 		}

@@ -137,7 +137,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		sums = append(sums, s)
 		fmt.Fprint(stdout, s.Report)
 		status := "ok"
-		row, ok := exp.Row(c.Name)
+		row, ok := exp.Get(c.Name)
 		switch {
 		case s.Verdict == configs.VerdictIncomplete:
 			status = "INCOMPLETE"

@@ -34,7 +34,7 @@ func TestUpdateThenCompare(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the written file does not parse: %v\n%s", err, b)
 	}
-	row, ok := e.Row(cfgName)
+	row, ok := e.Get(cfgName)
 	if !ok || row.Verdict != expected.Holds || row.Distinct == 0 || row.Confirmed != expected.ByGo {
 		t.Fatalf("row %+v in\n%s", row, b)
 	}
@@ -89,7 +89,7 @@ func TestUpdateGuardsTLCConfirmedRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	row, _ := e.Row(cfgName)
+	row, _ := e.Get(cfgName)
 
 	// The same numbers confirmed by both: an update changes nothing and says so.
 	both := strings.Replace(string(b), "\t-\tgo", "\t-\tboth", 1)

@@ -28,7 +28,7 @@ func (c change) String() string {
 // because TLC has not checked the new expectation. Every summary must be complete.
 func planUpdate(exp *expected.Table, sums []configs.Summary, forceTLC bool) (changes, refused []change, err error) {
 	for _, s := range sums {
-		old, existed := exp.Row(s.Name)
+		old, existed := exp.Get(s.Name)
 		row, err := configs.RowFor(s, old.Property)
 		if err != nil {
 			return nil, nil, err

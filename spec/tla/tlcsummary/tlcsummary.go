@@ -15,13 +15,13 @@
 package tlcsummary
 
 import (
-	"bufio"
-	"bytes"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
+
+	"github.com/slipstream-go/slipstream/internal/keyedtsv"
 )
 
 // FileName is the file's name in the spec/tla directory.
@@ -61,113 +61,46 @@ func (l Line) render() string {
 	return strings.Join(append(append([]string{l.Config, l.Verdict}, counts...), v, l.TLC), "\t")
 }
 
-// Table is the parsed file: its lines, and its text verbatim so that an update rewrites only
-// the lines it changes.
-type Table struct {
-	Lines []Line
-	raw   []string
+// Table is the parsed file: its lines in Rows, and its text verbatim so that an update
+// rewrites only the lines it changes. Get returns a configuration's line; Set replaces it in
+// place or appends it.
+type Table = keyedtsv.Table[Line]
+
+var codec = keyedtsv.Codec[Line]{
+	File:    FileName,
+	Fields:  []string{"config", "verdict", "generated", "distinct", "left", "violated", "tlc"},
+	Parse:   parseLine,
+	Render:  Line.render,
+	Key:     func(l Line) string { return l.Config },
+	SetLine: func(l *Line, n int) { l.Line = n },
 }
 
 // New returns an empty table with the format header.
 func New() *Table {
-	return &Table{raw: []string{
+	return keyedtsv.New(codec,
 		"# TLC's summary of every row of expected.tsv that TLC confirmed; written by `go run ./spec/tla/cmd/tlc -record`.",
 		"# Tab-separated: config, verdict, generated, distinct, left (TLC's final counts, - when it printed none),",
 		"# violated (the invariant TLC reported, - for holds), tlc (TLC's version). The format is documented in spec/tla/tlcsummary.",
 		"#config\tverdict\tgenerated\tdistinct\tleft\tviolated\ttlc",
-	}}
+	)
 }
-
-// Get returns the line of a configuration.
-func (t *Table) Get(config string) (Line, bool) {
-	for _, l := range t.Lines {
-		if l.Config == config {
-			return l, true
-		}
-	}
-	return Line{}, false
-}
-
-// Set replaces the line of l.Config in place, or appends l.
-func (t *Table) Set(l Line) {
-	for i := range t.Lines {
-		if t.Lines[i].Config == l.Config {
-			l.Line = t.Lines[i].Line
-			t.raw[l.Line-1] = l.render()
-			t.Lines[i] = l
-			return
-		}
-	}
-	t.raw = append(t.raw, l.render())
-	l.Line = len(t.raw)
-	t.Lines = append(t.Lines, l)
-}
-
-// Bytes renders the file.
-func (t *Table) Bytes() []byte { return []byte(strings.Join(t.raw, "\n") + "\n") }
 
 // Read reads and parses the file at path.
-func Read(path string) (*Table, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading TLC's kept summaries: %w", err)
-	}
-	return Parse(bytes.NewReader(b))
-}
-
-// Write renders the table to path.
-func (t *Table) Write(path string) error {
-	if err := os.WriteFile(path, t.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("writing TLC's kept summaries: %w", err)
-	}
-	return nil
-}
+func Read(path string) (*Table, error) { return keyedtsv.Read(codec, path) }
 
 // Parse parses tlc-summary.tsv text.
-func Parse(r io.Reader) (*Table, error) {
-	t := &Table{}
-	seen := map[string]int{}
-	sc := bufio.NewScanner(r)
-	for n := 1; sc.Scan(); n++ {
-		text := sc.Text()
-		t.raw = append(t.raw, text)
-		trim := strings.TrimSpace(text)
-		if trim == "" || strings.HasPrefix(trim, "#") {
-			continue
-		}
-		l, err := parseLine(text, n)
-		if err != nil {
-			return nil, err
-		}
-		if prev, dup := seen[l.Config]; dup {
-			return nil, fmt.Errorf("%s line %d: config %q already has a line on line %d", FileName, n, l.Config, prev)
-		}
-		seen[l.Config] = n
-		t.Lines = append(t.Lines, l)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading %s: %w", FileName, err)
-	}
-	return t, nil
-}
+func Parse(r io.Reader) (*Table, error) { return keyedtsv.Parse(codec, r) }
 
-func parseLine(text string, n int) (Line, error) {
-	f := strings.Split(strings.TrimRight(text, "\r"), "\t")
-	if len(f) != 7 {
-		return Line{}, fmt.Errorf("%s line %d: %d tab-separated fields, want 7 (config, verdict, generated, distinct, left, violated, tlc): %q", FileName, n, len(f), text)
-	}
-	for i := range f {
-		f[i] = strings.TrimSpace(f[i])
-	}
+func parseLine(f []string, n int) (Line, error) {
 	l := Line{Config: f[0], Verdict: f[1], TLC: f[6], Line: n}
 	if l.Config == "" || l.TLC == "" {
-		return Line{}, fmt.Errorf("%s line %d: empty config name or TLC version", FileName, n)
+		return Line{}, errors.New("empty config name or TLC version")
 	}
 	if f[2] != "-" || f[3] != "-" || f[4] != "-" {
 		var err error
 		for i, p := range []*uint64{&l.Generated, &l.Distinct, &l.Left} {
 			if *p, err = strconv.ParseUint(f[2+i], 10, 64); err != nil {
-				return Line{}, fmt.Errorf("%s line %d: generated, distinct and left are all counts or all -, got %q %q %q", FileName, n, f[2], f[3], f[4])
+				return Line{}, fmt.Errorf("generated, distinct and left are all counts or all -, got %q %q %q", f[2], f[3], f[4])
 			}
 		}
 		l.HaveCounts = true
@@ -175,15 +108,15 @@ func parseLine(text string, n int) (Line, error) {
 	switch l.Verdict {
 	case Holds:
 		if f[5] != "-" || !l.HaveCounts {
-			return Line{}, fmt.Errorf("%s line %d: a holds line has counts and violated \"-\", got %q", FileName, n, text)
+			return Line{}, fmt.Errorf("a holds line has counts and violated \"-\", got %q", strings.Join(f, "\t"))
 		}
 	case Violates:
 		if f[5] == "-" || f[5] == "" {
-			return Line{}, fmt.Errorf("%s line %d: a violates line names the violated invariant", FileName, n)
+			return Line{}, errors.New("a violates line names the violated invariant")
 		}
 		l.Violated = f[5]
 	default:
-		return Line{}, fmt.Errorf("%s line %d: verdict %q, want holds or violates", FileName, n, l.Verdict)
+		return Line{}, fmt.Errorf("verdict %q, want holds or violates", l.Verdict)
 	}
 	return l, nil
 }

@@ -61,15 +61,15 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		for _, l := range tab.Lines {
+		for _, l := range tab.Rows {
 			tab.Set(l)
 		}
 		again, err := Parse(bytes.NewReader(tab.Bytes()))
 		if err != nil {
 			t.Fatalf("rewritten lines do not parse: %v\n%s", err, tab.Bytes())
 		}
-		if !reflect.DeepEqual(tab.Lines, again.Lines) {
-			t.Fatalf("round trip changed the lines:\n%v\n%v", tab.Lines, again.Lines)
+		if !reflect.DeepEqual(tab.Rows, again.Rows) {
+			t.Fatalf("round trip changed the lines:\n%v\n%v", tab.Rows, again.Rows)
 		}
 	})
 }

@@ -172,8 +172,8 @@ func TestTLCConfirmedRowsMatchTheKeptSummary(t *testing.T) {
 				row.Config, row.Line, row, row.Confirmed, tlcsummary.FileName, line.Line, why)
 		}
 	}
-	for _, line := range sums.Lines {
-		if _, ok := table.Row(line.Config); !ok {
+	for _, line := range sums.Rows {
+		if _, ok := table.Get(line.Config); !ok {
 			t.Errorf("%s line %d: %s has no row in expected.tsv", tlcsummary.FileName, line.Line, line.Config)
 		}
 	}

@@ -23,7 +23,7 @@ func recordConfirmation(specDir, config string, res Result) error {
 	if err != nil {
 		return err
 	}
-	row, ok := table.Row(config)
+	row, ok := table.Get(config)
 	if !ok {
 		return fmt.Errorf("recording %s: its row left %s during the run", config, expPath)
 	}
