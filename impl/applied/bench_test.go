@@ -3,14 +3,12 @@ package applied
 import (
 	"context"
 	"flag"
-	"fmt"
 	"path/filepath"
 	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
@@ -18,6 +16,7 @@ import (
 	"github.com/slipstream-go/slipstream/impl/snapshot"
 	"github.com/slipstream-go/slipstream/impl/snapshot/appendlog"
 	"github.com/slipstream-go/slipstream/impl/snapshot/pebble"
+	"github.com/slipstream-go/slipstream/internal/benchseed"
 	"github.com/slipstream-go/slipstream/internal/embedded"
 )
 
@@ -45,29 +44,7 @@ func seedHydrate(b *testing.B, n int) *hydrateBench {
 	if err != nil {
 		b.Fatal(err)
 	}
-	nc, err := nats.Connect(srv.URL())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(nc.Close)
-	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(4096))
-	if err != nil {
-		b.Fatal(err)
-	}
-	value := make([]byte, 100)
-	const chunk = 2000
-	for i := range n {
-		if _, err := js.PublishAsync(fmt.Sprintf("$KV.hydrate.node.%07d", i), value); err != nil {
-			b.Fatal(err)
-		}
-		if i%chunk == chunk-1 || i == n-1 {
-			select {
-			case <-js.PublishAsyncComplete():
-			case <-ctx.Done():
-				b.Fatal("seeding did not complete")
-			}
-		}
-	}
+	js := benchseed.Publish(b, srv.URL(), "hydrate", "node.%07d", n)
 	return &hydrateBench{bucket: st, js: js, n: n, head: uint64(n)}
 }
 

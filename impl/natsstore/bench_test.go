@@ -2,16 +2,15 @@ package natsstore
 
 import (
 	"context"
-	"fmt"
 	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/internal/benchseed"
 	"github.com/slipstream-go/slipstream/internal/embedded"
 )
 
@@ -39,29 +38,7 @@ func seedBench(b *testing.B) *benchBucket {
 	if err != nil {
 		b.Fatal(err)
 	}
-	nc, err := nats.Connect(srv.URL())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(nc.Close)
-	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(4096))
-	if err != nil {
-		b.Fatal(err)
-	}
-	value := make([]byte, 100)
-	const chunk = 2000 // below the async window, so a slow server never stalls the publisher
-	for i := range benchKeys {
-		if _, err := js.PublishAsync(fmt.Sprintf("$KV.bench.node.%06d", i), value); err != nil {
-			b.Fatal(err)
-		}
-		if i%chunk == chunk-1 || i == benchKeys-1 {
-			select {
-			case <-js.PublishAsyncComplete():
-			case <-ctx.Done():
-				b.Fatal("seeding did not complete")
-			}
-		}
-	}
+	js := benchseed.Publish(b, srv.URL(), "bench", "node.%06d", benchKeys)
 	raw, err := js.KeyValue(ctx, "bench")
 	if err != nil {
 		b.Fatal(err)
