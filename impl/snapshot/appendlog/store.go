@@ -5,7 +5,7 @@
 // Apply writes the batch's records and then a cursor record in one write, without fsync: an
 // applied batch survives a process crash, and a power loss can only lose a tail, which the
 // watch folds again from the recovered cursor. Once enough has been appended the log is
-// compacted: rewritten in ascending key order into a temporary file, fsynced, renamed over the
+// compacted: rewritten (one PUT per live key, in no particular order) into a temporary file, fsynced, renamed over the
 // log, and the directory fsynced.
 package appendlog
 
@@ -127,7 +127,7 @@ func stage(batch []kv.Update) []slot {
 // compact rewrites the log from the fold in RAM. Readers keep running meanwhile.
 func (s *Store) compact() {
 	s.mu.RLock()
-	err := s.w.replaceWith(s.entries.sorted(), s.cursor)
+	err := s.w.replaceWith(s.entries.unordered(), s.cursor)
 	s.mu.RUnlock()
 	if err != nil && s.opts.OnCompactError != nil {
 		s.opts.OnCompactError(err)

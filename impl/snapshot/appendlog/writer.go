@@ -224,7 +224,7 @@ func (w *Writer) Compact() error {
 }
 
 // replaceWith replaces the file with the compacted (entries, cursor), which must hold every
-// record written so far, in ascending key order. Once the rename has happened the old handle
+// record written so far, in any order. Once the rename has happened the old handle
 // names an orphaned file, so it is closed and the path reopened whatever else failed; a failed
 // reopen poisons the writer.
 func (w *Writer) replaceWith(entries iter.Seq[kv.Entry], cursor kv.Cursor) error {
