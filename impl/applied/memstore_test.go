@@ -16,6 +16,7 @@ import (
 type memDisk struct {
 	data   map[string]kv.Entry
 	cursor kv.Cursor
+	stamp  snapshot.Stamp
 }
 
 func newDisk() *memDisk { return &memDisk{data: map[string]kv.Entry{}} }
@@ -51,7 +52,21 @@ func (s *memStore) Cursor() kv.Cursor {
 	return s.disk.cursor
 }
 
+func (s *memStore) Stamp() snapshot.Stamp {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.disk.stamp
+}
+
 func (s *memStore) Apply(batch []kv.Update, cursor kv.Cursor) error {
+	return s.apply(batch, cursor, nil)
+}
+
+func (s *memStore) ApplyStamped(batch []kv.Update, cursor kv.Cursor, st snapshot.Stamp) error {
+	return s.apply(batch, cursor, &st)
+}
+
+func (s *memStore) apply(batch []kv.Update, cursor kv.Cursor, st *snapshot.Stamp) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
@@ -67,6 +82,9 @@ func (s *memStore) Apply(batch []kv.Update, cursor kv.Cursor) error {
 		s.disk.fold(u)
 	}
 	s.disk.cursor = cursor
+	if st != nil {
+		s.disk.stamp = *st
+	}
 	return nil
 }
 

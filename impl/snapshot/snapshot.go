@@ -6,6 +6,11 @@
 // before the cursor record), so a crash leaves the data ahead of the cursor, never behind it. The
 // data ahead is folded again on resume, which is harmless because folding is idempotent.
 //
+// With the cursor a fold keeps a Stamp: which incarnation of the bucket's stream the cursor is a
+// position in, and when the fold last had contact with it. ApplyStamped writes it in the same
+// unit as the cursor, so the stamp recovered at open is always the one written with the cursor
+// recovered.
+//
 // The fold is a cache of the bucket, never its source of truth: whatever a crash loses is
 // recovered by resuming the watch from the recovered cursor.
 //
@@ -43,6 +48,15 @@ type Store interface {
 	// matches ErrPoisoned, the store refuses every later call: close and reopen it, and the
 	// batch is then wholly on disk or wholly absent.
 	Apply(batch []kv.Update, cursor kv.Cursor) error
+
+	// ApplyStamped is Apply that also replaces the stamp, in the same unit: after a crash the
+	// store recovers the new stamp together with the new cursor, or the old stamp with the old
+	// cursor, never one without the other. Apply leaves the stamp as it is.
+	ApplyStamped(batch []kv.Update, cursor kv.Cursor, stamp Stamp) error
+
+	// Stamp returns the stamp stored with the cursor (the zero Stamp when none was ever
+	// stored). After Open it is the stamp recovered with Cursor.
+	Stamp() Stamp
 
 	// Get returns the key's live entry; ok is false when the key is absent or deleted.
 	Get(key string) (e kv.Entry, ok bool, err error)

@@ -44,7 +44,7 @@ func rounds(b *testing.B, keys, rounds, valueLen int) []byte {
 			rev++
 			us = append(us, kv.Update{Op: kv.OpPut, Key: fmt.Sprintf("node.region-%d", k), Value: bytes.Repeat([]byte{byte(rev)}, valueLen), Version: kv.VersionFromUint64(rev)})
 		}
-		bs = append(bs, batch{us, kv.CursorFromUint64(rev)})
+		bs = append(bs, batch{us, kv.CursorFromUint64(rev), nil})
 	}
 	return writeBatches(b, logPath(b), bs...)
 }

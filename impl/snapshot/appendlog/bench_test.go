@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/impl/snapshot"
 )
 
 // benchEntries is the fold size BenchmarkLoad loads (100k with -short).
@@ -42,7 +43,7 @@ func writeBenchLog(b *testing.B, path string, n, valueLen int) {
 			}
 		}
 	}
-	if _, err := compactToFile(OSFS{}, path, iter.Seq[kv.Entry](entries), kv.CursorFromUint64(uint64(n))); err != nil {
+	if _, err := compactToFile(OSFS{}, path, iter.Seq[kv.Entry](entries), kv.CursorFromUint64(uint64(n)), snapshot.Stamp{}); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -57,10 +57,16 @@ func (f fold) unordered() iter.Seq[kv.Entry] {
 	}
 }
 
-// EncodeCompacted returns the bytes a compaction writes for this state: the header, one PUT
-// per entry in ascending key order, then a CURSOR record unless cursor is zero. Equal states
-// give equal bytes.
+// EncodeCompacted returns the bytes a compaction writes for this state without a stamp: the
+// header, one PUT per entry in ascending key order, then a CURSOR record unless cursor is
+// zero. Equal states give equal bytes.
 func EncodeCompacted(entries map[string]kv.Entry, cursor kv.Cursor) []byte {
+	return EncodeCompactedStamped(entries, cursor, snapshot.Stamp{})
+}
+
+// EncodeCompactedStamped is EncodeCompacted with a stamp: when stamp is not zero, a STAMP
+// record precedes the CURSOR record (which is then written even for the zero cursor).
+func EncodeCompactedStamped(entries map[string]kv.Entry, cursor kv.Cursor, stamp snapshot.Stamp) []byte {
 	f := make(fold, len(entries))
 	for k, e := range entries {
 		f[k] = slot{value: e.Value, ver: e.Version}
@@ -69,19 +75,16 @@ func EncodeCompacted(entries map[string]kv.Entry, cursor kv.Cursor) []byte {
 	for e := range f.sorted() {
 		buf = appendPut(buf, e.Key, e.Value, e.Version)
 	}
-	if !cursor.IsZero() {
-		buf = appendCursor(buf, cursor)
-	}
-	return buf
+	return appendCheckpoint(buf, cursor, stamp)
 }
 
-// compactToFile replaces the file at path with the compacted form of (entries, cursor), in the
-// order entries yields them (Load and Writer.Compact sort, so their output is reproducible; a
-// live store's compaction does not). It writes a temporary file beside path (same file system,
+// compactToFile replaces the file at path with the compacted form of (entries, cursor, stamp),
+// in the order entries yields them (Load and Writer.Compact sort, so their output is
+// reproducible; a live store's compaction does not). It writes a temporary file beside path (same file system,
 // so the rename is atomic), fsyncs it, renames it over path, then fsyncs the directory so the
 // rename itself survives a power loss. renamed reports whether path now names the new file,
 // even when a later step (the directory fsync) failed.
-func compactToFile(fs FS, path string, entries iter.Seq[kv.Entry], cursor kv.Cursor) (renamed bool, err error) {
+func compactToFile(fs FS, path string, entries iter.Seq[kv.Entry], cursor kv.Cursor, stamp snapshot.Stamp) (renamed bool, err error) {
 	dir := filepath.Dir(path)
 	tmp, err := fs.CreateTemp(dir, filepath.Base(path)+".compact-*")
 	if err != nil {
@@ -106,9 +109,7 @@ func compactToFile(fs FS, path string, entries iter.Seq[kv.Entry], cursor kv.Cur
 		}
 		rec = rec[:0]
 	}
-	if !cursor.IsZero() {
-		rec = appendCursor(rec, cursor)
-	}
+	rec = appendCheckpoint(rec, cursor, stamp)
 	if _, err := bw.Write(rec); err != nil {
 		return false, ioErr("write", tmpName, err)
 	}

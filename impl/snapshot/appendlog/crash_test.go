@@ -14,9 +14,9 @@ import (
 // writeThree writes alpha@1 (a 20-byte value), bravo@2 and charlie@3, one checkpoint each.
 func writeThree(t *testing.T, path string) []byte {
 	return writeBatches(t, path,
-		batch{[]kv.Update{putU("alpha", "aaaaaaaaaaaaaaaaaaaa", 1)}, kv.CursorFromUint64(1)},
-		batch{[]kv.Update{putU("bravo", "b", 2)}, kv.CursorFromUint64(2)},
-		batch{[]kv.Update{putU("charlie", "c", 3)}, kv.CursorFromUint64(3)})
+		batch{[]kv.Update{putU("alpha", "aaaaaaaaaaaaaaaaaaaa", 1)}, kv.CursorFromUint64(1), nil},
+		batch{[]kv.Update{putU("bravo", "b", 2)}, kv.CursorFromUint64(2), nil},
+		batch{[]kv.Update{putU("charlie", "c", 3)}, kv.CursorFromUint64(3), nil})
 }
 
 func TestFlippedValueLengthMidFileIsCorruptionNotATail(t *testing.T) {
@@ -74,8 +74,8 @@ func TestTrailingZeroBytesDoNotRejectThePrefix(t *testing.T) {
 func TestZeroHoleMidFileKeepsTheValidSuffixAndTheFile(t *testing.T) {
 	path := logPath(t)
 	data := writeBatches(t, path,
-		batch{[]kv.Update{putU("a", "1", 1)}, kv.CursorFromUint64(1)},
-		batch{[]kv.Update{putU("b", "2", 2)}, kv.CursorFromUint64(2)})
+		batch{[]kv.Update{putU("a", "1", 1)}, kv.CursorFromUint64(1), nil},
+		batch{[]kv.Update{putU("b", "2", 2)}, kv.CursorFromUint64(2), nil})
 	at := HeaderLen + 22 + 14 // after a's PUT (12+1+1+8) and its cursor
 	holed := append(append(append([]byte(nil), data[:at]...), make([]byte, 5)...), data[at:]...)
 	writeFile(t, path, holed)
@@ -88,16 +88,17 @@ func TestZeroHoleMidFileKeepsTheValidSuffixAndTheFile(t *testing.T) {
 	}
 }
 
-// sample is a log with overwrites, deletes, an empty batch, an empty value and a 10-byte
-// version: every kind of record.
+// sample is a log with overwrites, deletes, an empty batch, an empty value, a 10-byte version
+// and two stamps (the second replacing the first): every kind of record.
 func sample() []batch {
 	stamp, _ := kv.VersionFromBytes([]byte{9, 8, 7, 6, 5, 4, 3, 2, 1, 0})
+	first, second := testStamp(1), testStamp(2)
 	return []batch{
-		{[]kv.Update{putU("node.a", "v1", 1), putU("node.b", "v2", 2)}, kv.CursorFromUint64(2)},
-		{[]kv.Update{putU("node.a", "v1b", 3), delU("node.b", 4), putU("lock", "", 5)}, kv.CursorFromUint64(5)},
-		{nil, kv.CursorFromUint64(6)},
-		{[]kv.Update{{Op: kv.OpPurge, Key: "lock", Version: rev(7)}, {Op: kv.OpPut, Key: "fdb", Value: []byte("F"), Version: stamp}}, kv.CursorFromVersion(stamp)},
-		{[]kv.Update{putU("node.c", "v3", 8)}, kv.CursorFromUint64(8)},
+		{[]kv.Update{putU("node.a", "v1", 1), putU("node.b", "v2", 2)}, kv.CursorFromUint64(2), nil},
+		{[]kv.Update{putU("node.a", "v1b", 3), delU("node.b", 4), putU("lock", "", 5)}, kv.CursorFromUint64(5), &first},
+		{nil, kv.CursorFromUint64(6), nil},
+		{[]kv.Update{{Op: kv.OpPurge, Key: "lock", Version: rev(7)}, {Op: kv.OpPut, Key: "fdb", Value: []byte("F"), Version: stamp}}, kv.CursorFromVersion(stamp), nil},
+		{[]kv.Update{putU("node.c", "v3", 8)}, kv.CursorFromUint64(8), &second},
 	}
 }
 
@@ -189,7 +190,7 @@ func TestEveryByteValueReplaysToARefusalOrAConsistentPrefix(t *testing.T) {
 				requireRefusal(t, fmt.Sprintf("byte %d = %#x", off, v), err)
 				continue
 			}
-			if prefixIndex(states, stateOf(&Snapshot{Cursor: r.cursor, entries: r.entries})) < 0 {
+			if prefixIndex(states, stateOf(&Snapshot{Cursor: r.cursor, Stamp: r.stamp, entries: r.entries})) < 0 {
 				t.Fatalf("byte %d = %#x: replayed to a state after no prefix", off, v)
 			}
 		}

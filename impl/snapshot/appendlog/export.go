@@ -41,62 +41,79 @@ func (f ArtifactFormat) Accepts(gen string) error {
 }
 
 // Verify implements artifact.Verifier: dataDir must hold exactly PayloadFile, a compacted log
-// as an export writes it (see scanCompact), whose cursor Load recovers without repairing.
-func (ArtifactFormat) Verify(dataDir string) (kv.Cursor, error) {
-	c, _, err := scanPayload(dataDir)
-	return c, err
+// as an export writes it (see scanCompact), whose cursor and stamp Load recovers without
+// repairing.
+func (ArtifactFormat) Verify(dataDir string) (kv.Cursor, kv.Incarnation, error) {
+	sc, err := scanPayload(dataDir)
+	return sc.cursor, sc.stamp.Stream, err
+}
+
+// scanned is what scanCompact reads from a compacted log.
+type scanned struct {
+	cursor kv.Cursor
+	stamp  snapshot.Stamp
+	puts   int
 }
 
 // scanPayload reads the payload in dataDir and checks it with scanCompact.
-func scanPayload(dataDir string) (kv.Cursor, int, error) {
+func scanPayload(dataDir string) (scanned, error) {
 	ents, err := os.ReadDir(dataDir)
 	if err != nil {
-		return kv.Cursor{}, 0, fmt.Errorf("%w: list %s: %w", snapshot.ErrIO, dataDir, err)
+		return scanned{}, fmt.Errorf("%w: list %s: %w", snapshot.ErrIO, dataDir, err)
 	}
 	if len(ents) != 1 || ents[0].Name() != PayloadFile || !ents[0].Type().IsRegular() {
-		return kv.Cursor{}, 0, fmt.Errorf("%w: an append-log payload is the one regular file %s", snapshot.ErrInvalidFormat, PayloadFile)
+		return scanned{}, fmt.Errorf("%w: an append-log payload is the one regular file %s", snapshot.ErrInvalidFormat, PayloadFile)
 	}
 	p := filepath.Join(dataDir, PayloadFile)
 	data, err := os.ReadFile(p)
 	if err != nil {
-		return kv.Cursor{}, 0, ioErr("read", p, err)
+		return scanned{}, ioErr("read", p, err)
 	}
-	c, n, err := scanCompact(data)
+	sc, err := scanCompact(data)
 	if err != nil {
-		return kv.Cursor{}, 0, fmt.Errorf("verify %s: %w", p, err)
+		return scanned{}, fmt.Errorf("verify %s: %w", p, err)
 	}
-	return c, n, nil
+	return sc, nil
 }
 
 // scanCompact checks that data is what an export writes: the header, PUT records, each passing
-// its checksum, then at most one CURSOR record, and nothing after it (no torn tail, no
-// delete). It returns the cursor and the number of PUT records without building the fold; Load
-// of such a file recovers the same cursor.
-func scanCompact(data []byte) (kv.Cursor, int, error) {
+// its checksum, then at most one STAMP record directly followed by one CURSOR record (or the
+// CURSOR alone), and nothing after it (no torn tail, no delete). It returns the cursor, the
+// stamp and the number of PUT records without building the fold; Load of such a file
+// recovers the same cursor and stamp.
+func scanCompact(data []byte) (scanned, error) {
 	if err := checkHeader(data); err != nil {
-		return kv.Cursor{}, 0, err
+		return scanned{}, err
 	}
-	n, cursor, sawCursor := 0, kv.Cursor{}, false
+	var sc scanned
+	sawCursor, sawStamp := false, false
 	for pos := HeaderLen; pos < len(data); {
 		rec, oc := parseRecord(data[pos:])
 		switch {
 		case oc == recBadCRC:
-			return kv.Cursor{}, 0, fmt.Errorf("%w: record at offset %d fails its checksum", snapshot.ErrCorrupted, pos)
+			return scanned{}, fmt.Errorf("%w: record at offset %d fails its checksum", snapshot.ErrCorrupted, pos)
 		case oc != recOK:
-			return kv.Cursor{}, 0, fmt.Errorf("%w: no whole record at offset %d %s", snapshot.ErrInvalidFormat, pos, rec.msg)
+			return scanned{}, fmt.Errorf("%w: no whole record at offset %d %s", snapshot.ErrInvalidFormat, pos, rec.msg)
 		case sawCursor:
-			return kv.Cursor{}, 0, fmt.Errorf("%w: record at offset %d follows the cursor", snapshot.ErrInvalidFormat, pos)
+			return scanned{}, fmt.Errorf("%w: record at offset %d follows the cursor", snapshot.ErrInvalidFormat, pos)
 		case rec.kind == recCursor:
 			v, _ := kv.VersionFromBytes(rec.ver) // length checked by parseRecord
-			cursor, sawCursor = kv.CursorFromVersion(v), true
+			sc.cursor, sawCursor = kv.CursorFromVersion(v), true
+		case sawStamp:
+			return scanned{}, fmt.Errorf("%w: the stamp is not followed by the cursor (offset %d)", snapshot.ErrInvalidFormat, pos)
+		case rec.kind == recStamp:
+			sc.stamp, sawStamp = rec.stamp, true
 		case rec.kind != recPut:
-			return kv.Cursor{}, 0, fmt.Errorf("%w: a compacted log holds no delete (offset %d)", snapshot.ErrInvalidFormat, pos)
+			return scanned{}, fmt.Errorf("%w: a compacted log holds no delete (offset %d)", snapshot.ErrInvalidFormat, pos)
 		default:
-			n++
+			sc.puts++
 		}
 		pos += rec.size
 	}
-	return cursor, n, nil
+	if sawStamp && !sawCursor {
+		return scanned{}, fmt.Errorf("%w: the stamp has no cursor after it", snapshot.ErrInvalidFormat)
+	}
+	return sc, nil
 }
 
 // ImportedPath returns the log's path in a directory that artifact.Import filled with an
@@ -149,24 +166,24 @@ type exportSource struct {
 }
 
 // WritePayload implements artifact.Source; the caller holds s.wmu.
-func (e *exportSource) WritePayload(dataDir string) (kv.Cursor, error) {
+func (e *exportSource) WritePayload(dataDir string) (kv.Cursor, kv.Incarnation, error) {
 	if err := os.Mkdir(dataDir, 0o755); err != nil {
-		return kv.Cursor{}, fmt.Errorf("%w: create %s: %w", snapshot.ErrIO, dataDir, err)
+		return kv.Cursor{}, kv.Incarnation{}, fmt.Errorf("%w: create %s: %w", snapshot.ErrIO, dataDir, err)
 	}
 	e.s.mu.RLock()
 	defer e.s.mu.RUnlock()
 	e.count = len(e.s.entries)
-	if err := writeCompacted(filepath.Join(dataDir, PayloadFile), e.s.entries, e.s.cursor); err != nil {
-		return kv.Cursor{}, err
+	if err := writeCompacted(filepath.Join(dataDir, PayloadFile), e.s.entries, e.s.cursor, e.s.stamp); err != nil {
+		return kv.Cursor{}, kv.Incarnation{}, err
 	}
-	return e.s.cursor, nil
+	return e.s.cursor, e.s.stamp.Stream, nil
 }
 
 // writeCompacted writes the compacted log of (entries, cursor) to a new file at path: one PUT
 // per entry, in the map's order (sorting a large fold would cost more than writing it; Load
-// needs no order), then the cursor. There is no fsync here: artifact.Export fsyncs every
+// needs no order), then the stamp and the cursor. There is no fsync here: artifact.Export fsyncs every
 // payload file once it is verified, before the artifact is renamed into place.
-func writeCompacted(path string, entries fold, cursor kv.Cursor) error {
+func writeCompacted(path string, entries fold, cursor kv.Cursor, stamp snapshot.Stamp) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return ioErr("create", path, err)
@@ -181,9 +198,7 @@ func writeCompacted(path string, entries fold, cursor kv.Cursor) error {
 		}
 		rec = rec[:0]
 	}
-	if !cursor.IsZero() {
-		rec = appendCursor(rec, cursor)
-	}
+	rec = appendCheckpoint(rec, cursor, stamp)
 	if _, err := bw.Write(rec); err != nil {
 		return ioErr("write", path, err)
 	}
@@ -196,14 +211,15 @@ func writeCompacted(path string, entries fold, cursor kv.Cursor) error {
 	return nil
 }
 
-// Verify implements artifact.Source: the cursor and the entry count must both match.
-func (e *exportSource) Verify(dataDir string) (kv.Cursor, error) {
-	c, n, err := scanPayload(dataDir)
+// Verify implements artifact.Source: the cursor, the incarnation and the entry count must all
+// match.
+func (e *exportSource) Verify(dataDir string) (kv.Cursor, kv.Incarnation, error) {
+	sc, err := scanPayload(dataDir)
 	if err != nil {
-		return kv.Cursor{}, err
+		return kv.Cursor{}, kv.Incarnation{}, err
 	}
-	if n != e.count {
-		return kv.Cursor{}, fmt.Errorf("%w: the exported log holds %d entries, the live fold %d", snapshot.ErrCorrupted, n, e.count)
+	if sc.puts != e.count {
+		return kv.Cursor{}, kv.Incarnation{}, fmt.Errorf("%w: the exported log holds %d entries, the live fold %d", snapshot.ErrCorrupted, sc.puts, e.count)
 	}
-	return c, nil
+	return sc.cursor, sc.stamp.Stream, nil
 }

@@ -17,8 +17,21 @@ import (
 //	  PUT    0x01: key_len u16 | key | value_len u32 | value | ver_len u8 | ver
 //	  DELETE 0x02: key_len u16 | key | ver_len u8 | ver       (a purge is written as a delete)
 //	  CURSOR 0x03: cur_len u8 | cursor token                  (cur_len 0 means "no cursor")
+//	  STAMP  0x04: stamp_len u16 | snapshot.Stamp binary form
 //
 // The CRC is CRC-32/IEEE over the type byte and the payload (the CRC field itself excluded).
+//
+// A STAMP record belongs to the CURSOR record that follows it: an Apply that changes the stamp
+// writes its data records, then the STAMP, then the CURSOR, in one write. Replay takes a stamp
+// only when its CURSOR is read, so a torn tail never yields a new stamp with an old cursor (a
+// STAMP without its CURSOR is dropped and the file rewritten) nor the reverse (the CURSOR comes
+// last). A compaction writes the stamp, when there is one, just before the cursor record (the
+// zero cursor is then written with cur_len 0, so that the stamp has a cursor to belong to).
+//
+// A file with no STAMP record is byte for byte a format-2 file of the Rust crate, which reads
+// it. The crate's reader refuses a file holding a STAMP record (an unknown record type is an
+// invalid-format error there) rather than misreading it; such a file is still format 2 here,
+// since a reader of this package that predates STAMP refuses it the same way.
 const (
 	// FormatVersion is the only format version this package reads and writes.
 	FormatVersion = 2
@@ -33,6 +46,7 @@ const (
 	recPut    = 0x01
 	recDelete = 0x02
 	recCursor = 0x03
+	recStamp  = 0x04
 
 	crcLen = 4
 )
@@ -104,6 +118,27 @@ func appendCursor(dst []byte, c kv.Cursor) []byte {
 	dst = append(dst, 0, 0, 0, 0, recCursor, byte(c.Version().Len()))
 	dst = c.Version().AppendBytes(dst)
 	return sealRecord(dst, start)
+}
+
+// appendStamp appends a STAMP record.
+func appendStamp(dst []byte, st snapshot.Stamp) []byte {
+	start := len(dst)
+	dst = append(dst, 0, 0, 0, 0, recStamp, 0, 0)
+	dst = st.AppendBinary(dst)
+	binary.LittleEndian.PutUint16(dst[start+5:], uint16(len(dst)-start-7))
+	return sealRecord(dst, start)
+}
+
+// appendCheckpoint appends what ends a compacted log: the STAMP record when st is not zero,
+// then the CURSOR record when either is not zero.
+func appendCheckpoint(dst []byte, c kv.Cursor, st snapshot.Stamp) []byte {
+	if !st.IsZero() {
+		dst = appendStamp(dst, st)
+	}
+	if !c.IsZero() || !st.IsZero() {
+		dst = appendCursor(dst, c)
+	}
+	return dst
 }
 
 // sealRecord fills in the CRC of the record that starts at dst[start].

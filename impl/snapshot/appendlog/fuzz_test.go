@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/impl/snapshot"
 )
 
@@ -22,6 +23,9 @@ func FuzzLoad(f *testing.F) {
 	f.Add(sampleLog[:len(sampleLog)-5])
 	f.Add(append(bytes.Clone(sampleLog), 0, 0, 0, 0, 0, 0, 0))
 	f.Add(append(append(bytes.Clone(sampleLog[:40]), 0, 0, 0, 0, 0), sampleLog[40:]...))
+	st := testStamp(1)
+	f.Add(EncodeCompactedStamped(nil, kv.Cursor{}, st))
+	f.Add(writeBatches(f, seedPath+".stamp", batch{[]kv.Update{putU("a", "1", 1)}, kv.CursorFromUint64(1), &st})[:len(header)+22+26]) // the STAMP without its CURSOR
 	path := "/fuzz/fold.snap"
 	opts := Options{FS: newMemFS()}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -43,12 +47,12 @@ func FuzzLoad(f *testing.F) {
 			if err != nil {
 				t.Fatalf("load accepted what replay refuses: %v", err)
 			}
-			if want := stateOf(&Snapshot{Cursor: r.cursor, entries: r.entries}); !want.equal(got) {
+			if want := stateOf(&Snapshot{Cursor: r.cursor, Stamp: r.stamp, entries: r.entries}); !want.equal(got) {
 				t.Fatal("load returned another state than replay")
 			}
 		}
 		after := mem.get(path)
-		if !bytes.Equal(after, data) && !bytes.Equal(after, EncodeCompacted(got.entries, got.cursor)) {
+		if !bytes.Equal(after, data) && !bytes.Equal(after, EncodeCompactedStamped(got.entries, got.cursor, got.stamp)) {
 			t.Fatalf("load left %x, neither the input nor its compacted form", after)
 		}
 		again, err := Load(path, opts)

@@ -5,8 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/impl/snapshot"
 )
 
 func delU(key string, n uint64) kv.Update {
@@ -15,10 +17,11 @@ func delU(key string, n uint64) kv.Update {
 
 func logPath(t testing.TB) string { return filepath.Join(t.TempDir(), "fold.snap") }
 
-// batch is one Apply: its updates and its cursor.
+// batch is one Apply: its updates, its cursor, and the stamp it sets (nil: left as it is).
 type batch struct {
 	updates []kv.Update
 	cursor  kv.Cursor
+	stamp   *snapshot.Stamp
 }
 
 // writeBatches writes each batch through a raw Writer (records, then a checkpoint) and returns
@@ -32,6 +35,11 @@ func writeBatches(t testing.TB, path string, batches ...batch) []byte {
 	for _, b := range batches {
 		for _, u := range b.updates {
 			if err := w.WriteUpdate(u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if b.stamp != nil {
+			if err := w.WriteStamp(*b.stamp); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -73,6 +81,7 @@ func mustLoad(t testing.TB, path string) *Snapshot {
 // state is a fold's content in comparable form.
 type state struct {
 	cursor  kv.Cursor
+	stamp   snapshot.Stamp
 	entries map[string]kv.Entry
 }
 
@@ -80,7 +89,7 @@ func stateOf(snap *Snapshot) state {
 	if snap == nil {
 		return state{entries: map[string]kv.Entry{}}
 	}
-	st := state{cursor: snap.Cursor, entries: map[string]kv.Entry{}}
+	st := state{cursor: snap.Cursor, stamp: snap.Stamp, entries: map[string]kv.Entry{}}
 	for e := range snap.All() {
 		st.entries[e.Key] = e
 	}
@@ -94,7 +103,7 @@ func entryOf(snap *Snapshot, key string) kv.Entry {
 }
 
 func (a state) equal(b state) bool {
-	if a.cursor != b.cursor || len(a.entries) != len(b.entries) {
+	if a.cursor != b.cursor || !a.stamp.Equal(b.stamp) || len(a.entries) != len(b.entries) {
 		return false
 	}
 	for k, e := range a.entries {
@@ -107,13 +116,14 @@ func (a state) equal(b state) bool {
 }
 
 // prefixStates returns the state after every prefix of the log's events (each update record
-// and each cursor record is one event): the states a crash may legitimately leave, data
-// possibly ahead of its cursor but never behind it.
+// and each cursor record is one event; a stamp takes effect with its cursor): the states a
+// crash may legitimately leave, data possibly ahead of its cursor but never behind it, and the
+// stamp always the one written with the cursor.
 func prefixStates(batches []batch) []state {
 	cur := state{entries: map[string]kv.Entry{}}
 	out := []state{cur}
 	step := func(f func(m map[string]kv.Entry)) {
-		next := state{cursor: cur.cursor, entries: make(map[string]kv.Entry, len(cur.entries)+1)}
+		next := state{cursor: cur.cursor, stamp: cur.stamp, entries: make(map[string]kv.Entry, len(cur.entries)+1)}
 		for k, e := range cur.entries {
 			next.entries[k] = e
 		}
@@ -134,6 +144,9 @@ func prefixStates(batches []batch) []state {
 		c := b.cursor
 		step(func(map[string]kv.Entry) {})
 		cur.cursor = c
+		if b.stamp != nil {
+			cur.stamp = *b.stamp
+		}
 		out[len(out)-1] = cur
 	}
 	return out
@@ -147,4 +160,14 @@ func prefixIndex(states []state, s state) int {
 		}
 	}
 	return -1
+}
+
+// testStamp returns a stamp of bucket "b"'s incarnation created at second n, in contact a
+// minute later.
+func testStamp(n int64) snapshot.Stamp {
+	inc, err := kv.NewIncarnation("b", time.Unix(1_700_000_000+n, 0))
+	if err != nil {
+		panic(err)
+	}
+	return snapshot.Stamp{Stream: inc, Contact: time.Unix(1_700_000_060+n, 0)}
 }

@@ -8,12 +8,14 @@ import (
 	"slices"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/impl/snapshot"
 )
 
-// Snapshot is the state a log file holds: the live entries and the cursor of the last
-// checkpoint (zero when none was written).
+// Snapshot is the state a log file holds: the live entries, the cursor of the last checkpoint
+// (zero when none was written) and the stamp written with it or before it (zero when none).
 type Snapshot struct {
 	Cursor  kv.Cursor
+	Stamp   snapshot.Stamp
 	entries fold
 }
 
@@ -51,11 +53,12 @@ func (s *Snapshot) StaleKeys(current []string) []string {
 }
 
 // Load reads the log at path and returns the state it holds, or nil when the file is missing
-// or holds neither an entry nor a cursor. It never creates a missing file.
+// or holds neither an entry, nor a cursor, nor a stamp. It never creates a missing file.
 //
 // Load repairs what a crash can leave behind, and refuses anything else:
 //   - a torn or partial last record, or trailing zero bytes, is dropped and the file rewritten,
-//     so that later appends are not hidden behind it;
+//     so that later appends are not hidden behind it; so is a STAMP record whose CURSOR record
+//     is missing (the stamp recovered is always the one written with the cursor recovered);
 //   - a zero-length file, or one holding only the start of a header, was being created when the
 //     process died: it is rewritten as an empty log and Load returns nil;
 //   - a file that holds overwritten keys, deletes or several cursors is rewritten compacted;
@@ -82,24 +85,24 @@ func Load(path string, opts Options) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
-	if len(r.entries) == 0 && r.cursor.IsZero() {
+	if len(r.entries) == 0 && r.cursor.IsZero() && r.stamp.IsZero() {
 		if len(data) > HeaderLen {
 			return nil, rewriteEmpty(fsys, path)
 		}
 		return nil, nil
 	}
 	if !r.compact {
-		if _, err := compactToFile(fsys, path, r.entries.sorted(), r.cursor); err != nil {
+		if _, err := compactToFile(fsys, path, r.entries.sorted(), r.cursor, r.stamp); err != nil {
 			return nil, fmt.Errorf("rewrite %s after replay: %w", path, err)
 		}
 		detach(r.entries)
 	}
-	return &Snapshot{Cursor: r.cursor, entries: r.entries}, nil
+	return &Snapshot{Cursor: r.cursor, Stamp: r.stamp, entries: r.entries}, nil
 }
 
 // rewriteEmpty replaces the file at path with a bare header.
 func rewriteEmpty(fsys FS, path string) error {
-	if _, err := compactToFile(fsys, path, fold{}.sorted(), kv.Cursor{}); err != nil {
+	if _, err := compactToFile(fsys, path, fold{}.sorted(), kv.Cursor{}, snapshot.Stamp{}); err != nil {
 		return fmt.Errorf("rewrite %s as an empty log: %w", path, err)
 	}
 	return nil

@@ -126,9 +126,9 @@ func TestRepeatedCursorRecordsAreCompactedAway(t *testing.T) {
 	path := logPath(t)
 	var bs []batch
 	for i := range uint64(10) {
-		bs = append(bs, batch{nil, kv.CursorFromUint64(i + 1)})
+		bs = append(bs, batch{nil, kv.CursorFromUint64(i + 1), nil})
 	}
-	data := writeBatches(t, path, append([]batch{{[]kv.Update{putU("a", "1", 1)}, kv.CursorFromUint64(1)}}, bs...)...)
+	data := writeBatches(t, path, append([]batch{{[]kv.Update{putU("a", "1", 1)}, kv.CursorFromUint64(1), nil}}, bs...)...)
 	snap := mustLoad(t, path)
 	compacted := readFile(t, path)
 	if snap.Cursor != kv.CursorFromUint64(10) || len(compacted) >= len(data) {
@@ -141,7 +141,7 @@ func TestCompactionOnLoadKeepsTheLastValue(t *testing.T) {
 	path := logPath(t)
 	var bs []batch
 	for i := range uint64(10) {
-		bs = append(bs, batch{[]kv.Update{putU("k", strings.Repeat("v", int(i)+1), i+1)}, kv.CursorFromUint64(i + 1)})
+		bs = append(bs, batch{[]kv.Update{putU("k", strings.Repeat("v", int(i)+1), i+1)}, kv.CursorFromUint64(i + 1), nil})
 	}
 	data := writeBatches(t, path, bs...)
 	snap := mustLoad(t, path)
@@ -155,7 +155,7 @@ func TestCompactionOnLoadKeepsTheLastValue(t *testing.T) {
 
 func TestCursorOnlyLogLoadsWithNoEntries(t *testing.T) {
 	path := logPath(t)
-	writeBatches(t, path, batch{nil, kv.CursorFromUint64(42)})
+	writeBatches(t, path, batch{nil, kv.CursorFromUint64(42), nil})
 	snap := mustLoad(t, path)
 	if snap == nil || snap.Cursor != kv.CursorFromUint64(42) || snap.Len() != 0 {
 		t.Fatalf("load: %+v, want cursor 42 and no entries", snap)
@@ -165,8 +165,8 @@ func TestCursorOnlyLogLoadsWithNoEntries(t *testing.T) {
 func TestEmptyCursorRecordMeansNoCursor(t *testing.T) {
 	path := logPath(t)
 	writeBatches(t, path,
-		batch{[]kv.Update{putU("a", "1", 1)}, kv.CursorFromUint64(5)},
-		batch{[]kv.Update{putU("b", "2", 2)}, kv.Cursor{}})
+		batch{[]kv.Update{putU("a", "1", 1)}, kv.CursorFromUint64(5), nil},
+		batch{[]kv.Update{putU("b", "2", 2)}, kv.Cursor{}, nil})
 	snap := mustLoad(t, path)
 	if snap == nil || !snap.Cursor.IsZero() || snap.Len() != 2 {
 		t.Fatalf("load: %+v, want both entries and no cursor", snap)
@@ -179,7 +179,7 @@ func TestEmptyCursorRecordMeansNoCursor(t *testing.T) {
 func TestLargeValuesRoundTrip(t *testing.T) {
 	path := logPath(t)
 	big := bytes.Repeat([]byte("0123456789"), 10_000)
-	writeBatches(t, path, batch{[]kv.Update{{Op: kv.OpPut, Key: "big", Value: big, Version: rev(1)}}, kv.CursorFromUint64(1)})
+	writeBatches(t, path, batch{[]kv.Update{{Op: kv.OpPut, Key: "big", Value: big, Version: rev(1)}}, kv.CursorFromUint64(1), nil})
 	if got := entryOf(mustLoad(t, path), "big").Value; !bytes.Equal(got, big) {
 		t.Fatalf("100000-byte value came back as %d bytes", len(got))
 	}
@@ -187,7 +187,7 @@ func TestLargeValuesRoundTrip(t *testing.T) {
 
 func TestStaleKeysAreTheLoadedKeysNoLongerLive(t *testing.T) {
 	path := logPath(t)
-	writeBatches(t, path, batch{[]kv.Update{putU("a", "1", 1), putU("b", "2", 2), putU("c", "3", 3)}, kv.CursorFromUint64(3)})
+	writeBatches(t, path, batch{[]kv.Update{putU("a", "1", 1), putU("b", "2", 2), putU("c", "3", 3)}, kv.CursorFromUint64(3), nil})
 	got := mustLoad(t, path).StaleKeys([]string{"b", "zzz", "b"})
 	if !slices.Equal(got, []string{"a", "c"}) {
 		t.Fatalf("stale keys %q, want [a c]", got)
@@ -197,7 +197,7 @@ func TestStaleKeysAreTheLoadedKeysNoLongerLive(t *testing.T) {
 // A file written through the raw Writer opens through the store.
 func TestStoreOpensAFileWrittenByTheRawWriter(t *testing.T) {
 	path := logPath(t)
-	writeBatches(t, path, batch{[]kv.Update{putU("a", "1", 1), putU("b", "2", 2)}, kv.CursorFromUint64(2)})
+	writeBatches(t, path, batch{[]kv.Update{putU("a", "1", 1), putU("b", "2", 2)}, kv.CursorFromUint64(2), nil})
 	s, err := Open(path, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -218,11 +218,11 @@ func TestStoreOpensAFileWrittenByTheRawWriter(t *testing.T) {
 func TestCompactionIsDeterministicInSortedKeyOrder(t *testing.T) {
 	a, b := logPath(t), logPath(t)
 	writeBatches(t, a,
-		batch{[]kv.Update{putU("zeta", "z", 1), putU("alpha", "old", 2), putU("mid", "m", 3)}, kv.CursorFromUint64(3)},
-		batch{[]kv.Update{putU("alpha", "a", 4), delU("gone", 5)}, kv.CursorFromUint64(9)})
+		batch{[]kv.Update{putU("zeta", "z", 1), putU("alpha", "old", 2), putU("mid", "m", 3)}, kv.CursorFromUint64(3), nil},
+		batch{[]kv.Update{putU("alpha", "a", 4), delU("gone", 5)}, kv.CursorFromUint64(9), nil})
 	writeBatches(t, b,
-		batch{[]kv.Update{putU("gone", "g", 1), putU("mid", "m", 3), putU("alpha", "a", 4)}, kv.CursorFromUint64(4)},
-		batch{[]kv.Update{delU("gone", 5), putU("zeta", "z", 1)}, kv.CursorFromUint64(9)})
+		batch{[]kv.Update{putU("gone", "g", 1), putU("mid", "m", 3), putU("alpha", "a", 4)}, kv.CursorFromUint64(4), nil},
+		batch{[]kv.Update{delU("gone", 5), putU("zeta", "z", 1)}, kv.CursorFromUint64(9), nil})
 	sa, sb := mustLoad(t, a), mustLoad(t, b)
 	fa, fb := readFile(t, a), readFile(t, b)
 	if !bytes.Equal(fa, fb) {

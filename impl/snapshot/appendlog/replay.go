@@ -29,6 +29,7 @@ type record struct {
 	ver        []byte
 	size       int
 	msg        string
+	stamp      snapshot.Stamp // a STAMP record's stamp
 }
 
 // parseRecord parses the record at the start of r. The order of checks is part of the format:
@@ -74,6 +75,8 @@ func parseRecord(r []byte) (record, outcome) {
 			return rec, recTruncated
 		}
 		return finish(r, rec, 5)
+	case recStamp:
+		return parseStamp(r, rec)
 	}
 	if rec.kind == 0 && binary.LittleEndian.Uint32(r) == 0 {
 		for _, b := range r {
@@ -86,6 +89,34 @@ func parseRecord(r []byte) (record, outcome) {
 	}
 	rec.msg = fmt.Sprintf("unknown record type 0x%02x", rec.kind)
 	return rec, recInvalid
+}
+
+// parseStamp parses a STAMP record: its length, its CRC, then the stamp itself. A length over
+// snapshot.MaxStampLen counts as a bad CRC, as an over-long value does.
+func parseStamp(r []byte, rec record) (record, outcome) {
+	if len(r) < 7 {
+		return rec, recTruncated
+	}
+	n := int(binary.LittleEndian.Uint16(r[5:]))
+	if n > snapshot.MaxStampLen {
+		rec.size = 7
+		return rec, recBadCRC
+	}
+	total := 7 + n
+	if len(r) < total {
+		return rec, recTruncated
+	}
+	rec.value, rec.size = r[7:total], total
+	if binary.LittleEndian.Uint32(r) != crc32.ChecksumIEEE(r[crcLen:total]) {
+		return rec, recBadCRC
+	}
+	st, err := snapshot.DecodeStamp(rec.value)
+	if err != nil {
+		rec.msg = err.Error()
+		return rec, recInvalid
+	}
+	rec.stamp = st
+	return rec, recOK
 }
 
 // finish reads the version (or cursor) length byte at r[vl] and its token, then checks the CRC
@@ -115,8 +146,10 @@ func finish(r []byte, rec record, vl int) (record, outcome) {
 type replayed struct {
 	entries fold // values alias the input
 	cursor  kv.Cursor
+	stamp   snapshot.Stamp // the stamp in force at the last CURSOR record
 	// compact: the file is exactly what a compaction would write (no overwritten key, no
-	// delete, at most one cursor record, no dropped tail), so load need not rewrite it.
+	// delete, at most one cursor record and one stamp, no dropped tail), so load need not
+	// rewrite it.
 	compact bool
 }
 
@@ -133,6 +166,7 @@ func replay(data []byte) (replayed, error) {
 	var keys strings.Builder
 	keys.Grow(keyBytes)
 	redundant, clean := false, true
+	var pending *snapshot.Stamp // a STAMP read since the last CURSOR
 	for pos := HeaderLen; pos < len(data); {
 		rec, oc := parseRecord(data[pos:])
 		switch oc {
@@ -166,11 +200,23 @@ func replay(data []byte) (replayed, error) {
 					redundant = true
 				}
 				out.cursor = kv.CursorFromVersion(ver)
+				if pending != nil {
+					if !out.stamp.IsZero() {
+						redundant = true
+					}
+					out.stamp, pending = *pending, nil
+				}
+			case recStamp:
+				st := rec.stamp
+				pending = &st
 			}
 			pos += rec.size
 			continue
 		}
 		break
+	}
+	if pending != nil {
+		clean = false // a stamp whose cursor never made it: dropped, and rewritten away
 	}
 	out.compact = clean && !redundant
 	return out, nil
@@ -214,6 +260,8 @@ func countPuts(data []byte) (n, keyBytes int) {
 			}
 		case recCursor:
 			pos += 6 + int(r[5])
+		case recStamp:
+			pos += 7 + int(binary.LittleEndian.Uint16(r[5:]))
 		default:
 			return n, keyBytes
 		}

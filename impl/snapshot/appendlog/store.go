@@ -31,6 +31,7 @@ type Store struct {
 	mu      sync.RWMutex // guards the fields below
 	entries fold
 	cursor  kv.Cursor
+	stamp   snapshot.Stamp
 	closed  bool
 }
 
@@ -50,7 +51,7 @@ func Open(path string, opts Options) (*Store, error) {
 	w.markCompact() // Load left the file compact
 	s := &Store{path: path, opts: opts, w: w, entries: fold{}}
 	if snap != nil {
-		s.entries, s.cursor = snap.entries, snap.Cursor
+		s.entries, s.cursor, s.stamp = snap.entries, snap.Cursor, snap.Stamp
 	}
 	return s, nil
 }
@@ -62,11 +63,28 @@ func (s *Store) Cursor() kv.Cursor {
 	return s.cursor
 }
 
+// Stamp implements snapshot.Store.
+func (s *Store) Stamp() snapshot.Stamp {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.stamp
+}
+
 // Apply implements snapshot.Store. The batch is validated first (ValidateUpdate: a value over
 // MaxValueLen is refused with snapshot.ErrInvalidFormat and nothing is written), then written
 // with its cursor record in one write, and only then folded into RAM, so a failed Apply leaves
 // both the file and the in-memory fold as they were.
 func (s *Store) Apply(batch []kv.Update, cursor kv.Cursor) error {
+	return s.apply(batch, cursor, nil)
+}
+
+// ApplyStamped implements snapshot.Store: Apply, with a STAMP record between the batch's
+// records and the cursor record when the stamp changes (an unchanged stamp writes nothing).
+func (s *Store) ApplyStamped(batch []kv.Update, cursor kv.Cursor, stamp snapshot.Stamp) error {
+	return s.apply(batch, cursor, &stamp)
+}
+
+func (s *Store) apply(batch []kv.Update, cursor kv.Cursor, stamp *snapshot.Stamp) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	if s.w == nil {
@@ -79,6 +97,12 @@ func (s *Store) Apply(batch []kv.Update, cursor kv.Cursor) error {
 	}
 	for _, u := range batch {
 		if err := s.w.WriteUpdate(u); err != nil {
+			s.w.abandon()
+			return fmt.Errorf("apply: %w", err)
+		}
+	}
+	if stamp != nil && !stamp.Equal(s.Stamp()) {
+		if err := s.w.WriteStamp(*stamp); err != nil {
 			s.w.abandon()
 			return fmt.Errorf("apply: %w", err)
 		}
@@ -98,6 +122,9 @@ func (s *Store) Apply(batch []kv.Update, cursor kv.Cursor) error {
 		}
 	}
 	s.cursor = cursor
+	if stamp != nil {
+		s.stamp = *stamp
+	}
 	s.mu.Unlock()
 	if due {
 		s.compact()
@@ -127,7 +154,7 @@ func stage(batch []kv.Update) []slot {
 // compact rewrites the log from the fold in RAM. Readers keep running meanwhile.
 func (s *Store) compact() {
 	s.mu.RLock()
-	err := s.w.replaceWith(s.entries.unordered(), s.cursor)
+	err := s.w.replaceWith(s.entries.unordered(), s.cursor, s.stamp)
 	s.mu.RUnlock()
 	if err != nil && s.opts.OnCompactError != nil {
 		s.opts.OnCompactError(err)

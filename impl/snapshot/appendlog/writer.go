@@ -117,6 +117,16 @@ func (w *Writer) WriteUpdate(u kv.Update) error {
 	return nil
 }
 
+// WriteStamp buffers a STAMP record. The stamp takes effect at the next Checkpoint: until its
+// CURSOR record is written, a crash or a failed write loses it, and Load drops it.
+func (w *Writer) WriteStamp(st snapshot.Stamp) error {
+	if err := w.usable(); err != nil {
+		return err
+	}
+	w.buf = appendStamp(w.buf, st)
+	return nil
+}
+
 // Checkpoint appends a CURSOR record and writes everything buffered to the file (no fsync).
 // It reports whether a compaction is due: more than the threshold appended since the log was
 // opened or last compacted. The caller decides when to run Compact.
@@ -220,15 +230,15 @@ func (w *Writer) Compact() error {
 	if err != nil {
 		return fmt.Errorf("compact %s: %w", w.path, err)
 	}
-	return w.replaceWith(r.entries.sorted(), r.cursor)
+	return w.replaceWith(r.entries.sorted(), r.cursor, r.stamp)
 }
 
-// replaceWith replaces the file with the compacted (entries, cursor), which must hold every
-// record written so far, in any order. Once the rename has happened the old handle
+// replaceWith replaces the file with the compacted (entries, cursor, stamp), which must hold
+// every record written so far, in any order. Once the rename has happened the old handle
 // names an orphaned file, so it is closed and the path reopened whatever else failed; a failed
 // reopen poisons the writer.
-func (w *Writer) replaceWith(entries iter.Seq[kv.Entry], cursor kv.Cursor) error {
-	renamed, err := compactToFile(w.fs, w.path, entries, cursor)
+func (w *Writer) replaceWith(entries iter.Seq[kv.Entry], cursor kv.Cursor, stamp snapshot.Stamp) error {
+	renamed, err := compactToFile(w.fs, w.path, entries, cursor, stamp)
 	if !renamed {
 		return err // the old file is intact and still ours
 	}

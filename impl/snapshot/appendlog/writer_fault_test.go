@@ -177,8 +177,8 @@ func TestUntakeableFailedWritePoisonsAndReopensConsistent(t *testing.T) {
 	}
 	s.Close()
 	snap := mustLoad(t, path)
-	states := prefixStates([]batch{{[]kv.Update{putU("a", "1", 1)}, kv.CursorFromUint64(1)},
-		{[]kv.Update{putU("b", "2", 2), putU("c", "3", 3)}, kv.CursorFromUint64(3)}})
+	states := prefixStates([]batch{{[]kv.Update{putU("a", "1", 1)}, kv.CursorFromUint64(1), nil},
+		{[]kv.Update{putU("b", "2", 2), putU("c", "3", 3)}, kv.CursorFromUint64(3), nil}})
 	if i := prefixIndex(states, stateOf(snap)); i < 2 || i > 3 { // a@1 with cursor 1, maybe b ahead
 		t.Fatalf("reopened state %v is not a prefix at least through cursor 1 (index %d)", stateOf(snap), i)
 	}

@@ -65,8 +65,8 @@ func TestStoreCompactsOnceOverTheThreshold(t *testing.T) {
 
 func TestReopenedWriterAppendsAfterTheExistingRecords(t *testing.T) {
 	path := logPath(t)
-	writeBatches(t, path, batch{[]kv.Update{putU("a", "1", 1)}, kv.CursorFromUint64(1)})
-	writeBatches(t, path, batch{[]kv.Update{putU("b", "2", 2)}, kv.CursorFromUint64(2)})
+	writeBatches(t, path, batch{[]kv.Update{putU("a", "1", 1)}, kv.CursorFromUint64(1), nil})
+	writeBatches(t, path, batch{[]kv.Update{putU("b", "2", 2)}, kv.CursorFromUint64(2), nil})
 	snap := mustLoad(t, path)
 	if snap.Cursor != kv.CursorFromUint64(2) || snap.Len() != 2 {
 		t.Fatalf("after two writers: %+v", snap)

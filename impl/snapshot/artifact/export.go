@@ -18,9 +18,10 @@ type Verifier interface {
 	// not.
 	Accepts(generation string) error
 	// Verify opens the fold held in dataDir (the contents of an artifact's data/), returns the
-	// cursor it recovers, and closes it before returning. It may refuse a payload that does
-	// not open cleanly; it must not change anything outside dataDir.
-	Verify(dataDir string) (kv.Cursor, error)
+	// cursor it recovers and the stream incarnation stored with it (zero when none is), and
+	// closes it before returning. It may refuse a payload that does not open cleanly; it must
+	// not change anything outside dataDir.
+	Verify(dataDir string) (kv.Cursor, kv.Incarnation, error)
 }
 
 // Source is a live fold that can export itself. The caller guarantees no Apply runs during
@@ -28,13 +29,14 @@ type Verifier interface {
 type Source interface {
 	Verifier
 	// WritePayload writes the fold into dataDir, which does not exist yet, and returns the
-	// live cursor the payload is consistent with.
-	WritePayload(dataDir string) (kv.Cursor, error)
+	// live cursor the payload is consistent with and the incarnation stored with it.
+	WritePayload(dataDir string) (kv.Cursor, kv.Incarnation, error)
 }
 
 // Export writes a verified artifact of src at dest, which must be absent or an empty
 // directory. It stages the artifact in a hidden directory beside dest; src writes its payload;
-// the copy is reopened through src.Verify and its cursor must equal the live one; then every
+// the copy is reopened through src.Verify and its cursor and incarnation must equal the live
+// ones (the manifest records both); then every
 // file is hashed and fsynced, MANIFEST.json is written last (temporary file, fsync, rename),
 // and the staged directory is renamed to dest and its parent fsynced. Any artifact that exists
 // is therefore complete. On error nothing is left at dest, nor any staging directory.
@@ -63,22 +65,22 @@ func Export(src Source, dest string) (*Manifest, error) {
 // exportInto fills the staging directory and returns its manifest.
 func exportInto(src Source, stage string) (*Manifest, error) {
 	data := filepath.Join(stage, DataDir)
-	live, err := src.WritePayload(data)
+	live, liveInc, err := src.WritePayload(data)
 	if err != nil {
 		return nil, fmt.Errorf("export: write payload: %w", err)
 	}
-	got, err := src.Verify(data)
+	got, gotInc, err := src.Verify(data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: export: the copy does not open: %w", ErrInvalid, err)
 	}
-	if got != live {
-		return nil, invalidf("export: the copy reopens at %v, the live fold is at %v", got, live)
+	if got != live || gotInc != liveInc {
+		return nil, invalidf("export: the copy reopens at %v of stream %v, the live fold is at %v of stream %v", got, gotInc, live, liveInc)
 	}
 	files, err := hashPayload(stage)
 	if err != nil {
 		return nil, err
 	}
-	m := &Manifest{Identity: src.Identity(), Cursor: live, Created: time.Now().UTC().Truncate(time.Second), Files: files}
+	m := &Manifest{Identity: src.Identity(), Cursor: live, Incarnation: liveInc, Created: time.Now().UTC().Truncate(time.Second), Files: files}
 	b, err := m.Marshal()
 	if err != nil {
 		return nil, err

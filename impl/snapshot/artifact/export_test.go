@@ -12,7 +12,8 @@ import (
 
 // fakeSource writes a one-file payload and reports a cursor; its hooks misbehave on demand.
 type fakeSource struct {
-	live, reopened kv.Cursor
+	live, reopened       kv.Cursor
+	liveInc, reopenedInc kv.Incarnation
 	// during, if set, runs after the payload is written (to simulate a concurrent intruder or
 	// a payload with a link in it).
 	during func(dataDir string) error
@@ -21,19 +22,21 @@ type fakeSource struct {
 func (f *fakeSource) Identity() artifact.Identity {
 	return artifact.Identity{Backend: "fake", Generation: "1"}
 }
-func (f *fakeSource) Accepts(string) error             { return nil }
-func (f *fakeSource) Verify(string) (kv.Cursor, error) { return f.reopened, nil }
-func (f *fakeSource) WritePayload(dir string) (kv.Cursor, error) {
+func (f *fakeSource) Accepts(string) error { return nil }
+func (f *fakeSource) Verify(string) (kv.Cursor, kv.Incarnation, error) {
+	return f.reopened, f.reopenedInc, nil
+}
+func (f *fakeSource) WritePayload(dir string) (kv.Cursor, kv.Incarnation, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "sub"), 0o755); err != nil {
-		return kv.Cursor{}, err
+		return kv.Cursor{}, kv.Incarnation{}, err
 	}
 	if err := os.WriteFile(filepath.Join(dir, "sub", "f"), []byte("payload"), 0o644); err != nil {
-		return kv.Cursor{}, err
+		return kv.Cursor{}, kv.Incarnation{}, err
 	}
 	if f.during != nil {
-		return f.live, f.during(dir)
+		return f.live, f.liveInc, f.during(dir)
 	}
-	return f.live, nil
+	return f.live, f.liveInc, nil
 }
 
 // Export refuses a copy that reopens at another cursor, a payload holding a link, and a
@@ -48,6 +51,7 @@ func TestExportRefuses(t *testing.T) {
 		src        *fakeSource
 	}{
 		{"cursor lost", "reopens at", &fakeSource{live: cur, reopened: kv.CursorFromUint64(4)}},
+		{"incarnation lost", "reopens at", &fakeSource{live: cur, reopened: cur, liveInc: testIncarnation(t, 1)}},
 		{"link in payload", "non-regular", &fakeSource{live: cur, reopened: cur, during: func(dir string) error {
 			return os.Symlink("sub/f", filepath.Join(dir, "link"))
 		}}},
@@ -79,7 +83,8 @@ func TestExportRefuses(t *testing.T) {
 // (subdirectories included) and the artifact passes WriteTar's checks.
 func TestExportListsNestedFiles(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "artifact")
-	m, err := artifact.Export(&fakeSource{live: kv.CursorFromUint64(9), reopened: kv.CursorFromUint64(9)}, dest)
+	inc := testIncarnation(t, 3)
+	m, err := artifact.Export(&fakeSource{live: kv.CursorFromUint64(9), reopened: kv.CursorFromUint64(9), liveInc: inc, reopenedInc: inc}, dest)
 	must(t, err)
 	if len(m.Files) != 1 || m.Files[0].Path != "data/sub/f" || m.Files[0].Size != 7 {
 		t.Fatalf("files %+v", m.Files)
@@ -88,7 +93,7 @@ func TestExportListsNestedFiles(t *testing.T) {
 	must(t, err)
 	again, err := got.Marshal()
 	must(t, err)
-	if string(again) != string(raw) || got.Cursor != kv.CursorFromUint64(9) {
+	if string(again) != string(raw) || got.Cursor != kv.CursorFromUint64(9) || got.Incarnation != inc || m.Incarnation != inc {
 		t.Fatalf("manifest on disk does not round-trip: %s", raw)
 	}
 	if _, err := os.Stat(filepath.Join(dest, ".tmp-"+artifact.ManifestFile)); !errors.Is(err, os.ErrNotExist) {

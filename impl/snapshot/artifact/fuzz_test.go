@@ -68,8 +68,8 @@ func FuzzImportTar(f *testing.F) {
 		if len(ents) != 1 || ents[0].Name() != "dest" || strings.HasPrefix(ents[0].Name(), ".") {
 			t.Fatalf("after an import the parent holds %v", ents)
 		}
-		got, verr := format.Verify(dest)
-		if verr != nil || got != m.Cursor {
+		got, inc, verr := format.Verify(dest)
+		if verr != nil || got != m.Cursor || inc != m.Incarnation {
 			t.Fatalf("imported fold opens at %v (%v), manifest says %v", got, verr, m.Cursor)
 		}
 	})

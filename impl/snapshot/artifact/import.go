@@ -13,7 +13,7 @@ import (
 // its sizes must be within opts; dest must be free; data/ may hold only regular files and
 // directories, and only the files the manifest lists. Each listed file is then copied into a
 // hidden directory beside dest, and its size and BLAKE3 hash checked. The staged copy is
-// opened through v.Verify and its cursor must equal the manifest's; only then is it renamed
+// opened through v.Verify and its cursor and incarnation must equal the manifest's; only then is it renamed
 // to dest and dest's parent fsynced.
 //
 // Every refusal matches ErrInvalid and names the file and the fault; dest is then exactly as

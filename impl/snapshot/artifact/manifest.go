@@ -47,6 +47,10 @@ type Manifest struct {
 	Identity Identity
 	// Cursor is the cursor the payload is consistent with (the zero Cursor for an empty fold).
 	Cursor kv.Cursor
+	// Incarnation is the stream incarnation the cursor is a position in; zero when the fold
+	// recorded none (and for every manifest written before incarnations existed). A fold
+	// imported from it must not resume against another incarnation of the bucket.
+	Incarnation kv.Incarnation
 	// Created is when the artifact was exported, to the second (informational).
 	Created time.Time
 	// Files lists every payload file, sorted by path.
@@ -55,12 +59,15 @@ type Manifest struct {
 
 // wire is the JSON form. Pointers tell a missing field from a zero one. Digest is the BLAKE3
 // hash of the form with Digest empty: it covers the fields no other check covers (the created
-// time), so that no change to a manifest goes unnoticed.
+// time, the incarnation), so that no change to a manifest goes unnoticed. Incarnation is the
+// one optional field: absent for the zero incarnation, so a manifest without one is byte for
+// byte what earlier versions wrote, and still imports.
 type wire struct {
 	SchemaVersion *uint32     `json:"schema_version"`
 	Backend       *string     `json:"backend"`
 	Generation    *string     `json:"backend_version"`
 	CursorHex     *string     `json:"cursor_hex"`
+	Incarnation   *string     `json:"incarnation,omitempty"`
 	CreatedAtUnix *uint64     `json:"created_at_unix"`
 	Files         *[]wireFile `json:"files"`
 	Digest        *string     `json:"manifest_blake3"`
@@ -100,7 +107,13 @@ func (m *Manifest) encodeWithDigest(digest string) []byte {
 		f := &m.Files[i]
 		files[i] = wireFile{Path: &f.Path, Size: &f.Size, BLAKE3: &f.BLAKE3}
 	}
-	w := wire{&schema, &m.Identity.Backend, &m.Identity.Generation, &cur, &created, &files, &digest}
+	var inc *string
+	if !m.Incarnation.IsZero() {
+		txt, _ := m.Incarnation.MarshalText() // never fails
+		s := string(txt)
+		inc = &s
+	}
+	w := wire{&schema, &m.Identity.Backend, &m.Identity.Generation, &cur, inc, &created, &files, &digest}
 	b, err := json.MarshalIndent(w, "", "  ")
 	if err != nil {
 		panic(fmt.Sprintf("artifact: encoding a manifest cannot fail: %v", err)) // only strings and integers
@@ -108,8 +121,8 @@ func (m *Manifest) encodeWithDigest(digest string) []byte {
 	return b
 }
 
-// Parse reads a manifest strictly: every field present with its exact type, no unknown field,
-// schema version 1, valid paths (see File), a cursor of at most kv.MaxVersionLen bytes in
+// Parse reads a manifest strictly: every field present with its exact type (incarnation may be
+// absent), no unknown field, schema version 1, valid paths (see File), a cursor of at most kv.MaxVersionLen bytes in
 // lowercase hex, a matching digest, and the bytes exactly as Marshal writes them. Any failure
 // matches ErrInvalid. Keep the bytes: derive names from them, never from a re-marshalled copy.
 func Parse(b []byte) (*Manifest, error) {
@@ -172,11 +185,18 @@ func fromWire(w *wire) (*Manifest, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	var inc kv.Incarnation
+	if w.Incarnation != nil {
+		if inc, err = kv.ParseIncarnation(*w.Incarnation); err != nil || inc.IsZero() {
+			return nil, "", invalidf("%s: incarnation %q is not a stream incarnation (name@nanoseconds): %v", ManifestFile, *w.Incarnation, err)
+		}
+	}
 	m := &Manifest{
-		Identity: Identity{Backend: *w.Backend, Generation: *w.Generation},
-		Cursor:   cur,
-		Created:  time.Unix(int64(*w.CreatedAtUnix), 0).UTC(),
-		Files:    make([]File, len(*w.Files)),
+		Identity:    Identity{Backend: *w.Backend, Generation: *w.Generation},
+		Cursor:      cur,
+		Incarnation: inc,
+		Created:     time.Unix(int64(*w.CreatedAtUnix), 0).UTC(),
+		Files:       make([]File, len(*w.Files)),
 	}
 	for i, f := range *w.Files {
 		switch {

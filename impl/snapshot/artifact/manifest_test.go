@@ -2,6 +2,7 @@ package artifact_test
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -110,4 +111,50 @@ func TestMarshalRefusesInvalid(t *testing.T) {
 	m.Identity.Backend = ""
 	_, err = m.Marshal()
 	requireInvalid(t, "no backend", err, "backend")
+}
+
+func testIncarnation(t *testing.T, ns int64) kv.Incarnation {
+	t.Helper()
+	inc, err := kv.NewIncarnation("routes", time.Unix(1_700_000_000, ns))
+	must(t, err)
+	return inc
+}
+
+// A manifest carries the incarnation as an optional field the digest covers: with one it
+// round-trips, a changed one breaks the digest, and a manifest without one (as every
+// manifest written before incarnations existed) parses with the zero incarnation.
+func TestManifestIncarnation(t *testing.T) {
+	m := validManifest(kv.CursorFromUint64(42))
+	m.Incarnation = testIncarnation(t, 1)
+	b, err := m.Marshal()
+	must(t, err)
+	if !bytes.Contains(b, []byte(`"incarnation": "routes@1700000000000000001"`)) {
+		t.Fatalf("the incarnation is not in the manifest:\n%s", b)
+	}
+	got, err := artifact.Parse(b)
+	must(t, err)
+	if got.Incarnation != m.Incarnation {
+		t.Fatalf("incarnation %v, want %v", got.Incarnation, m.Incarnation)
+	}
+	forged := bytes.Replace(b, []byte("@1700000000000000001"), []byte("@1700000000000000002"), 1)
+	if _, err := artifact.Parse(forged); !errors.Is(err, artifact.ErrInvalid) || !strings.Contains(err.Error(), "manifest_blake3") {
+		t.Fatalf("a changed incarnation parsed: %v", err)
+	}
+	old, err := validManifest(kv.CursorFromUint64(42)).Marshal()
+	must(t, err)
+	if bytes.Contains(old, []byte("incarnation")) {
+		t.Fatalf("a manifest without an incarnation mentions one:\n%s", old)
+	}
+	got, err = artifact.Parse(old)
+	must(t, err)
+	if !got.Incarnation.IsZero() {
+		t.Fatalf("a manifest without an incarnation parsed as %v", got.Incarnation)
+	}
+	for _, bad := range []string{`""`, `"routes"`, `"routes@0"`, `5`} {
+		err := edit(t, `"cursor_hex"`, `"incarnation": `+bad+`,
+  "cursor_hex"`)
+		if !errors.Is(err, artifact.ErrInvalid) {
+			t.Errorf("incarnation %s accepted: %v", bad, err)
+		}
+	}
 }

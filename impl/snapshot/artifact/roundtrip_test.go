@@ -5,8 +5,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/impl/snapshot"
 	"github.com/slipstream-go/slipstream/impl/snapshot/artifact"
 )
 
@@ -132,4 +134,42 @@ func TestOccupiedDestination(t *testing.T) {
 	// The artifact survived the refusal and imports elsewhere.
 	_, err = artifact.Import(empty, filepath.Join(dir, "elsewhere"), b.format, artifact.ImportOptions{})
 	must(t, err)
+}
+
+// The stamp travels with the fold: the manifest names the live fold's incarnation, and the
+// imported fold recovers the live stamp (incarnation and contact time). A manifest re-sealed
+// with another incarnation than its payload's is refused.
+func TestRoundTripCarriesTheStamp(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			dir := t.TempDir()
+			live := b.open(t, dir)
+			defer live.Close()
+			cur := fill(t, live, 10)
+			inc := testIncarnation(t, 7)
+			st := snapshot.Stamp{Stream: inc, Contact: time.Unix(1_800_000_000, 42)}
+			must(t, live.ApplyStamped(nil, cur, st))
+			art := filepath.Join(dir, "artifact")
+			m, err := live.ExportArtifact(art)
+			must(t, err)
+			if m.Incarnation != inc {
+				t.Fatalf("manifest incarnation %v, want %v", m.Incarnation, inc)
+			}
+			for _, via := range []string{"dir", "tar"} {
+				dest := filepath.Join(dir, "imported-"+via)
+				got := importVia(t, via, art, dest, b.format)
+				imp := b.openImported(t, dest)
+				if got.Incarnation != inc || !imp.Stamp().Equal(st) || imp.Cursor() != cur {
+					t.Fatalf("%s import: manifest %v, fold stamp %v at %v; want %v at %v", via, got.Incarnation, imp.Stamp(), imp.Cursor(), st, cur)
+				}
+				must(t, imp.Close())
+			}
+			m.Incarnation = testIncarnation(t, 8)
+			forged, err := m.Marshal()
+			must(t, err)
+			must(t, os.WriteFile(filepath.Join(art, artifact.ManifestFile), forged, 0o644))
+			_, err = artifact.Import(art, filepath.Join(dir, "forged"), b.format, artifact.ImportOptions{})
+			requireInvalid(t, "re-sealed incarnation", err, "belongs to stream")
+		})
+	}
 }

@@ -112,8 +112,8 @@ func (s *importStage) mkdirs(dir string) error {
 	return nil
 }
 
-// seal fsyncs the staged files and directories, opens it through v and requires its cursor to equal the
-// manifest's, then renames the payload to dest. The stage is gone afterwards either way.
+// seal fsyncs the staged files and directories, opens it through v and requires its cursor
+// and incarnation to equal the manifest's, then renames the payload to dest. The stage is gone afterwards either way.
 func (s *importStage) seal(v Verifier, dest string) error {
 	defer s.discard()
 	paths := make([]string, 0, len(s.m.Files)+len(s.dirs))
@@ -127,12 +127,15 @@ func (s *importStage) seal(v Verifier, dest string) error {
 		return err
 	}
 	data := filepath.Join(s.root, DataDir)
-	got, err := v.Verify(data)
+	got, inc, err := v.Verify(data)
 	if err != nil {
 		return fmt.Errorf("%w: the staged payload does not open: %w", ErrInvalid, err)
 	}
 	if got != s.m.Cursor {
 		return invalidf("the staged payload opens at %v, but the manifest's cursor_hex says %v", got, s.m.Cursor)
+	}
+	if inc != s.m.Incarnation {
+		return invalidf("the staged payload belongs to stream %v, but the manifest's incarnation says %v", inc, s.m.Incarnation)
 	}
 	return renameIntoPlace(data, dest)
 }

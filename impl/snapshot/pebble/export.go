@@ -40,9 +40,9 @@ func (ArtifactFormat) Accepts(gen string) error {
 }
 
 // Verify implements artifact.Verifier: it opens dataDir read-only (nothing is written), reads
-// the cursor and closes the database. A panic of the engine on a damaged payload is returned
-// as snapshot.ErrCorrupted.
-func (ArtifactFormat) Verify(dataDir string) (c kv.Cursor, err error) {
+// the cursor and the stamp, and closes the database. A panic of the engine on a damaged
+// payload is returned as snapshot.ErrCorrupted.
+func (ArtifactFormat) Verify(dataDir string) (c kv.Cursor, inc kv.Incarnation, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = &opError{op: "verify", dir: dataDir, kind: snapshot.ErrCorrupted, cause: fmt.Errorf("the engine panicked: %v", r)}
@@ -50,14 +50,18 @@ func (ArtifactFormat) Verify(dataDir string) (c kv.Cursor, err error) {
 	}()
 	db, err := pebble.Open(dataDir, &pebble.Options{ReadOnly: true, Logger: engineLogger{}})
 	if err != nil {
-		return kv.Cursor{}, wrapErr("verify: open", dataDir, err)
+		return kv.Cursor{}, kv.Incarnation{}, wrapErr("verify: open", dataDir, err)
 	}
 	s := &Store{dir: dataDir, db: db}
 	c, err = s.loadCursor()
+	var st snapshot.Stamp
+	if err == nil {
+		st, err = s.loadStamp()
+	}
 	if cerr := db.Close(); err == nil {
 		err = wrapErr("verify: close", dataDir, cerr)
 	}
-	return c, err
+	return c, st.Stream, err
 }
 
 // Import verifies the artifact at artifactDir (see artifact.Import), places the database in
@@ -117,17 +121,17 @@ func (e *exportSource) Identity() artifact.Identity {
 }
 
 // WritePayload implements artifact.Source; the caller holds writeMu.
-func (e *exportSource) WritePayload(dataDir string) (kv.Cursor, error) {
+func (e *exportSource) WritePayload(dataDir string) (kv.Cursor, kv.Incarnation, error) {
 	// Flushing the memtable first leaves the checkpoint's write-ahead log nearly empty, so the
 	// verifying open (and every import) reads tables instead of replaying the log.
 	if err := e.s.db.Flush(); err != nil {
-		return kv.Cursor{}, e.s.storeErr("export: flush", err)
+		return kv.Cursor{}, kv.Incarnation{}, e.s.storeErr("export: flush", err)
 	}
 	if err := e.s.db.Checkpoint(dataDir, pebble.WithFlushedWAL()); err != nil {
 		if errors.Is(err, snapshot.ErrIO) {
-			return kv.Cursor{}, err
+			return kv.Cursor{}, kv.Incarnation{}, err
 		}
-		return kv.Cursor{}, e.s.storeErr("export: checkpoint", err)
+		return kv.Cursor{}, kv.Incarnation{}, e.s.storeErr("export: checkpoint", err)
 	}
-	return e.s.Cursor(), nil
+	return e.s.Cursor(), e.s.Stamp().Stream, nil
 }

@@ -2,7 +2,8 @@ package pebble
 
 // One Pebble DB holds two keyspaces, told apart by a reserved first byte (Pebble has no column
 // families): the data keyspace maps dataPrefix+key to an encoded record, and the meta keyspace
-// holds the cursor under cursorKey as the token's raw bytes (empty for the zero cursor).
+// holds the cursor under cursorKey as the token's raw bytes (empty for the zero cursor) and the
+// stamp under stampKey.
 const (
 	dataPrefix = 'd'
 	metaPrefix = 'm'
@@ -10,6 +11,10 @@ const (
 
 // cursorKey is the meta key of the stored cursor.
 var cursorKey = []byte{metaPrefix, 'c', 'u', 'r', 's', 'o', 'r'}
+
+// stampKey is the meta key of the stored stamp (snapshot.Stamp's binary form), written in the
+// same batch as the cursor it belongs to; absent until the first stamped Apply.
+var stampKey = []byte{metaPrefix, 's', 't', 'a', 'm', 'p'}
 
 // Bounds of every key this package writes (both keyspaces), for Settle's manual compaction.
 var (

@@ -2,9 +2,9 @@
 // github.com/cockroachdb/pebble/v2.
 //
 // One Pebble database holds two keyspaces told apart by a reserved key prefix: the data (each
-// key's version and value) and the meta keyspace (the cursor's raw token bytes). Every Apply is
-// one Pebble batch holding the batch's writes and the cursor, so the data and the cursor become
-// durable together or not at all.
+// key's version and value) and the meta keyspace (the cursor's raw token bytes, and the stamp).
+// Every Apply is one Pebble batch holding the batch's writes and the cursor (and, for
+// ApplyStamped, the stamp), so they become durable together or not at all.
 //
 // Reads (Get, Range, Keys) go straight to the engine; Range and Keys stream through a Pebble
 // iterator bounded by the prefix and never hold the matching set in memory. Reader returns a
@@ -63,6 +63,7 @@ type Store struct {
 	writeMu sync.Mutex // serializes Apply; guards scratch
 	scratch []byte
 	cursor  atomic.Pointer[kv.Cursor]
+	stamp   atomic.Pointer[snapshot.Stamp]
 	poison  atomic.Pointer[error] // the engine's failure mid-commit, once there was one
 }
 
@@ -97,8 +98,35 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.cursor.Store(&c)
+	st, err := s.loadStamp()
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	s.stamp.Store(&st)
 	return s, nil
 }
+
+// loadStamp reads the stored stamp; none stored is the zero Stamp. A stamp that does not
+// decode is snapshot.ErrInvalidFormat.
+func (s *Store) loadStamp() (snapshot.Stamp, error) {
+	raw, closer, err := s.db.Get(stampKey)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return snapshot.Stamp{}, nil
+	}
+	if err != nil {
+		return snapshot.Stamp{}, s.storeErr("open: read stamp", err)
+	}
+	defer closer.Close()
+	st, err := snapshot.DecodeStamp(raw)
+	if err != nil {
+		return snapshot.Stamp{}, s.storeErr("open", fmt.Errorf("stored stamp: %w", err))
+	}
+	return st, nil
+}
+
+// Stamp returns the stamp of the last successful ApplyStamped, or the stamp recovered at Open.
+func (s *Store) Stamp() snapshot.Stamp { return *s.stamp.Load() }
 
 func (s *Store) loadCursor() (kv.Cursor, error) {
 	raw, closer, err := s.db.Get(cursorKey)
@@ -126,6 +154,15 @@ func (s *Store) Cursor() kv.Cursor { return *s.cursor.Load() }
 // later call fails the same way: close the store and open it again (the batch and its cursor
 // are then either both on disk or both absent).
 func (s *Store) Apply(batch []kv.Update, cursor kv.Cursor) error {
+	return s.apply(batch, cursor, nil)
+}
+
+// ApplyStamped is Apply that also writes stamp, in the same Pebble batch as the cursor.
+func (s *Store) ApplyStamped(batch []kv.Update, cursor kv.Cursor, stamp snapshot.Stamp) error {
+	return s.apply(batch, cursor, &stamp)
+}
+
+func (s *Store) apply(batch []kv.Update, cursor kv.Cursor, stamp *snapshot.Stamp) error {
 	if err := s.enter("apply"); err != nil {
 		return err
 	}
@@ -137,6 +174,9 @@ func (s *Store) Apply(batch []kv.Update, cursor kv.Cursor) error {
 	}
 	b := s.db.NewBatch()
 	err := s.fill(b, batch, cursor)
+	if err == nil && stamp != nil {
+		err = b.Set(stampKey, stamp.AppendBinary(s.scratch[:0]), nil)
+	}
 	if err == nil && s.hook != nil {
 		err = s.hook()
 	}
@@ -148,6 +188,9 @@ func (s *Store) Apply(batch []kv.Update, cursor kv.Cursor) error {
 		return err
 	}
 	s.cursor.Store(&cursor)
+	if stamp != nil {
+		s.stamp.Store(stamp)
+	}
 	return nil
 }
 

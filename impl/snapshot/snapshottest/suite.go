@@ -80,6 +80,9 @@ func Run(t *testing.T, open OpenFunc, opts ...Option) {
 		{"ReadersRunConcurrentlyWithApply", checkConcurrentReaders},
 		{"ClosedStoreReturnsErrClosed", checkClosed},
 		{"FailedApplyLeavesTheStoreAsItWas", func(h *harness) { checkFailedApply(h, cfg) }},
+		{"StampSurvivesReopenWithItsCursor", checkStampSurvivesReopen},
+		{"ApplyWithoutAStampKeepsIt", checkApplyKeepsStamp},
+		{"FailedApplyStampedKeepsTheOldStamp", func(h *harness) { checkFailedApplyKeepsStamp(h, cfg) }},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {
