@@ -81,9 +81,9 @@ func EncodeCompactedStamped(entries map[string]kv.Entry, cursor kv.Cursor, stamp
 // compactToFile replaces the file at path with the compacted form of (entries, cursor, stamp),
 // in the order entries yields them (Load and Writer.Compact sort, so their output is
 // reproducible; a live store's compaction does not). It writes a temporary file beside path
-// (same file system, so the rename is atomic), fsyncs it, renames it over path, then fsyncs the directory so the
-// rename itself survives a power loss. renamed reports whether path now names the new file,
-// even when a later step (the directory fsync) failed.
+// (same file system, so the rename is atomic), fsyncs it, renames it over path, then fsyncs
+// the directory so the rename itself survives a power loss. renamed reports whether path now
+// names the new file, even when a later step (the directory fsync) failed.
 func compactToFile(fs FS, path string, entries iter.Seq[kv.Entry], cursor kv.Cursor, stamp snapshot.Stamp) (renamed bool, err error) {
 	dir := filepath.Dir(path)
 	tmp, err := fs.CreateTemp(dir, filepath.Base(path)+".compact-*")
