@@ -1,10 +1,13 @@
 package expiry
 
 import (
+	"reflect"
+
 	"testing"
 
 	"github.com/slipstream-go/slipstream/model/check"
 	"github.com/slipstream-go/slipstream/model/check/checktest"
+	"github.com/slipstream-go/slipstream/protocol"
 )
 
 func run(cfg Config) (*Model, *check.Result[State]) {
@@ -78,3 +81,57 @@ func TestMutationsAreCaught(t *testing.T) {
 		})
 	}
 }
+
+// The model's default kernels are the production functions, and a mutant given in Kernels
+// replaces exactly its kernel.
+func TestDefaultKernelsAreProtocols(t *testing.T) {
+	ptr := func(f any) uintptr { return reflect.ValueOf(f).Pointer() }
+	k := New(Config{}).k
+	if ptr(k.Admit) != ptr(protocol.ExpiryAdmit) || ptr(k.Lost) != ptr(protocol.ExpiryContactLost) ||
+		ptr(k.Advance) != ptr(protocol.ExpiryContactAdvance) {
+		t.Fatal("the model's default kernels are not the protocol functions")
+	}
+	m := New(Config{Kernels: Kernels{Lost: MutLostStrict}}).k
+	if ptr(m.Lost) != ptr(MutLostStrict) || ptr(m.Admit) != ptr(protocol.ExpiryAdmit) || ptr(m.Advance) != ptr(protocol.ExpiryContactAdvance) {
+		t.Fatal("a mutant replaces more or less than its own kernel")
+	}
+}
+
+// The mechanism behind convergence, checked over the whole state space as an invariant: while
+// the contact is not lost, no marker above the frontier has expired unseen since the contact
+// was taken. A marker lost unseen is only ever followed by a resync, and the contact a resync
+// sets is its own time. Without the live check the invariant fails, so it is not vacuous.
+func TestContactNeverHidesALostMarker(t *testing.T) {
+	const name = "a marker lost unseen is followed by a resync before the contact is trusted again"
+	inv := func(m *Model) check.Property[State] {
+		return check.Property[State]{Name: name, Kind: check.Always, Holds: func(s State) bool {
+			// A lost marker leaves the fold holding its key; until a resync (which makes the
+			// fold agree) the contact must be lost, or the consumer down and about to check.
+			if s.LostBy == NotLost || agrees(s) || !s.Up {
+				return true
+			}
+			_, pending := next(s)
+			return pending || m.lost(s)
+		}}
+	}
+	for _, c := range []struct {
+		cfg  Config
+		want bool
+	}{{Config{Markers: true}, true}, {Config{Markers: true, Mode: NoLiveCheck}, false}} {
+		m := New(c.cfg)
+		r := check.Run[State](onlyProperty{m, inv(m)}, check.Options{})
+		if c.want {
+			checktest.RequireAll(t, r)
+		} else {
+			checktest.RequireViolated(t, r, name)
+		}
+	}
+}
+
+// onlyProperty checks one extra property over a model's state space instead of its own.
+type onlyProperty struct {
+	*Model
+	p check.Property[State]
+}
+
+func (o onlyProperty) Properties() []check.Property[State] { return []check.Property[State]{o.p} }
