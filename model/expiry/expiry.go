@@ -15,24 +15,24 @@
 //
 // # Scope and state
 //
-// Two keys (Keys) in a bucket keeping one record per key; a clock that ticks (Now, 1..MaxTime) and a
-// marker TTL (TTL ticks). Bounds (Bounds): MaxPuts puts, MaxCrashes consumer crashes. Age-out may happen
-// at any time after a put (an over-approximation of MaxAge; only the marker TTL matters to the
-// fix). The resync is atomic (its ordering is model resync's). State: Now; Puts; Head (the
-// stream's last sequence); K (each key's record: sequence, kind, stream stamp); FLive (each
-// key is in the fold); Frontier (the fold's cursor); Contact; Up (the
-// consumer runs); Refused (ExpiryAdmit refused the bucket: the consumer never starts); Crashes;
-// LostBy (a marker above the frontier expired while the consumer was down or lagging); How (what
-// last changed the fold: a delivered put or marker, a resync on resume or on the live watch).
+// Two keys (Keys) in a bucket keeping one record per key; a clock that ticks (Now, 1..MaxTime)
+// and a marker TTL (TTL ticks). Bounds (Bounds): MaxPuts puts, MaxCrashes consumer crashes.
+// Age-out may happen at any time after a put (an over-approximation of MaxAge; only the marker
+// TTL matters to the fix). The resync is atomic (its ordering is model resync's). State: Now;
+// Puts; Head (the stream's last sequence); K (each key's record: sequence, kind, stream stamp);
+// FLive (each key is in the fold); Frontier (the fold's cursor); Contact; Up (the consumer
+// runs); Refused (ExpiryAdmit refused the bucket: the consumer never starts); Crashes; LostBy (a
+// marker above the frontier expired while the consumer was down or lagging); How (what last
+// changed the fold: a delivered put or marker, a resync on resume or on the live watch).
 //
 // # Actions (in this order)
 //
-// Put (a write of a key, stamped Now); AgeOut (a key's put removed by age, a marker stamped Now in its
-// place when markers are on); ExpireMarker (a marker removed once Now >= stamp + TTL); Tick;
-// Crash; Resume (a resync when the contact is lost, else the watch resumes at the cursor);
-// Deliver (the watch delivers the lowest record above the frontier; a resync instead when the contact
-// is lost); CaughtUp (nothing above the frontier: refresh the contact to Now, or resync when it
-// is lost).
+// Put (a write of a key, stamped Now); AgeOut (a key's put removed by age, a marker stamped Now
+// in its place when markers are on); ExpireMarker (a marker removed once Now >= stamp + TTL);
+// Tick; Crash; Resume (a resync when the contact is lost, else the watch resumes at the cursor);
+// Deliver (the watch delivers the lowest record above the frontier; a resync instead when the
+// contact is lost); CaughtUp (nothing above the frontier: refresh the contact to Now, or resync
+// when it is lost).
 package expiry
 
 import (
