@@ -36,7 +36,8 @@ var bucketNameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
 // cfg.Storage is honoured on both creation paths. With cfg.AllowTTL or cfg.MaxAge the bucket is
 // created with subject delete markers kept for Config.MarkerTTL (which also allows per-key
 // TTLs): a key removed by age then reaches every watch as a purge, where without markers it
-// would vanish unseen (NATS.md, "Expiry"). Store.Expiry reports what any bucket does.
+// would vanish unseen (NATS.md, "Expiry"). Store.Expiry reports what any bucket does, and opening
+// an existing bucket whose expiries no watch can see logs a warning saying how to fix it.
 //
 // Errors: an invalid cfg gives kv.ErrInvalidConfig before any request; a closed or never
 // connected Conn gives kv.ErrNotConnected; a step abandoned because ctx ended or the
@@ -130,6 +131,10 @@ func (o *opener) open(ctx context.Context) (*Store, error) {
 	b, info, err := o.lookup(ctx)
 	if err == nil {
 		o.log.Debug("bucket exists; using it as it is")
+		if info != nil && !expiryOf(info.Config).Visible() {
+			o.log.Warn("the bucket removes keys by age without delete markers; watches never see those keys go",
+				"maxAge", info.Config.MaxAge, "perKeyTTL", info.Config.AllowMsgTTL, "hint", hintEnableMarkers)
+		}
 		return newStore(o.c, o.js, b, info), nil
 	}
 	if isTimeout(err) {

@@ -3,6 +3,7 @@ package natsstore
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,8 +79,8 @@ func TestBucketsThatAgeKeysOutGetMarkers(t *testing.T) {
 	}
 }
 
-// A MaxAge bucket created by another tool without markers: Expiry reports its expiries
-// invisible and Require refuses it with ErrExpiryInvisible (an explicit acceptance gives the
+// A MaxAge bucket created by another tool without markers: OpenBucket warns, Expiry reports its
+// expiries invisible and Require refuses it with ErrExpiryInvisible (an explicit acceptance gives the
 // unguarded policy instead); EnableExpiryMarkers turns markers on by a stream update, and from
 // then on an aged-out key reaches a watch as a purge.
 func TestBucketCreatedElsewhereWithoutMarkers(t *testing.T) {
@@ -89,10 +90,14 @@ func TestBucketCreatedElsewhereWithoutMarkers(t *testing.T) {
 	if _, err := js.CreateKeyValue(testCtx(t), jetstream.KeyValueConfig{Bucket: "elsewhere", TTL: time.Second}); err != nil {
 		t.Fatal(err)
 	}
-	c := connectTo(t, srv, Config{})
+	var logs logBuffer
+	c := connectTo(t, srv, Config{Logger: logs.logger()})
 	s, err := c.OpenBucket(testCtx(t), kv.StoreConfig{Name: "elsewhere"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "EnableExpiryMarkers") {
+		t.Fatalf("opening a bucket whose expiries are invisible logs no warning saying how to fix it:\n%s", logs.String())
 	}
 	e, err := s.Expiry(testCtx(t))
 	if err != nil {
