@@ -3,6 +3,7 @@ package natsstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -230,5 +231,42 @@ func TestExpiredMarkerLeavesNoTraceForAResume(t *testing.T) {
 		t.Fatalf("the resume failed (%v): the server kept a trace after all", err)
 	case <-time.After(10 * time.Second):
 		t.Fatal("the resume delivered nothing")
+	}
+}
+
+// DiscardNew with MaxAge, the usual pairing for configuration buckets (a full bucket refuses
+// writes rather than losing old keys), on a full bucket: the server still writes a marker for
+// every aged-out key, and each reaches the watch as a purge.
+func TestFullDiscardNewBucketStillGetsMarkers(t *testing.T) {
+	t.Parallel()
+	d := newTestBucket(t, "fullnew", func(c *kv.StoreConfig) {
+		c.MaxAge, c.MaxBytes, c.Discard = time.Second, 2048, kv.DiscardNew
+	})
+	updates := watchAll(t, d.store)
+	written := map[string]bool{}
+	for n := 0; ; n++ {
+		key := fmt.Sprintf("k.%d", n)
+		if _, err := d.store.Put(testCtx(t), key, make([]byte, 200)); err != nil {
+			break // full
+		}
+		written[key] = true
+		if n > 100 {
+			t.Fatal("a 2 KiB bucket took 100 writes of 200 bytes")
+		}
+	}
+	if len(written) == 0 {
+		t.Fatal("nothing was written")
+	}
+	purged := map[string]bool{}
+	deadline := time.After(20 * time.Second)
+	for len(purged) < len(written) {
+		select {
+		case u := <-updates:
+			if u.Op == kv.OpPurge && written[u.Key] {
+				purged[u.Key] = true
+			}
+		case <-deadline:
+			t.Fatalf("%d of %d aged-out keys reached the watch as purges", len(purged), len(written))
+		}
 	}
 }
