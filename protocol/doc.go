@@ -12,7 +12,9 @@
 // FloorGuardFrontier in the live floor guard of an All-scope watch; the watch loop
 // (impl/applied) calls BatchHigh, StoreFailure and Requeue in its flush; the transports
 // (impl/transport) call PointerPublishAllowed in the pointer swap, PayloadPrunable in the
-// prune and CursorRank for both; the export lease (impl/lease) calls LeaseStealable.
+// prune and CursorRank for both; the export lease (impl/lease) calls LeaseStealable; the NATS
+// adapter's Expiry.Policy calls ExpiryAdmit. ExpiryContactLost and ExpiryContactAdvance are
+// modelled (model/expiry) and await their call sites in the watch loop.
 //
 // The package imports only the standard library and nothing of the project. Each kernel's doc
 // comment names the invariant it carries and the model property that checks it.

@@ -33,8 +33,11 @@ var bucketNameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
 //  4. Always look the bucket up again, so a tolerated or unparseable answer is never taken
 //     on faith.
 //
-// cfg.Storage is honoured on both creation paths. With cfg.AllowTTL the bucket allows per-key
-// TTLs and keeps expiry markers for Config.MarkerTTL.
+// cfg.Storage is honoured on both creation paths. With cfg.AllowTTL or cfg.MaxAge the bucket is
+// created with subject delete markers kept for Config.MarkerTTL (which also allows per-key
+// TTLs): a key removed by age then reaches every watch as a purge, where without markers it
+// would vanish unseen (NATS.md, "Expiry"). Store.Expiry reports what any bucket does, and opening
+// an existing bucket whose expiries no watch can see logs a warning saying how to fix it.
 //
 // Errors: an invalid cfg gives kv.ErrInvalidConfig before any request; a closed or never
 // connected Conn gives kv.ErrNotConnected; a step abandoned because ctx ended or the
@@ -113,6 +116,10 @@ type opener struct {
 
 const opOpen = "open bucket"
 
+// markers reports whether the bucket is created with subject delete markers: whenever keys can
+// be removed by age, so that no removal is invisible to a watch.
+func (o *opener) markers() bool { return o.cfg.AllowTTL || o.cfg.MaxAge > 0 }
+
 // step runs the openBucketStep test hook, if set, before a request.
 func (o *opener) step(name string) {
 	if h := o.c.hooks.openBucketStep; h != nil {
@@ -124,6 +131,10 @@ func (o *opener) open(ctx context.Context) (*Store, error) {
 	b, info, err := o.lookup(ctx)
 	if err == nil {
 		o.log.Debug("bucket exists; using it as it is")
+		if info != nil && !expiryOf(info.Config).Visible() {
+			o.log.Warn("the bucket removes keys by age without delete markers; watches never see those keys go",
+				"maxAge", info.Config.MaxAge, "perKeyTTL", info.Config.AllowMsgTTL, "hint", hintEnableMarkers)
+		}
 		return newStore(o.c, o.js, b, info), nil
 	}
 	if isTimeout(err) {
@@ -251,7 +262,7 @@ func (o *opener) create(ctx context.Context) (jetstream.KeyValue, *jetstream.Str
 		// nats.go sends MaxValueSize as the stream's MaxMsgSize (0 becomes -1, no limit).
 		MaxValueSize: streamMaxMsgSize(o.cfg),
 	}
-	if o.cfg.AllowTTL {
+	if o.markers() {
 		kc.LimitMarkerTTL = o.markerTTL
 	}
 	b, err := o.js.CreateKeyValue(sctx, kc)

@@ -19,13 +19,15 @@ const DefaultConnectTimeout = 10 * time.Second
 // Config.FloorGuardInterval is zero (NATS.md, "Floor guard").
 const DefaultFloorGuardInterval = 30 * time.Second
 
-// DefaultMarkerTTL is how long a bucket created with kv.StoreConfig.AllowTTL keeps the delete
-// marker the server writes when a key's TTL expires, when Config.MarkerTTL is zero.
+// DefaultMarkerTTL is how long a bucket created with kv.StoreConfig.AllowTTL or MaxAge keeps the
+// delete marker the server writes when a key's TTL or age expires, when Config.MarkerTTL is zero.
 //
-// Two server rules make this a trade-off. A resuming watcher that was away longer than the
+// Two server rules make this a trade-off. A watcher that was away, or lagged, longer than the
 // marker lives can miss that expiry (a marker removed from the middle of the stream leaves no
-// trace a resume check can see). And on a bucket with MaxHistory > 1 the server raises every
-// per-key TTL shorter than the marker TTL up to it. One hour favours not missing expiries.
+// trace a sequence check can see), so a fold must resync after such a gap
+// (protocol.ExpiryContactLost, with Expiry.MarkerTTL). And on a bucket with MaxHistory > 1 the
+// server raises every per-key TTL shorter than the marker TTL up to it. One hour favours not
+// missing expiries.
 const DefaultMarkerTTL = time.Hour
 
 // redacted replaces every credential in String, GoString, LogValue and error text.
@@ -60,8 +62,8 @@ type Config struct {
 	ConnectTimeout time.Duration
 	// RequestTimeout bounds each request; 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
-	// MarkerTTL is the delete-marker lifetime of buckets created with AllowTTL; 0 means
-	// DefaultMarkerTTL. The server requires at least one second.
+	// MarkerTTL is the delete-marker lifetime of buckets created with AllowTTL or MaxAge; 0
+	// means DefaultMarkerTTL. The server requires at least one second.
 	MarkerTTL time.Duration
 	// FloorGuardInterval is the period of every watch's backstop probe of the stream's first
 	// sequence, which catches retention overrunning a watch that receives nothing, and lets a

@@ -102,8 +102,11 @@ func TestCreatePathsOnTheWire(t *testing.T) {
 	if subj, _ := body["subjects"].([]any); len(subj) != 1 || subj[0] != "$KV.wire_old.>" {
 		t.Errorf("raw create subjects = %v", body["subjects"])
 	}
-	if _, ok := body["allow_msg_ttl"]; ok {
-		t.Errorf("raw create without AllowTTL sends allow_msg_ttl")
+	// MaxAge ages keys out, so the bucket gets subject delete markers (and per-message TTLs,
+	// which markers need) even without AllowTTL.
+	if body["allow_msg_ttl"] != true || body["subject_delete_marker_ttl"] != float64(DefaultMarkerTTL) {
+		t.Errorf("raw create with MaxAge: allow_msg_ttl %v, subject_delete_marker_ttl %v; want markers for %v",
+			body["allow_msg_ttl"], body["subject_delete_marker_ttl"], DefaultMarkerTTL)
 	}
 	info := streamInfoOf(t, srv, "wire_old")
 	if info.Config.MaxAge != time.Hour || info.Config.MaxBytes != 2<<20 || info.Config.MaxMsgsPerSubject != 7 {

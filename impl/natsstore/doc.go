@@ -20,6 +20,9 @@
 // Buckets: OpenBucket gets or creates; the StoreConfig applies only at creation. DiscardOld
 // buckets, and any bucket whose normal creation fails or times out, go through a raw
 // STREAM.CREATE request, which is always followed by a lookup that verifies the bucket exists.
+// Buckets with MaxAge or AllowTTL are created with subject delete markers, so keys removed by
+// age reach watches as purges; Store.Expiry reports that for any bucket, and
+// Store.EnableExpiryMarkers turns markers on for one created without them.
 //
 // Resumes and live watches: NATS loses history silently in a few places (a resume start below
 // the first retained message is clamped without an error; a consumer skips messages that

@@ -17,7 +17,7 @@ import (
 
 // rawStreamConfig is the stream configuration the raw path sends: the fields nats.go sets for a
 // KV bucket's stream, with the discard policy free (nats.go always sends "new"), plus the TTL
-// fields when AllowTTL is set and the message size limit when MaxValueSize is.
+// fields when keys can be removed by age (AllowTTL or MaxAge) and the message size limit when MaxValueSize is.
 type rawStreamConfig struct {
 	Name                   string   `json:"name"`
 	Subjects               []string `json:"subjects"`
@@ -52,7 +52,7 @@ func (o *opener) rawConfig() rawStreamConfig {
 		Retention:         "limits",
 		MaxMsgSize:        streamMaxMsgSize(o.cfg),
 	}
-	if o.cfg.AllowTTL {
+	if o.markers() {
 		rc.AllowMsgTTL = true
 		rc.SubjectDeleteMarkerTTL = int64(o.markerTTL)
 	}

@@ -95,7 +95,8 @@ func TestTierFollowsTheName(t *testing.T) {
 			t.Errorf("%s missing or not in the default tier", name)
 		}
 	}
-	for _, name := range []string{"ExportImport_Deep_ShippedFailStop_Rev5", "ExportImport_Deep_Shipped3Exporters", "ExportImport_Deep_Legacy3Exporters"} {
+	deep := []string{"ExportImport_Deep_ShippedFailStop_Rev5", "ExportImport_Deep_Shipped3Exporters", "ExportImport_Deep_Legacy3Exporters", "Expiry_Deep_Guarded"}
+	for _, name := range deep {
 		if c, ok := Lookup(name); !ok || c.Tier() != Deep {
 			t.Errorf("%s missing or not in the deep tier", name)
 		}
@@ -107,7 +108,7 @@ func TestTierFollowsTheName(t *testing.T) {
 	if !slices.IsSortedFunc(all, func(a, b Config) int { return strings.Compare(a.Name, b.Name) }) {
 		t.Error("All() is not sorted by name")
 	}
-	if len(InTier(Default))+len(InTier(Deep)) != len(all) || len(InTier(Deep)) != 3 {
+	if len(InTier(Default))+len(InTier(Deep)) != len(all) || len(InTier(Deep)) != len(deep) {
 		t.Errorf("%d default and %d deep configurations of %d", len(InTier(Default)), len(InTier(Deep)), len(all))
 	}
 	if _, ok := Lookup("NoSuchConfig"); ok {

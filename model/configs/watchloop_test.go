@@ -15,6 +15,8 @@ func TestHazardAndContrastConfigsExploreTheSameModel(t *testing.T) {
 		"AppliedCursor_HazardResumeFromMemApplied": "AppliedCursor_MutResumeFromMemApplied",
 		"ResyncOrder_HazardNoAckBarrier":           "ResyncOrder_MutNoAckBarrier",
 		"LiveFloorGuard_HazardUnguarded":           "LiveFloorGuard_MutUnguarded",
+		"Expiry_HazardNoMarkers":                   "Expiry_MutNoMarkers",
+		"Expiry_HazardMarkerOutlived":              "Expiry_MutNoContact",
 	}
 	for hazard, mut := range pairs {
 		h, ok1 := Lookup(hazard)
