@@ -19,7 +19,11 @@ import (
 // error (ErrApplyFailed, ErrStoreFailed, ErrResyncFailed, ErrExportFailed) stops the watch and
 // is returned with the cursor reached so far. An expired resume cursor without both a Reader
 // and a Store is returned as an error matching kv.ErrCursorExpired, with a hint: Run refuses to
-// continue with a fold that may keep keys deleted during the gap.
+// continue with a fold that may keep keys deleted during the gap. The same holds for a store
+// whose cursor belongs to another incarnation of the bucket (checked before the first watch
+// when the Watcher implements kv.IncarnationReporter): with a Reader it resyncs, without one it
+// returns kv.ErrCursorExpired. A watch that retention overran (kv.ErrWatchOverrun) is resynced
+// in place and does not end Run.
 //
 // While Run goes it is the only writer of the Store (other goroutines may read it); it does
 // not close it. ctx may carry a deadline: its end is a shutdown, and the watch itself runs on
