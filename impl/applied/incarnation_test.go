@@ -138,3 +138,28 @@ func TestOverrunResyncsInPlace(t *testing.T) {
 		t.Fatalf("progress %+v; want one overrun resync deleting gone", s)
 	}
 }
+
+// Updates a failed watch queued before its resync request are folded before the resync's
+// deletes: a queued put of a key the listing no longer has must not outlive the resync.
+func TestResyncFoldsQueuedUpdatesBeforeItsDeletes(t *testing.T) {
+	st := openMem(foldedDisk(1, put(1, "a", "1")))
+	cfg := Config[string]{Watcher: &scriptWatcher{}, Store: st, Reader: &listReader{}}
+	l := newLoop(&cfg, kv.CursorFromUint64(1))
+	l.stop = func() {}
+	l.rx <- put(2, "k", "v").u // forwarded by the watch before retention overran it
+	ack := make(chan struct{})
+	if err := l.onResync(resyncRequest{live: []string{"a"}, ack: ack, reason: protocol.ReasonWatchOverrun}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ack:
+	default:
+		t.Fatal("the resync was not acknowledged")
+	}
+	if _, ok, _ := st.Get("k"); ok {
+		t.Fatal("k, absent from the listing, was folded after the resync's deletes and survives it")
+	}
+	if len(l.rx) != 0 || st.Cursor() != kv.CursorFromUint64(2) {
+		t.Fatalf("queue holds %d, store at %v; want the queued update folded at cursor 2", len(l.rx), st.Cursor())
+	}
+}

@@ -8,6 +8,28 @@ import (
 	"github.com/slipstream-go/slipstream/protocol"
 )
 
+// takeQueued receives every update the watch queued before it asked for the resync (a watch
+// that retention overran may have forwarded some before it failed; the loop serves the resync
+// request first). They are older than the listing, so they are folded before the deletes the
+// listing decides: taken after them, a queued put of a key deleted in the gap would bring the
+// key back for good. The watch goroutine sends nothing while it waits for the ack, so the
+// queue is complete.
+func (l *loop[U]) takeQueued() error {
+	for {
+		select {
+		case u, ok := <-l.rx:
+			if !ok {
+				return nil
+			}
+			if err := l.receive(u); err != nil {
+				return err
+			}
+		default:
+			return nil
+		}
+	}
+}
+
 // resyncRequest carries the bucket's live keys from the watch goroutine to the loop; the loop
 // closes ack once the synthetic deletes are folded.
 type resyncRequest struct {
@@ -21,6 +43,9 @@ type resyncRequest struct {
 // under its reason. The pending batch is
 // flushed first; the store's keys are streamed, never loaded whole.
 func (l *loop[U]) onResync(req resyncRequest) error {
+	if err := l.takeQueued(); err != nil {
+		return err
+	}
 	if err := l.flush(); err != nil {
 		return err
 	}
