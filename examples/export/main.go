@@ -146,7 +146,13 @@ func (c *cluster) bootstrap(ctx context.Context, w io.Writer, head kv.Version) e
 	if err := os.MkdirAll(scratch, 0o755); err != nil {
 		return err
 	}
-	m, err := transport.ImportRemote(ctx, c.transport, "routes", scratch, dest, appendlog.ArtifactFormat{}, artifact.ImportOptions{})
+	// Each incarnation of the bucket (a delete and re-create starts a new one) publishes under
+	// its own pointer: read the live one's.
+	live, err := c.bucket.Incarnation(ctx)
+	if err != nil {
+		return fmt.Errorf("node-c: bootstrap: %w", err)
+	}
+	m, err := transport.ImportRemote(ctx, c.transport, transport.PointerKey("routes", live), scratch, dest, appendlog.ArtifactFormat{}, artifact.ImportOptions{})
 	if err != nil {
 		return fmt.Errorf("node-c: bootstrap: %w", err)
 	}

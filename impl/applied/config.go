@@ -133,6 +133,8 @@ type kernels struct {
 
 	reconcile func(fold protocol.FoldRecord, listed protocol.ListedRecord, listPos, frontier uint64) protocol.Repair
 	confirm   func(fold protocol.FoldRecord, current protocol.ListedRecord, frontier uint64) protocol.Repair
+
+	resumePlan func(protocol.ResumeFacts[kv.Incarnation]) (protocol.ResumeAction, protocol.ResumeReason)
 }
 
 // defaultKernels returns the production kernels.
@@ -144,6 +146,8 @@ func defaultKernels() kernels {
 
 		reconcile: protocol.ReconcileRepair,
 		confirm:   protocol.ConfirmRepair,
+
+		resumePlan: protocol.ResumePlanFor[kv.Incarnation],
 	}
 }
 
@@ -163,6 +167,9 @@ func (k kernels) withDefaults() kernels {
 	}
 	if k.confirm == nil {
 		k.confirm = d.confirm
+	}
+	if k.resumePlan == nil {
+		k.resumePlan = d.resumePlan
 	}
 	return k
 }

@@ -18,6 +18,17 @@
 // starts a state-sync watch from the zero cursor. Without a Reader or a Store it returns the
 // error instead of continuing with keys that may have been deleted in the gap.
 //
+// The same resync is taken for two more reasons. Before its first watch, when the Watcher
+// reports the bucket's stream incarnation (kv.IncarnationReporter) and the store holds one
+// stamped with its cursor, Run compares them (protocol.ResumePlanFor): a cursor of another
+// incarnation (the bucket was deleted and re-created, or the fold was imported from an
+// artifact of the old one) is never resumed. And a watch that retention overran
+// (kv.ErrWatchOverrun) is resynced in place rather than stopping Run. Every resync is logged
+// with its reason and counted in Stats (Resyncs, IncarnationResyncs, OverrunResyncs). Flushes
+// store the live incarnation with their cursor (Store.ApplyStamped) once the updates come from
+// the live stream; a store without a stamp (written before stamps existed) resumes unverified,
+// and the log says so.
+//
 // With a Store and a Reader that implements kv.RevisionLister, Run also reconciles (anti-entropy):
 // once the watch has caught up after the start, then every Config.ReconcileEvery (10 minutes by
 // default; ReconcileOff turns it off), a goroutine lists the bucket's latest revision per key,

@@ -1,7 +1,6 @@
 package applied
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"strings"
@@ -12,14 +11,14 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
-	"github.com/slipstream-go/slipstream/impl/natsstore"
 )
 
 // Retention overrunning a stalled watch trips the floor guard before the evicted delete reaches
 // the fold, on every scope (on the filtered ones the stream also holds keys out of scope, so the
-// watch sees sparse revisions): Run returns the error with the store consistent up to its
-// cursor, and the restart under Run takes the expiry path and repairs the fold.
-func TestFloorGuardTripThenRestartRepairs(t *testing.T) {
+// watch sees sparse revisions): Run does not stop, it takes the resync path itself (a live
+// consumer lagging behind retention heals rather than dies), logs why, and the fold ends equal
+// to the bucket in scope.
+func TestFloorGuardTripResyncsInPlace(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		scope kv.Scope
@@ -90,23 +89,19 @@ func TestFloorGuardTripThenRestartRepairs(t *testing.T) {
 				t.Fatal(err) // evicts the victim's delete marker, unseen by the stalled watch
 			}
 			close(gate)
-			_, err = s.wait()
-			s.cancel()
-			if !errors.Is(err, kv.ErrWatch) || !errors.Is(err, natsstore.ErrFloorGuardTripped) {
-				t.Fatalf("Run returned %v, want the floor-guard trip", err)
-			}
-			if err := s.store.Close(); err != nil {
-				t.Fatal(err)
-			}
-			if fold, _ := l.folded(); fold["app.victim"] != "v" {
-				t.Fatal("setup: the victim's delete reached the fold before the trip")
-			}
-
-			s = l.start(nil)
+			// The trip does not stop Run: it resyncs by itself (deletes for the vanished keys,
+			// then a state-sync watch) and reaches the head.
 			s.stopAt(t, l.streamState().LastSeq)
+			st := s.prog.Stats()
+			if st.OverrunResyncs != 1 || st.Resyncs != 1 || st.SyntheticDeletes == 0 {
+				t.Fatalf("progress %+v: want one overrun resync with synthetic deletes", st)
+			}
+			if !s.log.logged("applied: resyncing", "retention overran the watch") {
+				t.Fatalf("the resync's reason was not logged: %v", s.log.reasons("applied: resyncing"))
+			}
 			fold, _ := l.folded()
-			if _, ok := fold["app.victim"]; ok || s.prog.Stats().Resyncs != 1 {
-				t.Fatalf("after the restart the victim is still folded (%d resyncs)", s.prog.Stats().Resyncs)
+			if _, ok := fold["app.victim"]; ok {
+				t.Fatal("the victim, deleted while retention overran the watch, is still folded")
 			}
 			want := l.scan()
 			if !tc.scope.IsAll() {

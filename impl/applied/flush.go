@@ -137,5 +137,8 @@ func (l *loop[U]) storeApply(batch []kv.Update) (panicked bool, err error) {
 			panicked, err = true, fmt.Errorf("%w: the store panicked: %v", ErrStoreFailed, r)
 		}
 	}()
+	if l.stamp != nil {
+		return false, l.cfg.Store.ApplyStamped(batch, l.applied, *l.stamp)
+	}
 	return false, l.cfg.Store.Apply(batch, l.applied)
 }

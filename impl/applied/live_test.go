@@ -3,6 +3,7 @@ package applied
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
@@ -20,6 +21,8 @@ import (
 // does not offer (stream state, purges, bulk publishing).
 type live struct {
 	t      *testing.T
+	conn   *natsstore.Conn
+	cfg    kv.StoreConfig
 	bucket *natsstore.Store
 	js     jetstream.JetStream
 	name   string
@@ -49,7 +52,7 @@ func newLive(t *testing.T, cfg kv.StoreConfig) *live {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &live{t: t, bucket: b, js: js, name: cfg.Name, snap: filepath.Join(t.TempDir(), "fold.snap")}
+	return &live{t: t, conn: conn, cfg: cfg, bucket: b, js: js, name: cfg.Name, snap: filepath.Join(t.TempDir(), "fold.snap")}
 }
 
 func tctx(t *testing.T) context.Context {
@@ -123,6 +126,7 @@ func (l *live) folded() (map[string]string, kv.Cursor) {
 // session is one Run over the append log.
 type session struct {
 	prog   *Progress
+	log    *capture // every record Run logged
 	cancel func()
 	wait   func() (kv.Cursor, error)
 	store  *appendlog.Store
@@ -136,12 +140,13 @@ func (l *live) start(apply func([]string) error) *session {
 	if err != nil {
 		l.t.Fatal(err)
 	}
-	s := &session{prog: &Progress{}, store: st}
+	s := &session{prog: &Progress{}, store: st, log: &capture{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	// Reconciliation off: these sessions pin the watch, resync and guard paths alone
 	// (reconcile_e2e_test.go starts reconciling sessions).
 	cfg := Config[string]{Watcher: l.bucket, Reader: l.bucket, Store: st, Progress: s.prog, Scope: l.scope,
-		Parse: func(u kv.Update) (string, bool) { return u.Key, true }, Apply: apply, ReconcileEvery: ReconcileOff}
+		Parse: func(u kv.Update) (string, bool) { return u.Key, true }, Apply: apply, ReconcileEvery: ReconcileOff,
+		Logger: slog.New(s.log)}
 	s.cancel, s.wait = cancel, runAsync(ctx, cfg)
 	return s
 }

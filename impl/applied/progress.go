@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/protocol"
 )
 
 // Progress counts what a running loop has done. Pass a *Progress in Config and read it with
@@ -12,6 +13,8 @@ import (
 type Progress struct {
 	received, folded, batches atomic.Uint64
 	resyncs, storeFailures    atomic.Uint64
+	incarnationResyncs        atomic.Uint64
+	overrunResyncs            atomic.Uint64
 	syntheticDeletes          atomic.Uint64
 	reconciliations           atomic.Uint64
 	reconcileDeletes          atomic.Uint64
@@ -34,8 +37,13 @@ type Stats struct {
 	// Stored is the cursor of the last successful store apply (the resume cursor at start);
 	// zero without a store.
 	Stored kv.Cursor
-	// Resyncs counts resyncs after an expired cursor; SyntheticDeletes the deletes they folded.
+	// Resyncs counts every resync (an expired cursor, a cursor of another stream incarnation,
+	// retention overrunning a watch); SyntheticDeletes the deletes they folded.
 	Resyncs, SyntheticDeletes uint64
+	// IncarnationResyncs counts the resyncs taken because the fold's cursor belonged to another
+	// incarnation of the bucket (deleted and re-created); OverrunResyncs those taken because
+	// retention overran a running watch. Both are included in Resyncs.
+	IncarnationResyncs, OverrunResyncs uint64
 	// StoreFailures counts failed store applies (each re-queued, or the fatal one).
 	StoreFailures uint64
 	// Reconciliations counts completed reconciliation rounds. ReconcileDeletes counts the
@@ -49,16 +57,18 @@ type Stats struct {
 // together as one unit.
 func (p *Progress) Stats() Stats {
 	s := Stats{
-		Received:          p.received.Load(),
-		Folded:            p.folded.Load(),
-		Batches:           p.batches.Load(),
-		Resyncs:           p.resyncs.Load(),
-		SyntheticDeletes:  p.syntheticDeletes.Load(),
-		StoreFailures:     p.storeFailures.Load(),
-		Reconciliations:   p.reconciliations.Load(),
-		ReconcileDeletes:  p.reconcileDeletes.Load(),
-		ReconcileFetches:  p.reconcileFetches.Load(),
-		ReconcileFailures: p.reconcileFailures.Load(),
+		Received:           p.received.Load(),
+		Folded:             p.folded.Load(),
+		Batches:            p.batches.Load(),
+		Resyncs:            p.resyncs.Load(),
+		SyntheticDeletes:   p.syntheticDeletes.Load(),
+		IncarnationResyncs: p.incarnationResyncs.Load(),
+		OverrunResyncs:     p.overrunResyncs.Load(),
+		StoreFailures:      p.storeFailures.Load(),
+		Reconciliations:    p.reconciliations.Load(),
+		ReconcileDeletes:   p.reconcileDeletes.Load(),
+		ReconcileFetches:   p.reconcileFetches.Load(),
+		ReconcileFailures:  p.reconcileFailures.Load(),
 	}
 	if c := p.applied.Load(); c != nil {
 		s.Applied = *c
@@ -67,6 +77,17 @@ func (p *Progress) Stats() Stats {
 		s.Stored = *c
 	}
 	return s
+}
+
+// countResync counts one resync under its reason.
+func (p *Progress) countResync(r protocol.ResumeReason) {
+	p.resyncs.Add(1)
+	switch r {
+	case protocol.ReasonNewIncarnation:
+		p.incarnationResyncs.Add(1)
+	case protocol.ReasonWatchOverrun:
+		p.overrunResyncs.Add(1)
+	}
 }
 
 func (p *Progress) setApplied(c kv.Cursor) { p.applied.Store(&c) }

@@ -5,19 +5,47 @@ import (
 	"slices"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/protocol"
 )
+
+// takeQueued receives every update the watch queued before it asked for the resync (a watch
+// that retention overran may have forwarded some before it failed; the loop serves the resync
+// request first). They are older than the listing, so they are folded before the deletes the
+// listing decides: taken after them, a queued put of a key deleted in the gap would bring the
+// key back for good. The watch goroutine sends nothing while it waits for the ack, so the
+// queue is complete.
+func (l *loop[U]) takeQueued() error {
+	for {
+		select {
+		case u, ok := <-l.rx:
+			if !ok {
+				return nil
+			}
+			if err := l.receive(u); err != nil {
+				return err
+			}
+		default:
+			return nil
+		}
+	}
+}
 
 // resyncRequest carries the bucket's live keys from the watch goroutine to the loop; the loop
 // closes ack once the synthetic deletes are folded.
 type resyncRequest struct {
-	live []string
-	ack  chan struct{}
+	live   []string
+	ack    chan struct{}
+	reason protocol.ResumeReason
 }
 
 // onResync folds a delete (with the unknown version, so the cursor stays) for every key the
-// store holds in scope that the bucket no longer has, then acknowledges. The pending batch is
+// store holds in scope that the bucket no longer has, then acknowledges. It counts the resync
+// under its reason. The pending batch is
 // flushed first; the store's keys are streamed, never loaded whole.
 func (l *loop[U]) onResync(req resyncRequest) error {
+	if err := l.takeQueued(); err != nil {
+		return err
+	}
 	if err := l.flush(); err != nil {
 		return err
 	}
@@ -38,9 +66,9 @@ func (l *loop[U]) onResync(req resyncRequest) error {
 	}
 	slices.Sort(stale)
 	stale = slices.Compact(stale)
-	l.prog.resyncs.Add(1)
+	l.prog.countResync(req.reason)
 	if len(stale) > 0 {
-		l.log.Warn("applied: resync deletes keys removed while the cursor was expired", "keys", len(stale))
+		l.log.Warn("applied: resync deletes keys the bucket no longer holds", "keys", len(stale), "reason", req.reason.String())
 	}
 	for _, key := range stale {
 		l.note(kv.Update{Op: kv.OpDelete, Key: key})
@@ -48,6 +76,20 @@ func (l *loop[U]) onResync(req resyncRequest) error {
 	l.prog.syntheticDeletes.Add(uint64(len(stale)))
 	if err := l.flush(); err != nil {
 		return err
+	}
+	// Everything folded from here comes from the state-sync watch of the live stream, so the
+	// flushes from here store its incarnation with their cursors. Not before: the deletes
+	// above were stored with the old cursor, which must keep the old incarnation, or a crash
+	// here would resume that cursor on the new stream.
+	if s := l.plan.stampFor(); s != nil {
+		l.stamp = s
+	}
+	if req.reason == protocol.ReasonNewIncarnation {
+		// The old cursor is no position in the new stream: the in-memory frontier restarts at
+		// zero (the store keeps the old cursor with the old incarnation until a flush of the
+		// new stream replaces both, so a restart before that resyncs again).
+		l.applied = kv.Cursor{}
+		l.prog.setApplied(l.applied)
 	}
 	close(req.ack)
 	return nil

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/impl/snapshot"
+	"github.com/slipstream-go/slipstream/protocol"
 )
 
 // Run folds the bucket's updates until ctx ends or the watch stops, and returns the final
@@ -17,7 +19,11 @@ import (
 // error (ErrApplyFailed, ErrStoreFailed, ErrResyncFailed, ErrExportFailed) stops the watch and
 // is returned with the cursor reached so far. An expired resume cursor without both a Reader
 // and a Store is returned as an error matching kv.ErrCursorExpired, with a hint: Run refuses to
-// continue with a fold that may keep keys deleted during the gap.
+// continue with a fold that may keep keys deleted during the gap. The same holds for a store
+// whose cursor belongs to another incarnation of the bucket (checked before the first watch
+// when the Watcher implements kv.IncarnationReporter): with a Reader it resyncs, without one it
+// returns kv.ErrCursorExpired. A watch that retention overran (kv.ErrWatchOverrun) is resynced
+// in place and does not end Run.
 //
 // While Run goes it is the only writer of the Store (other goroutines may read it); it does
 // not close it. ctx may carry a deadline: its end is a shutdown, and the watch itself runs on
@@ -42,7 +48,15 @@ func Run[U any](ctx context.Context, cfg Config[U]) (kv.Cursor, error) {
 	if err != nil {
 		return cfg.Resume, err
 	}
+	plan, err := cfg.planStart(ctx, resume, cfg.kernels.withDefaults())
+	if err != nil {
+		return resume, err
+	}
 	l := newLoop(&cfg, resume)
+	l.plan = plan
+	if plan.action != protocol.ActionResync {
+		l.stamp = plan.stampFor() // the resume's cursor belongs to the live stream (or is unverified)
+	}
 	return l.run(ctx)
 }
 
@@ -56,6 +70,10 @@ type loop[U any] struct {
 
 	resume  kv.Cursor // where the watch starts
 	applied kv.Cursor // the last cursor a flush claimed
+	plan    startPlan // how the first watch starts (planStart)
+	// stamp is what flushes store with the cursor: set once the updates folded come from the
+	// live stream incarnation; nil leaves the stored stamp as it is.
+	stamp *snapshot.Stamp
 
 	parsed   []U         // the parsed batch
 	raw      []kv.Update // the raw batch (only with a store)
@@ -123,7 +141,9 @@ func (l *loop[U]) run(ctx context.Context) (kv.Cursor, error) {
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	l.stop = cancel
 	l.log.Info("applied: loop starting", "scope", l.cfg.Scope.String(), "resume", l.resume.String(),
-		"store", l.cfg.Store != nil, "resync", l.resyncCh != nil, "reconcile_every", l.every)
+		"store", l.cfg.Store != nil, "resync", l.resyncCh != nil, "reconcile_every", l.every,
+		"stream", l.plan.live.String())
+	l.logStart(l.plan)
 	go l.watch(wctx)
 	if l.lister != nil {
 		go l.reconciler(wctx)

@@ -6,11 +6,13 @@ import (
 	"fmt"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/protocol"
 )
 
 // watch is the watch goroutine: the only sender on rx. It resumes after the resume cursor (or
-// watches from scratch without one); when the resume has expired it resyncs and then starts a
-// state-sync watch. Its result is read by the loop once rx is closed.
+// watches from scratch without one); when the cursor belongs to another stream incarnation,
+// when the resume has expired, or when retention overruns a watch, it resyncs and then starts
+// a state-sync watch. Its result is read by the loop once rx is closed.
 func (l *loop[U]) watch(ctx context.Context) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -24,35 +26,71 @@ func (l *loop[U]) watch(ctx context.Context) {
 
 func (l *loop[U]) runWatch(ctx context.Context) error {
 	scope := l.cfg.Scope
-	err := l.cfg.Watcher.Watch(ctx, scope, l.resume, l.rx)
-	if l.resume.IsZero() || !errors.Is(err, kv.ErrCursorExpired) || ctx.Err() != nil {
-		return err
+	var err error
+	reason := l.plan.reason
+	if l.plan.action != protocol.ActionResync {
+		err = l.cfg.Watcher.Watch(ctx, scope, l.resume, l.rx)
+		reason = l.resyncReason(ctx, err, !l.resume.IsZero())
 	}
-	if l.resyncCh == nil {
-		return fmt.Errorf("%w (%s)", err, resyncHint)
+	for reason != protocol.ReasonNone {
+		if l.resyncCh == nil {
+			if reason == protocol.ReasonWatchOverrun {
+				return err // nothing to resync with; the error says what happened
+			}
+			if err == nil {
+				err = fmt.Errorf("%w: %s", kv.ErrCursorExpired, reason)
+			}
+			return fmt.Errorf("%w (%s)", err, resyncHint)
+		}
+		l.log.Warn("applied: resyncing", "reason", reason.String(), "cursor", l.resume.String(), "err", err)
+		if done, err := l.resync(ctx, reason); done || err != nil {
+			return err
+		}
+		err = l.cfg.Watcher.Watch(ctx, scope, kv.Cursor{}, l.rx)
+		reason = l.resyncReason(ctx, err, false)
 	}
-	l.log.Warn("applied: resume cursor expired; resyncing", "cursor", l.resume.String(), "err", err)
+	return err
+}
+
+// resyncReason names the resync a watch's error calls for, or ReasonNone when the error (or
+// its absence) is the loop's result: an expired cursor (only a resumed watch can have one) and
+// retention overrunning the watch both resync, as a cursor of another incarnation does.
+func (l *loop[U]) resyncReason(ctx context.Context, err error, resumed bool) protocol.ResumeReason {
+	switch {
+	case err == nil, ctx.Err() != nil:
+		return protocol.ReasonNone
+	case resumed && errors.Is(err, kv.ErrCursorExpired):
+		return protocol.ReasonCursorExpired
+	case errors.Is(err, kv.ErrWatchOverrun):
+		return protocol.ReasonWatchOverrun
+	}
+	return protocol.ReasonNone
+}
+
+// resync lists the bucket's live keys and hands them to the loop, which folds the deletes and
+// acknowledges; done reports that ctx ended meanwhile. The ack barrier: the state-sync watch
+// starts only once the loop has folded the deletes, so a key re-created after the listing is
+// never erased by a late delete.
+func (l *loop[U]) resync(ctx context.Context, reason protocol.ResumeReason) (done bool, err error) {
 	live, err := l.listLive(ctx)
 	if err != nil {
-		return err
+		return true, err
 	}
 	if ctx.Err() != nil {
-		return nil
+		return true, nil
 	}
-	// The ack barrier: the state-sync watch starts only once the loop has folded the
-	// deletes, so a key re-created after the listing is never erased by a late delete.
 	ack := make(chan struct{})
 	select {
-	case l.resyncCh <- resyncRequest{live: live, ack: ack}:
+	case l.resyncCh <- resyncRequest{live: live, ack: ack, reason: reason}:
 	case <-ctx.Done():
-		return nil
+		return true, nil
 	}
 	select {
 	case <-ack:
+		return false, nil
 	case <-ctx.Done():
-		return nil
+		return true, nil
 	}
-	return l.cfg.Watcher.Watch(ctx, scope, kv.Cursor{}, l.rx)
 }
 
 // listLive lists the bucket's live keys under every scope prefix. A failure is fatal: the

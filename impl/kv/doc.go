@@ -1,7 +1,7 @@
 // Package kv defines the backend-agnostic key-value surface of Slipstream: the value types
-// (Version, Cursor, Entry, Update, Scope), the store configuration, the capability flags, the
-// sentinel errors, and the small interfaces a backend implements (Reader, Writer, Purger, TTL,
-// Watcher, Store, Connection).
+// (Version, Cursor, Entry, Update, Scope, Incarnation), the store configuration, the capability
+// flags, the sentinel errors, and the small interfaces a backend implements (Reader, Writer,
+// Purger, TTL, Watcher, IncarnationReporter, Store, Connection).
 //
 // The NATS JetStream implementation lives in impl/natsstore. Optional capabilities are separate
 // interfaces, discovered with a type assertion on the Store (a read-only store simply does not

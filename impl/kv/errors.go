@@ -33,6 +33,10 @@ var (
 	ErrCursorExpired = errors.New("watch cursor expired (compacted)")
 	// ErrWatch: a watch could not be set up or ended for a reason other than its context.
 	ErrWatch = errors.New("watch error")
+	// ErrWatchOverrun: retention evicted updates a running watch had not delivered yet, so
+	// some are lost to it (delete markers may be among them). It comes together with ErrWatch.
+	// Resync as for ErrCursorExpired; applied.Run does so itself.
+	ErrWatchOverrun = errors.New("retention overran the watch")
 	// ErrInvalidKey: the key breaks the backend's key rules; nothing was sent.
 	ErrInvalidKey = errors.New("invalid key")
 	// ErrInvalidScope: a watch or listing prefix is not a valid key subtree; nothing was sent.

@@ -75,6 +75,16 @@ type Watcher interface {
 	Watch(ctx context.Context, scope Scope, from Cursor, out chan<- Update) error
 }
 
+// IncarnationReporter is implemented by stores that can tell one life of a bucket's stream from
+// the next (natsstore's can). A fold stores the incarnation with its cursor and compares it with
+// the live one before resuming: a cursor of another incarnation means nothing in this one,
+// whose revisions restarted at 1.
+type IncarnationReporter interface {
+	// Incarnation reads the live stream's incarnation from the server (never a cached copy).
+	// A bucket that does not exist now is ErrKeyNotFound.
+	Incarnation(ctx context.Context) (Incarnation, error)
+}
+
 // Store is one bucket. It always reads; the optional capabilities (Writer, Purger, TTL,
 // Watcher) are discovered with a type assertion, and Capabilities reports them as data.
 type Store interface {

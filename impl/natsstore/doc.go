@@ -28,8 +28,9 @@
 // the first retained message is clamped without an error; a consumer skips messages that
 // retention evicts before it delivers them). Every watch — every scope, resumed or state-sync,
 // in its snapshot and live phase — runs the floor guard, which fails the watch with kv.ErrWatch
-// wrapping ErrFloorGuardTripped before anything after such a gap is forwarded; the restart from
-// the caller's cursor then gets kv.ErrCursorExpired and resyncs. NATS.md in this directory
+// wrapping ErrFloorGuardTripped (which matches kv.ErrWatchOverrun; applied.Run resyncs on it)
+// before anything after such a gap is forwarded. A bucket deleted and re-created is a new
+// stream incarnation, which Store.Incarnation reports. NATS.md in this directory
 // explains each such behaviour, what the store does about it (the resume check, the floor
 // guard, the delivery-gap check, the two wrong-last-sequence codes, stale direct gets) and which
 // test pins it.

@@ -2,7 +2,6 @@ package natsstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -12,9 +11,15 @@ import (
 
 // ErrFloorGuardTripped is the cause of the kv.ErrWatch a watch returns when stream retention
 // evicted updates after its frontier before it delivered them (delete markers may be among
-// them). Match it with errors.Is; the restart from the fold's cursor gets kv.ErrCursorExpired
-// and resyncs.
-var ErrFloorGuardTripped = errors.New("stream retention overran live watch")
+// them). Match it with errors.Is; it also matches kv.ErrWatchOverrun, which is what
+// backend-agnostic callers (applied.Run resyncs on it) look for.
+var ErrFloorGuardTripped error = overrunError("stream retention overran live watch")
+
+// overrunError is a message that matches kv.ErrWatchOverrun.
+type overrunError string
+
+func (o overrunError) Error() string      { return string(o) }
+func (overrunError) Is(target error) bool { return target == kv.ErrWatchOverrun }
 
 // floorGuard is the live retention floor guard every watch runs (NATS.md, "Floor guard"):
 // JetStream silently skips messages that retention evicts before a consumer delivers them,

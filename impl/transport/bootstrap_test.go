@@ -15,7 +15,7 @@ import (
 func (e *env) bootstrap(tr Transport) (*node, *artifact.Manifest) {
 	e.t.Helper()
 	dest := filepath.Join(e.t.TempDir(), "fold")
-	m, err := ImportRemote(tctx(e.t), tr, "fold", e.scratch, dest, appendlog.ArtifactFormat{}, artifact.ImportOptions{})
+	m, err := ImportRemote(tctx(e.t), tr, e.liveKey("fold"), e.scratch, dest, appendlog.ArtifactFormat{}, artifact.ImportOptions{})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -89,6 +89,16 @@ func TestExpiredArtifactResyncsTheFold(t *testing.T) {
 	if c.store.Cursor() != kv.CursorFromUint64(head) {
 		t.Fatalf("fold cursor %v, want %d", c.store.Cursor(), head)
 	}
+}
+
+// liveKey is the pointer key of the data bucket's live incarnation under base.
+func (e *env) liveKey(base string) string {
+	e.t.Helper()
+	inc, err := e.data.Incarnation(tctx(e.t))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return PointerKey(base, inc)
 }
 
 func (e *env) firstSeq() uint64 {

@@ -43,6 +43,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // env is one embedded server with a data bucket, a pointer bucket and an object store.
 type env struct {
 	t       *testing.T
+	conn    *natsstore.Conn
 	js      jetstream.JetStream
 	data    *natsstore.Store
 	ptrs    *natsstore.Store
@@ -59,7 +60,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = conn.Close() })
-	e := &env{t: t, scratch: t.TempDir()}
+	e := &env{t: t, conn: conn, scratch: t.TempDir()}
 	if e.data, err = conn.OpenBucket(ctx, kv.StoreConfig{Name: "routes"}); err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,10 @@ import (
 // importAttempts bounds ImportRemote's re-reads of the pointer after a missing payload.
 const importAttempts = 3
 
-// ImportRemote bootstraps a fold at dest from the artifact published under key: it downloads
+// ImportRemote bootstraps a fold at dest from the artifact published under key (for artifacts
+// an export round published: PointerKey(the round's key, the bucket's live incarnation)), and
+// the imported fold keeps the incarnation it was exported from: applied.Run started on it
+// resyncs, rather than resumes, when that is not the bucket's live incarnation. It downloads
 // the payload into a hidden directory in scratch, and artifact.ImportTar verifies it as
 // untrusted (every hash, the staged copy's cursor) and renames it into dest. A payload pruned
 // after this node read an older pointer (ErrPayloadMissing) is detected and the pointer read

@@ -22,7 +22,8 @@ type Round struct {
 	TTL   time.Duration
 	// Exports is the channel the live loop (applied.Config.Exports) reads.
 	Exports chan<- applied.ExportRequest
-	// Transport and Key say where the artifact goes.
+	// Transport and Key say where the artifact goes: it is published under PointerKey(Key,
+	// the artifact's incarnation), so each incarnation of the bucket has its own pointer.
 	Transport Transport
 	Key       string
 	// Scratch is an existing directory on the fold's file system for the transient artifact.
@@ -38,6 +39,8 @@ type Round struct {
 type RoundResult struct {
 	Manifest *artifact.Manifest
 	Outcome  Outcome
+	// PointerKey is the key the artifact was published under (see PointerKey).
+	PointerKey string
 	// Pruned counts the payloads the round's prune deleted (only after a Published outcome).
 	Pruned int
 }
@@ -74,7 +77,7 @@ func RunExportRound(ctx context.Context, r Round) (*RoundResult, error) {
 		log.Warn("transport: the round's cursor was not recorded in the lease", "stolen", stolen, "err", err)
 	}
 	if res.Outcome.Status == Published {
-		if res.Pruned, err = r.Transport.Prune(ctx, r.Key, graceFor(r.TTL)); err != nil {
+		if res.Pruned, err = r.Transport.Prune(ctx, res.PointerKey, graceFor(r.TTL)); err != nil {
 			log.Warn("transport: prune failed; the next round retries", "err", err)
 		}
 	} else {
@@ -116,16 +119,17 @@ func exportAndUpload(ctx context.Context, r Round) (*RoundResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	ptr, err := r.Transport.UploadPayload(ctx, r.Key, art)
+	key := PointerKey(r.Key, m.Incarnation)
+	ptr, err := r.Transport.UploadPayload(ctx, key, art)
 	if err != nil {
 		return nil, err
 	}
 	if r.beforeSwap != nil {
 		r.beforeSwap()
 	}
-	out, err := r.Transport.SwapPointer(ctx, r.Key, ptr)
+	out, err := r.Transport.SwapPointer(ctx, key, ptr)
 	if err != nil {
 		return nil, err
 	}
-	return &RoundResult{Manifest: m, Outcome: out}, nil
+	return &RoundResult{Manifest: m, Outcome: out, PointerKey: key}, nil
 }

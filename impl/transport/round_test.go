@@ -83,7 +83,7 @@ func TestSlowExporterCannotClobberANewerArtifact(t *testing.T) {
 	if ar.res.Outcome.Status != SupersededByNewer || ar.res.Outcome.Remote != resB.Manifest.Cursor || revA >= revB {
 		t.Fatalf("node-a at %d got %+v; want SupersededByNewer by node-b's %d", revA, ar.res.Outcome, revB)
 	}
-	if got := pointerCursor(t, tr); got != resB.Manifest.Cursor {
+	if got := pointerCursorAt(t, tr, e.liveKey("fold")); got != resB.Manifest.Cursor || resB.PointerKey != e.liveKey("fold") {
 		t.Fatalf("pointer at %v, want node-b's %v", got, resB.Manifest.Cursor)
 	}
 	rec, ok, err := e.lease(c, "x").Current(tctx(t))
@@ -91,7 +91,7 @@ func TestSlowExporterCannotClobberANewerArtifact(t *testing.T) {
 	if err != nil || !ok || rec.Holder != "node-b" || done != resB.Manifest.Cursor {
 		t.Fatalf("lease record %+v (%v, %v); want node-b's, completed at %v", rec, ok, err, resB.Manifest.Cursor)
 	}
-	fold, cur := importFold(t, tr, "fold")
+	fold, cur := importFold(t, tr, e.liveKey("fold"))
 	if cur != resB.Manifest.Cursor || len(fold) != 13 {
 		t.Fatalf("bootstrap got %d keys at %v, want node-b's 13 at %v", len(fold), cur, resB.Manifest.Cursor)
 	}
@@ -128,8 +128,9 @@ func TestRoundUploadsOnceAndCleansUp(t *testing.T) {
 	if len(won) != 1 {
 		t.Fatalf("%d rounds exported, want exactly 1", len(won))
 	}
-	if won[0].Manifest.Cursor != kv.CursorFromUint64(head) || pointerCursor(t, tr) != won[0].Manifest.Cursor {
-		t.Fatalf("round exported %v, pointer %v; want both at %d", won[0].Manifest.Cursor, pointerCursor(t, tr), head)
+	ptr := pointerCursorAt(t, tr, e.liveKey("fold"))
+	if won[0].Manifest.Cursor != kv.CursorFromUint64(head) || ptr != won[0].Manifest.Cursor {
+		t.Fatalf("round exported %v, pointer %v; want both at %d", won[0].Manifest.Cursor, ptr, head)
 	}
 	rec, _, err := e.lease(nil, "x").Current(tctx(t))
 	if done, ok, _ := rec.Completed(); err != nil || !ok || done != won[0].Manifest.Cursor {

@@ -32,7 +32,13 @@ func publish(t *testing.T, tr Transport, art string) Outcome {
 
 func pointerCursor(t *testing.T, tr Transport) kv.Cursor {
 	t.Helper()
-	m, _, err := tr.Pointer(tctx(t), "fold")
+	return pointerCursorAt(t, tr, "fold")
+}
+
+// pointerCursorAt returns the cursor of the artifact published under key.
+func pointerCursorAt(t *testing.T, tr Transport, key string) kv.Cursor {
+	t.Helper()
+	m, _, err := tr.Pointer(tctx(t), key)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -120,27 +120,6 @@ func appendCursor(dst []byte, c kv.Cursor) []byte {
 	return sealRecord(dst, start)
 }
 
-// appendStamp appends a STAMP record.
-func appendStamp(dst []byte, st snapshot.Stamp) []byte {
-	start := len(dst)
-	dst = append(dst, 0, 0, 0, 0, recStamp, 0, 0)
-	dst = st.AppendBinary(dst)
-	binary.LittleEndian.PutUint16(dst[start+5:], uint16(len(dst)-start-7))
-	return sealRecord(dst, start)
-}
-
-// appendCheckpoint appends what ends a compacted log: the STAMP record when st is not zero,
-// then the CURSOR record when either is not zero.
-func appendCheckpoint(dst []byte, c kv.Cursor, st snapshot.Stamp) []byte {
-	if !st.IsZero() {
-		dst = appendStamp(dst, st)
-	}
-	if !c.IsZero() || !st.IsZero() {
-		dst = appendCursor(dst, c)
-	}
-	return dst
-}
-
 // sealRecord fills in the CRC of the record that starts at dst[start].
 func sealRecord(dst []byte, start int) []byte {
 	binary.LittleEndian.PutUint32(dst[start:], crc32.ChecksumIEEE(dst[start+crcLen:]))

@@ -91,34 +91,6 @@ func parseRecord(r []byte) (record, outcome) {
 	return rec, recInvalid
 }
 
-// parseStamp parses a STAMP record: its length, its CRC, then the stamp itself. A length over
-// snapshot.MaxStampLen counts as a bad CRC, as an over-long value does.
-func parseStamp(r []byte, rec record) (record, outcome) {
-	if len(r) < 7 {
-		return rec, recTruncated
-	}
-	n := int(binary.LittleEndian.Uint16(r[5:]))
-	if n > snapshot.MaxStampLen {
-		rec.size = 7
-		return rec, recBadCRC
-	}
-	total := 7 + n
-	if len(r) < total {
-		return rec, recTruncated
-	}
-	rec.value, rec.size = r[7:total], total
-	if binary.LittleEndian.Uint32(r) != crc32.ChecksumIEEE(r[crcLen:total]) {
-		return rec, recBadCRC
-	}
-	st, err := snapshot.DecodeStamp(rec.value)
-	if err != nil {
-		rec.msg = err.Error()
-		return rec, recInvalid
-	}
-	rec.stamp = st
-	return rec, recOK
-}
-
 // finish reads the version (or cursor) length byte at r[vl] and its token, then checks the CRC
 // and the key's encoding.
 func finish(r []byte, rec record, vl int) (record, outcome) {

@@ -117,16 +117,6 @@ func (w *Writer) WriteUpdate(u kv.Update) error {
 	return nil
 }
 
-// WriteStamp buffers a STAMP record. The stamp takes effect at the next Checkpoint: until its
-// CURSOR record is written, a crash or a failed write loses it, and Load drops it.
-func (w *Writer) WriteStamp(st snapshot.Stamp) error {
-	if err := w.usable(); err != nil {
-		return err
-	}
-	w.buf = appendStamp(w.buf, st)
-	return nil
-}
-
 // Checkpoint appends a CURSOR record and writes everything buffered to the file (no fsync).
 // It reports whether a compaction is due: more than the threshold appended since the log was
 // opened or last compacted. The caller decides when to run Compact.

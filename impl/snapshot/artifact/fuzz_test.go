@@ -20,6 +20,11 @@ func FuzzParse(f *testing.F) {
 		must(f, err)
 		f.Add(b)
 	}
+	stamped := validManifest(kv.CursorFromUint64(42))
+	stamped.Incarnation = testIncarnation(f, 1)
+	b, err := stamped.Marshal()
+	must(f, err)
+	f.Add(b)
 	f.Add([]byte(`{"schema_version":1}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -113,7 +113,7 @@ func TestMarshalRefusesInvalid(t *testing.T) {
 	requireInvalid(t, "no backend", err, "backend")
 }
 
-func testIncarnation(t *testing.T, ns int64) kv.Incarnation {
+func testIncarnation(t testing.TB, ns int64) kv.Incarnation {
 	t.Helper()
 	inc, err := kv.NewIncarnation("routes", time.Unix(1_700_000_000, ns))
 	must(t, err)

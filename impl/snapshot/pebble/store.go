@@ -107,27 +107,6 @@ func Open(dir string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// loadStamp reads the stored stamp; none stored is the zero Stamp. A stamp that does not
-// decode is snapshot.ErrInvalidFormat.
-func (s *Store) loadStamp() (snapshot.Stamp, error) {
-	raw, closer, err := s.db.Get(stampKey)
-	if errors.Is(err, pebble.ErrNotFound) {
-		return snapshot.Stamp{}, nil
-	}
-	if err != nil {
-		return snapshot.Stamp{}, s.storeErr("open: read stamp", err)
-	}
-	defer closer.Close()
-	st, err := snapshot.DecodeStamp(raw)
-	if err != nil {
-		return snapshot.Stamp{}, s.storeErr("open", fmt.Errorf("stored stamp: %w", err))
-	}
-	return st, nil
-}
-
-// Stamp returns the stamp of the last successful ApplyStamped, or the stamp recovered at Open.
-func (s *Store) Stamp() snapshot.Stamp { return *s.stamp.Load() }
-
 func (s *Store) loadCursor() (kv.Cursor, error) {
 	raw, closer, err := s.db.Get(cursorKey)
 	if errors.Is(err, pebble.ErrNotFound) {
@@ -155,11 +134,6 @@ func (s *Store) Cursor() kv.Cursor { return *s.cursor.Load() }
 // are then either both on disk or both absent).
 func (s *Store) Apply(batch []kv.Update, cursor kv.Cursor) error {
 	return s.apply(batch, cursor, nil)
-}
-
-// ApplyStamped is Apply that also writes stamp, in the same Pebble batch as the cursor.
-func (s *Store) ApplyStamped(batch []kv.Update, cursor kv.Cursor, stamp snapshot.Stamp) error {
-	return s.apply(batch, cursor, &stamp)
 }
 
 func (s *Store) apply(batch []kv.Update, cursor kv.Cursor, stamp *snapshot.Stamp) error {
