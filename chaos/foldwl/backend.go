@@ -40,9 +40,11 @@ func newLogBackend(dir, file string) *logBackend {
 	return &logBackend{dir: dir, path: filepath.Join(dir, file)}
 }
 
-func (b *logBackend) open() (snapshot.Store, error) { return appendlog.Open(b.path, appendlog.Options{}) }
-func (b *logBackend) scratch() string                { return b.dir }
-func (b *logBackend) canCrash() bool                 { return true }
+func (b *logBackend) open() (snapshot.Store, error) {
+	return appendlog.Open(b.path, appendlog.Options{})
+}
+func (b *logBackend) scratch() string { return b.dir }
+func (b *logBackend) canCrash() bool  { return true }
 
 func (b *logBackend) crashImage() func() error {
 	data, err := os.ReadFile(b.path)
@@ -65,8 +67,8 @@ func (b *logBackend) crashImage() func() error {
 type pebbleBackend struct{ dir string }
 
 func (b *pebbleBackend) open() (snapshot.Store, error) { return pebble.Open(b.dir, pebble.Options{}) }
-func (b *pebbleBackend) crashImage() func() error     { return nil }
-func (b *pebbleBackend) canCrash() bool               { return false }
+func (b *pebbleBackend) crashImage() func() error      { return nil }
+func (b *pebbleBackend) canCrash() bool                { return false }
 func (b *pebbleBackend) scratch() string {
 	d := filepath.Dir(b.dir)
 	_ = os.MkdirAll(d, 0o755)
