@@ -3,6 +3,7 @@ package chaos
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,5 +42,27 @@ func TestFoldWorkloadsUnderCrashes(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(res.Dir, foldwl.ReportFile)); err != nil {
 		t.Errorf("fold report missing: %v", err)
+	}
+}
+
+// The fold checks have teeth: a fold consumer that moves its cursor over deletes it never
+// applied fails the run, and the failure names the fold guarantees while the KV ones hold.
+func TestBrokenFoldFailsTheRun(t *testing.T) {
+	folds := foldwl.New(foldwl.Options{BrokenFold: true, GapMin: 40, GapMax: 80})
+	res := runT(t, Options{Seed: 8, Duration: 6 * time.Second, NoFaults: true, Extra: []workload.Workload{folds}})
+	if res.Passed() {
+		t.Fatal("a run with a fold that skips deletes passed")
+	}
+	for _, c := range res.Checks {
+		switch c.Name {
+		case "fold-matches-bucket", "fold-cursor-complete":
+			if c.Verdict != check.Violates || !strings.Contains(c.Detail, "log-a") {
+				t.Errorf("%s, want violates naming log-a", c)
+			}
+		default:
+			if c.Verdict != check.Holds {
+				t.Errorf("check %s did not hold although only the fold is broken: %s", c.Name, c)
+			}
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cockroachdb/pebble/v2/vfs"
 
+	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/impl/snapshot"
 	"github.com/slipstream-go/slipstream/impl/snapshot/appendlog"
 	"github.com/slipstream-go/slipstream/impl/snapshot/pebble"
@@ -109,4 +110,31 @@ func readState(s snapshot.Store) (uint64, State, error) {
 		st[e.Key] = Entry{Value: string(e.Value), Rev: rev}
 	}
 	return cur, st, nil
+}
+
+// skipDeletes is a deliberately broken fold: it moves its cursor over every batch but folds
+// only the puts, so a delete it received is never applied (a consumer that advances its cursor
+// on receipt). It exists to show that the checks catch such a fold.
+type skipDeletes struct {
+	backend
+}
+
+func (b skipDeletes) open() (snapshot.Store, error) {
+	s, err := b.backend.open()
+	if err != nil {
+		return nil, err
+	}
+	return dropDeletes{s}, nil
+}
+
+type dropDeletes struct{ snapshot.Store }
+
+func (d dropDeletes) Apply(batch []kv.Update, cursor kv.Cursor) error {
+	puts := make([]kv.Update, 0, len(batch))
+	for _, u := range batch {
+		if !u.IsDelete() {
+			puts = append(puts, u)
+		}
+	}
+	return d.Store.Apply(puts, cursor)
 }

@@ -24,8 +24,9 @@ type consumer struct {
 	// expect, when set, is the cursor the first open must recover (an import's manifest).
 	expect uint64
 
-	mu    sync.Mutex
-	store snapshot.Store // the live store (nil between runs)
+	mu     sync.Mutex
+	store  snapshot.Store // the live store (nil between runs)
+	failed bool           // an open from disk failed: the fold is gone
 }
 
 func (w *Folds) newConsumer(name string, home int, be backend) *consumer {
@@ -33,15 +34,16 @@ func (w *Folds) newConsumer(name string, home int, be backend) *consumer {
 		restart: make(chan bool, 1), finish: make(chan chan struct{})}
 }
 
-// cursor returns the live store's cursor revision (0 between runs).
-func (c *consumer) cursor() uint64 {
+// cursor returns the live store's cursor revision (0 between runs); gone reports that the
+// fold could not be reopened and will never catch up.
+func (c *consumer) cursor() (rev uint64, gone bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.store == nil {
-		return 0
+		return 0, c.failed
 	}
 	r, _ := c.store.Cursor().Uint64()
-	return r
+	return r, false
 }
 
 // open opens the store from disk and records what it recovered.
@@ -74,6 +76,9 @@ func (c *consumer) run(how string) {
 	for {
 		st := c.open(how)
 		if st == nil { // the fold cannot be recovered: recorded, nothing more to do
+			c.mu.Lock()
+			c.failed = true
+			c.mu.Unlock()
 			reply := <-c.finish
 			c.finalOpen()
 			close(reply)

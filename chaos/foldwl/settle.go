@@ -43,7 +43,10 @@ func (w *Folds) settle(ctx context.Context) settled {
 		w.mu.Unlock()
 		wctx, cancel := context.WithTimeout(ctx, w.opts.CatchUp)
 		for _, c := range all {
-			for c.cursor() < last && wctx.Err() == nil {
+			for wctx.Err() == nil {
+				if rev, gone := c.cursor(); rev >= last || gone {
+					break
+				}
 				select {
 				case <-wctx.Done():
 				case <-time.After(50 * time.Millisecond):

@@ -32,6 +32,9 @@ type Options struct {
 	// CatchUp bounds the wait, after the heal, for every fold to reach the bucket's last
 	// revision (1 min).
 	CatchUp time.Duration
+	// BrokenFold makes the first append-log fold move its cursor over deletes it never
+	// applies: a deliberately broken consumer, to show that the checks catch it.
+	BrokenFold bool
 }
 
 func (o Options) withDefaults() Options {
@@ -125,8 +128,12 @@ func (w *Folds) Setup(ctx context.Context, env workload.Env) error {
 			return fmt.Errorf("fold workload: stream %s: %w", s, err)
 		}
 	}
+	var logA backend = newLogBackend(filepath.Join(w.dir, "log-a"), "fold.log")
+	if w.opts.BrokenFold {
+		logA = skipDeletes{logA}
+	}
 	w.primary = []*consumer{
-		w.newConsumer("log-a", 0, newLogBackend(filepath.Join(w.dir, "log-a"), "fold.log")),
+		w.newConsumer("log-a", 0, logA),
 		w.newConsumer("log-b", 1, newLogBackend(filepath.Join(w.dir, "log-b"), "fold.log")),
 		w.newConsumer("pebble", 2, &pebbleBackend{dir: filepath.Join(w.dir, "pebble", "db")}),
 		w.newConsumer("pebble-mem", 0, newMemBackend(env.Seed)),
