@@ -107,7 +107,8 @@ func storeConfig(name string) kv.StoreConfig {
 }
 
 // Setup creates the writer's bucket, the pointer bucket and the object store (R3, every
-// revision kept so the streams can be read back whole) and opens each consumer's store.
+// revision kept so the streams can be read back whole) and the fold consumers' directories;
+// the consumers open their stores when Run starts them.
 func (w *Folds) Setup(ctx context.Context, env workload.Env) error {
 	w.env = env
 	w.dir = filepath.Join(env.Dir, "folds")
