@@ -41,6 +41,7 @@ func (w *Folds) settle(ctx context.Context) settled {
 		w.mu.Lock()
 		all := append(slices.Clone(w.primary), w.imported...)
 		w.mu.Unlock()
+		t0 := time.Now()
 		wctx, cancel := context.WithTimeout(ctx, w.opts.CatchUp)
 		for _, c := range all {
 			for wctx.Err() == nil {
@@ -54,6 +55,7 @@ func (w *Folds) settle(ctx context.Context) settled {
 			}
 		}
 		cancel()
+		t1 := time.Now()
 		var wg sync.WaitGroup
 		for _, c := range all {
 			wg.Go(func() {
@@ -63,6 +65,8 @@ func (w *Folds) settle(ctx context.Context) settled {
 			})
 		}
 		wg.Wait()
+		w.count("settle catch-up ms", int(t1.Sub(t0).Milliseconds()))
+		w.count("settle reopen ms", int(time.Since(t1).Milliseconds()))
 		w.mu.Lock()
 		v.opened = slices.Clone(w.opened)
 		v.failedImports = slices.Clone(w.failedImp)

@@ -100,7 +100,13 @@ func readStream(ctx context.Context, nc *nats.Conn, bucket string) ([]Record, er
 		if err := ctx.Err(); err != nil {
 			return out, fmt.Errorf("read back %s: %d of %d records: %w", streamOf(bucket), len(out), last, err)
 		}
-		batch, err := cons.Fetch(1000, jetstream.FetchMaxWait(2*time.Second))
+		var got uint64
+		if len(out) > 0 {
+			got = out[len(out)-1].Seq
+		}
+		// Ask for no more than is left: a fetch returns as soon as its batch is full, and
+		// otherwise waits out its whole MaxWait.
+		batch, err := cons.Fetch(int(min(1000, last-got)), jetstream.FetchMaxWait(2*time.Second))
 		if err != nil {
 			return out, fmt.Errorf("read back %s: %w", streamOf(bucket), err)
 		}
