@@ -22,8 +22,11 @@ type Options struct {
 	Keys    int    // keys the writer spreads its puts and deletes over (16)
 	Exports bool   // run the exporter fleet and the pointer poller
 	Imports bool   // bootstrap folds with ImportRemote during the run (needs Exports)
+	// WriteRate caps the writer's operations per second (25), so that the KV clients keep
+	// most of the operation numbers the nemesis hands out.
+	WriteRate float64
 	// GapMin and GapMax bound the writer's operations between two restarts or imports, drawn
-	// from the seed (100 and 250).
+	// from the seed (60 and 150).
 	GapMin, GapMax int
 	// ExportTTL is the export lease's time to live and the rounds' period (2 s).
 	ExportTTL time.Duration
@@ -44,8 +47,11 @@ func (o Options) withDefaults() Options {
 	if o.Keys == 0 {
 		o.Keys = 16
 	}
+	if o.WriteRate == 0 {
+		o.WriteRate = 25
+	}
 	if o.GapMin == 0 {
-		o.GapMin, o.GapMax = 100, 250
+		o.GapMin, o.GapMax = 60, 150
 	}
 	o.GapMax = max(o.GapMax, o.GapMin)
 	if o.ExportTTL == 0 {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+
+	"golang.org/x/time/rate"
 )
 
 // writerSalt separates the writer's draws from the KV workload's, which use the same seed.
@@ -72,9 +74,9 @@ func (s *schedule) next() event {
 	return e
 }
 
-// write performs one put or delete per ticket on the writer's own connection, and hands out
-// the lifecycle events as the writes reach them. Each operation is drawn from the seed and its
-// ticket; every value written is unique ("f<ticket>").
+// write performs one put or delete per ticket (at most WriteRate a second) on the writer's own
+// connection, and hands out the lifecycle events as the writes reach them. Each operation is
+// drawn from the seed and its ticket; every value written is unique ("f<ticket>").
 func (w *Folds) write(ctx context.Context, tickets <-chan int64, imports chan<- string) error {
 	nc, conn, err := w.clientConn("writer", 1)
 	if err != nil {
@@ -92,7 +94,15 @@ func (w *Folds) write(ctx context.Context, tickets <-chan int64, imports chan<- 
 	sched := newSchedule(w.env.Seed, w.opts, crash)
 	due := sched.next()
 	writes := 0
-	for n := range tickets {
+	lim := rate.NewLimiter(rate.Limit(w.opts.WriteRate), 1)
+	for {
+		if lim.Wait(ctx) != nil {
+			return nil // the run was interrupted
+		}
+		n, ok := <-tickets
+		if !ok {
+			return nil
+		}
 		r := rand.New(rand.NewPCG(w.env.Seed^writerSalt, uint64(n)))
 		key := fmt.Sprintf("k%02d", r.IntN(w.opts.Keys))
 		if r.IntN(4) == 0 {
@@ -109,7 +119,6 @@ func (w *Folds) write(ctx context.Context, tickets <-chan int64, imports chan<- 
 			w.dispatch(due, imports)
 		}
 	}
-	return nil
 }
 
 // dispatch hands an event to its consumer or to the importer without blocking the writer; an
