@@ -26,7 +26,7 @@ type Options struct {
 	// most of the operation numbers the nemesis hands out.
 	WriteRate float64
 	// GapMin and GapMax bound the writer's operations between two restarts or imports, drawn
-	// from the seed (60 and 150).
+	// from the seed (40 and 100).
 	GapMin, GapMax int
 	// ExportTTL is the export lease's time to live and the rounds' period (2 s).
 	ExportTTL time.Duration
@@ -51,7 +51,7 @@ func (o Options) withDefaults() Options {
 		o.WriteRate = 25
 	}
 	if o.GapMin == 0 {
-		o.GapMin, o.GapMax = 60, 150
+		o.GapMin, o.GapMax = 40, 100
 	}
 	o.GapMax = max(o.GapMax, o.GapMin)
 	if o.ExportTTL == 0 {
