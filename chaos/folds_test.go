@@ -15,9 +15,10 @@ import (
 
 // A short run of the fold workload beside the KV workload, with one fault type (SIGKILL of a
 // node): the fold consumers are restarted soft and hard, the exporters publish, the importer
-// bootstraps, and every fold guarantee holds.
+// bootstraps, and every fold guarantee holds. The schedule issues every kind of event first,
+// within nine gaps of at most 20 writes, far fewer than the writer does in 12 s.
 func TestFoldWorkloadsUnderCrashes(t *testing.T) {
-	folds := foldwl.New(foldwl.Options{Exports: true, Imports: true, GapMin: 15, GapMax: 30, ExportTTL: time.Second})
+	folds := foldwl.New(foldwl.Options{Exports: true, Imports: true, WriteRate: 60, GapMin: 10, GapMax: 20, ExportTTL: time.Second})
 	res := runT(t, Options{Seed: 20261130, Duration: 12 * time.Second, Faults: []nemesis.Kind{nemesis.Kill},
 		Spacing: nemesis.Spacing{HoldMin: 300, HoldMax: 500, GapMin: 200, GapMax: 400},
 		Settle:  10 * time.Second, Extra: []workload.Workload{folds}})
