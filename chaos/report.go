@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -39,6 +41,9 @@ func WriteSummary(w io.Writer, r Result) {
 		}
 	}
 	fmt.Fprintf(tw, "faults injected\t%d\t%s\n", total, strings.Join(parts, ", "))
+	for _, name := range slices.Sorted(maps.Keys(otherStats(r.Stats))) {
+		fmt.Fprintf(tw, "%s\t\t%s\n", name, otherStats(r.Stats)[name])
+	}
 	fmt.Fprintf(tw, "\nCHECK\tVERDICT\tTIME\tDETAIL\n")
 	for _, c := range r.Checks {
 		fmt.Fprintf(tw, "%s\t%s\t%v\t%s\n", c.Name, c.Verdict, c.Duration.Round(time.Millisecond), c.Detail)
@@ -77,6 +82,23 @@ func visualizeFailure(r Result) error {
 	}
 	_, err := linearizability.Check(r.History, linearizability.Options{HTMLPath: path, Visualize: true, Timeout: 30 * time.Second})
 	return err
+}
+
+// otherStats formats the counters of the workloads other than kv, one line per workload
+// ("writes 812, restarts hard 4, ..."), keyed by the workload's name.
+func otherStats(stats map[string]int) map[string]string {
+	out := map[string]string{}
+	for _, k := range slices.Sorted(maps.Keys(stats)) {
+		name, counter, ok := strings.Cut(k, " ")
+		if !ok || name == "kv" {
+			continue
+		}
+		if out[name] != "" {
+			out[name] += ", "
+		}
+		out[name] += fmt.Sprintf("%s %d", counter, stats[k])
+	}
+	return out
 }
 
 // opBreakdown summarises the KV counters: outcomes other than ok, and unknowns.

@@ -7,7 +7,8 @@
 // (operations per second handed out, default 400),
 // CHAOS_HTML=1 (write the linearizability visualisation even when the history holds),
 // CHAOS_DIR (report directory; default a new temporary directory), CHAOS_RAFT=production (keep
-// nats-server's production raft timings).
+// nats-server's production raft timings), CHAOS_WORKLOADS (comma list of folds, exporters,
+// importers beside the KV workload; "all" (the default) or "none").
 //
 // It prints a progress line per phase, then the summary table, and exits 1 if any guarantee
 // is violated or incomplete, 2 if the run could not take place.
@@ -26,6 +27,7 @@ import (
 	"time"
 
 	"github.com/slipstream-go/slipstream/chaos"
+	"github.com/slipstream-go/slipstream/chaos/foldwl"
 	"github.com/slipstream-go/slipstream/chaos/nemesis"
 	"github.com/slipstream-go/slipstream/chaos/node"
 	"github.com/slipstream-go/slipstream/chaos/workload"
@@ -100,6 +102,11 @@ func optionsFromEnv() (chaos.Options, error) {
 			opts.KV.Ops = append(opts.KV.Ops, k)
 		}
 	}
+	extra, err := workloadsFromEnv(os.Getenv("CHAOS_WORKLOADS"))
+	if err != nil {
+		return opts, err
+	}
+	opts.Extra = extra
 	opts.HTML = os.Getenv("CHAOS_HTML") == "1"
 	opts.ProductionRaft = os.Getenv("CHAOS_RAFT") == "production"
 	opts.Dir = os.Getenv("CHAOS_DIR")
@@ -111,4 +118,36 @@ func optionsFromEnv() (chaos.Options, error) {
 		opts.Dir = dir
 	}
 	return opts, nil
+}
+
+// workloadsFromEnv reads CHAOS_WORKLOADS: the workloads run beside the KV workload. Exporters
+// need the folds they export, and importers the exporters' artifacts, so each implies the
+// ones before it.
+func workloadsFromEnv(s string) ([]workload.Workload, error) {
+	s = strings.TrimSpace(s)
+	if s == "none" {
+		return nil, nil
+	}
+	var fo foldwl.Options
+	folds := s == "" || s == "all"
+	if folds {
+		fo.Exports, fo.Imports = true, true
+	} else {
+		for _, f := range strings.Split(s, ",") {
+			switch strings.TrimSpace(f) {
+			case "folds":
+				folds = true
+			case "exporters":
+				folds, fo.Exports = true, true
+			case "importers":
+				folds, fo.Exports, fo.Imports = true, true, true
+			default:
+				return nil, fmt.Errorf("CHAOS_WORKLOADS: unknown workload %q; known: folds, exporters, importers, all, none", f)
+			}
+		}
+	}
+	if !folds {
+		return nil, nil
+	}
+	return []workload.Workload{foldwl.New(fo)}, nil
 }

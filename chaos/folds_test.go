@@ -1,0 +1,69 @@
+package chaos
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slipstream-go/slipstream/chaos/check"
+	"github.com/slipstream-go/slipstream/chaos/foldwl"
+	"github.com/slipstream-go/slipstream/chaos/nemesis"
+	"github.com/slipstream-go/slipstream/chaos/workload"
+)
+
+// A short run of the fold workload beside the KV workload, with one fault type (SIGKILL of a
+// node): the fold consumers are restarted soft and hard, the exporters publish, the importer
+// bootstraps, and every fold guarantee holds. The schedule issues every kind of event first,
+// within nine gaps of at most 20 writes, far fewer than the writer does in 12 s.
+func TestFoldWorkloadsUnderCrashes(t *testing.T) {
+	folds := foldwl.New(foldwl.Options{Exports: true, Imports: true, WriteRate: 60, GapMin: 10, GapMax: 20, ExportTTL: time.Second})
+	res := runT(t, Options{Seed: 20261130, Duration: 12 * time.Second, Faults: []nemesis.Kind{nemesis.Kill},
+		Spacing: nemesis.Spacing{HoldMin: 300, HoldMax: 500, GapMin: 200, GapMax: 400},
+		Settle:  10 * time.Second, Extra: []workload.Workload{folds}})
+	want := []string{"fold-matches-bucket", "fold-cursor-complete", "export-pointer-monotonic", "import-converged"}
+	for _, name := range want {
+		var found *check.Result
+		for i := range res.Checks {
+			if res.Checks[i].Name == name {
+				found = &res.Checks[i]
+			}
+		}
+		if found == nil {
+			t.Errorf("check %s missing", name)
+		} else if found.Verdict != check.Holds {
+			t.Errorf("%s (replay with CHAOS_SEED=%d)", found, res.Seed)
+		}
+	}
+	for _, stat := range []string{"folds restarts soft", "folds restarts hard", "folds exports published", "folds imports"} {
+		if res.Stats[stat] == 0 {
+			t.Errorf("%s = 0: the run did not exercise it (stats %v)", stat, res.Stats)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(res.Dir, foldwl.ReportFile)); err != nil {
+		t.Errorf("fold report missing: %v", err)
+	}
+}
+
+// The fold checks have teeth: a fold consumer that moves its cursor over deletes it never
+// applied fails the run, and the failure names the fold guarantees while the KV ones hold.
+func TestBrokenFoldFailsTheRun(t *testing.T) {
+	folds := foldwl.New(foldwl.Options{BrokenFold: true, GapMin: 40, GapMax: 80})
+	res := runT(t, Options{Seed: 8, Duration: 6 * time.Second, NoFaults: true, Extra: []workload.Workload{folds}})
+	if res.Passed() {
+		t.Fatal("a run with a fold that skips deletes passed")
+	}
+	for _, c := range res.Checks {
+		switch c.Name {
+		case "fold-matches-bucket", "fold-cursor-complete":
+			if c.Verdict != check.Violates || !strings.Contains(c.Detail, "log-a") {
+				t.Errorf("%s, want violates naming log-a", c)
+			}
+		default:
+			if c.Verdict != check.Holds {
+				t.Errorf("check %s did not hold although only the fold is broken: %s", c.Name, c)
+			}
+		}
+	}
+}

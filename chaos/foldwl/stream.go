@@ -1,0 +1,159 @@
+package foldwl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/slipstream-go/slipstream/impl/natsstore"
+)
+
+// controlTimeout bounds each request on the control connection, which no fault touches; a
+// fresh R3 stream on a loaded machine can be slow to answer.
+const controlTimeout = 30 * time.Second
+
+func streamOf(bucket string) string { return "KV_" + bucket }
+
+// createBuckets creates the writer's bucket, the pointer bucket and the object store, and
+// lifts the buckets' per-key history limit so every revision can be read back after the run.
+func createBuckets(ctx context.Context, nc *nats.Conn, bucket string) error {
+	conn, err := natsstore.FromClient(nc, natsstore.Config{RequestTimeout: controlTimeout})
+	if err != nil {
+		return err
+	}
+	js, err := jetstream.New(nc, jetstream.WithDefaultTimeout(controlTimeout))
+	if err != nil {
+		return err
+	}
+	for _, b := range []string{bucket, pointerBucket} {
+		// Right after the cluster forms the meta leader may refuse three replicas for a few
+		// seconds: retry until ctx ends.
+		if err := retry(ctx, func() error { _, err := conn.OpenBucket(ctx, storeConfig(b)); return err }); err != nil {
+			return fmt.Errorf("fold workload: create bucket %s: %w", b, err)
+		}
+		st, err := js.Stream(ctx, streamOf(b))
+		if err != nil {
+			return fmt.Errorf("fold workload: look up %s: %w", streamOf(b), err)
+		}
+		cfg := st.CachedInfo().Config
+		cfg.MaxMsgsPerSubject = 1 << 30 // positive: nats.go binds only streams with a per-key limit
+		if _, err := js.UpdateStream(ctx, cfg); err != nil {
+			return fmt.Errorf("fold workload: keep every revision of %s: %w", streamOf(b), err)
+		}
+	}
+	err = retry(ctx, func() error {
+		_, err := js.CreateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: objectBucket, Replicas: 3})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("fold workload: create object store %s: %w", objectBucket, err)
+	}
+	return nil
+}
+
+// retry calls f every 250 ms until it succeeds or ctx ends (then it returns f's last error).
+func retry(ctx context.Context, f func() error) error {
+	for {
+		err := f()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// readStream reads a bucket's stream back from sequence 1 to its last sequence, keys trimmed
+// of the bucket's subject prefix.
+func readStream(ctx context.Context, nc *nats.Conn, bucket string) ([]Record, error) {
+	js, err := jetstream.New(nc, jetstream.WithDefaultTimeout(controlTimeout))
+	if err != nil {
+		return nil, err
+	}
+	st, err := js.Stream(ctx, streamOf(bucket))
+	if err != nil {
+		return nil, fmt.Errorf("read back %s: %w", streamOf(bucket), err)
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read back %s: %w", streamOf(bucket), err)
+	}
+	last := info.State.LastSeq
+	if last == 0 {
+		return nil, nil
+	}
+	cons, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
+	if err != nil {
+		return nil, fmt.Errorf("read back %s: %w", streamOf(bucket), err)
+	}
+	prefix := "$KV." + bucket + "."
+	var out []Record
+	for len(out) == 0 || out[len(out)-1].Seq < last {
+		if err := ctx.Err(); err != nil {
+			return out, fmt.Errorf("read back %s: %d of %d records: %w", streamOf(bucket), len(out), last, err)
+		}
+		var got uint64
+		if len(out) > 0 {
+			got = out[len(out)-1].Seq
+		}
+		// Ask for no more than is left: a fetch returns as soon as its batch is full, and
+		// otherwise waits out its whole MaxWait.
+		batch, err := cons.Fetch(int(min(1000, last-got)), jetstream.FetchMaxWait(2*time.Second))
+		if err != nil {
+			return out, fmt.Errorf("read back %s: %w", streamOf(bucket), err)
+		}
+		for m := range batch.Messages() {
+			meta, err := m.Metadata()
+			if err != nil || meta.Sequence.Stream > last {
+				continue
+			}
+			op := m.Headers().Get("KV-Operation")
+			out = append(out, Record{Seq: meta.Sequence.Stream, Key: strings.TrimPrefix(m.Subject(), prefix),
+				Delete: op == "DEL" || op == "PURGE", Value: string(m.Data())})
+		}
+		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
+			return out, fmt.Errorf("read back %s: %w", streamOf(bucket), err)
+		}
+	}
+	return out, nil
+}
+
+// clientConn connects through the proxies, homed on node home and failing over to the others,
+// noticing a blackholed link within about a second.
+func (w *Folds) clientConn(name string, home int) (*nats.Conn, *natsstore.Conn, error) {
+	nc, err := nats.Connect(w.env.Cluster.ClientURLs(home), nats.Name("chaos-folds-"+name),
+		nats.DontRandomize(), nats.IgnoreDiscoveredServers(),
+		nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond), nats.RetryOnFailedConnect(true),
+		nats.PingInterval(300*time.Millisecond), nats.MaxPingsOutstanding(3))
+	if err != nil {
+		return nil, nil, fmt.Errorf("fold workload: %s: connect: %w", name, err)
+	}
+	conn, err := natsstore.FromClient(nc, natsstore.Config{RequestTimeout: w.opts.RequestTimeout})
+	if err != nil {
+		nc.Close()
+		return nil, nil, err
+	}
+	return nc, conn, nil
+}
+
+// openBucket opens bucket on conn, retrying for up to 30 s (or until ctx ends) while faults
+// make the stream unavailable.
+func openBucket(ctx context.Context, conn *natsstore.Conn, bucket string) (*natsstore.Store, error) {
+	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var s *natsstore.Store
+	err := retry(octx, func() error {
+		var err error
+		s, err = conn.OpenBucket(octx, storeConfig(bucket))
+		return err
+	})
+	return s, err
+}
