@@ -84,6 +84,10 @@ func (l *Lease) TryAcquire(ctx context.Context, ttl time.Duration) (*Guard, erro
 	switch {
 	case err == nil:
 		return &Guard{l: l, rec: rec, version: v}, nil
+	case errors.Is(err, kv.ErrWriteInFlight):
+		// Another node's create of the key was in flight on a replicated bucket, so ours was
+		// refused undecided: it wrote nothing, and the other one wins or the next round retries.
+		return nil, nil
 	case !errors.Is(err, kv.ErrAlreadyExists):
 		return nil, fmt.Errorf("lease: create %s: %w", l.key, err)
 	}

@@ -214,3 +214,23 @@ func TestCompleteAndAbandonLoseCleanlyToAStolenLease(t *testing.T) {
 		})
 	}
 }
+
+// inFlightCreates refuses every Create as a replicated bucket does when another create of the
+// same key is still in flight (NATS error 10164): undecided, nothing written.
+type inFlightCreates struct{ Store }
+
+func (inFlightCreates) Create(context.Context, string, []byte) (kv.Version, error) {
+	return kv.Version{}, kv.ErrWriteInFlight
+}
+
+// Two exporters creating the lease at once on an R3 bucket: the loser's create comes back
+// undecided. That is a lost race, not a store failure, so the round is skipped without error
+// (the chaos run's export fleet saw such rounds fail before).
+func TestUndecidedCreateIsALostRace(t *testing.T) {
+	c := newClock()
+	l := node(t, inFlightCreates{bucket(t)}, c, "node-b")
+	g, err := l.TryAcquire(context.Background(), time.Minute)
+	if err != nil || g != nil {
+		t.Fatalf("TryAcquire after an undecided create = guard %v, err %v; want nil, nil", g, err)
+	}
+}
