@@ -13,7 +13,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # kernels) are single-purpose CPU work, where -race only multiplies the time.
 RACE_PKGS = ./impl/... ./internal/...
 
-## chaos: a 3-node NATS cluster under faults, the KV workload, and every check (about 2 minutes; see chaos/README.md).
+## chaos: a 3-node NATS cluster under faults, the KV and fold workloads, and every check (about 2 minutes; see chaos/README.md).
 chaos:
 	$(GO) run ./chaos/cmd/chaos
 
