@@ -29,9 +29,12 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
-## bench: benchmarks, each reported against a baseline measured in the same run.
+## bench: benchmarks, each reported against a baseline measured in the same run, then the
+## million-key runs (hydration, reconciliation, export/import); several minutes.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+	$(GO) test -run '^$$' -bench '1M' -benchmem -benchtime $(BENCHTIME) ./impl/applied/ -args -applied.bench1m
+	$(GO) test -run '^$$' -bench 'ExportImport' -benchmem -benchtime $(BENCHTIME) ./impl/snapshot/artifact/ -args -artifact.keys 1000000
 
 ## fuzz: run every fuzz target for FUZZTIME each.
 fuzz:
