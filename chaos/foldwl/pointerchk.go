@@ -1,6 +1,7 @@
 package foldwl
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -47,7 +48,7 @@ func PointerMonotonic(hs []PointerHistory, doubt []check.Window) check.Result {
 			}
 		}
 		obs := slices.Clone(h.Observed)
-		slices.SortFunc(obs, func(a, b PointerObs) int { return cmpInt(a.Return, b.Return) })
+		slices.SortFunc(obs, func(a, b PointerObs) int { return cmp.Compare(a.Return, b.Return) })
 		stale := 0
 		for _, o := range obs {
 			if len(h.Committed) > 0 && !slices.Contains(h.Committed, o.Rank) {
@@ -91,16 +92,6 @@ func inAny(call, ret int64, ws []check.Window) bool {
 		}
 	}
 	return false
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // ImportsConverged judges the folds bootstrapped with ImportRemote during the run, reopened

@@ -1,6 +1,7 @@
 package pebble
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -30,18 +31,8 @@ func (m model) entries() []kv.Entry {
 	for _, e := range m {
 		out = append(out, e)
 	}
-	slices.SortFunc(out, func(a, b kv.Entry) int { return cmpString(a.Key, b.Key) })
+	slices.SortFunc(out, func(a, b kv.Entry) int { return cmp.Compare(a.Key, b.Key) })
 	return out
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // randomBatch returns n updates over a small key space, revisions continuing from *rev.

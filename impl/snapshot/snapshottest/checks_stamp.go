@@ -75,17 +75,7 @@ func checkApplyKeepsStamp(h *harness) {
 // A failed ApplyStamped changes neither the cursor nor the stamp, in memory or on disk: the
 // stamp is part of the same unit as the cursor.
 func checkFailedApplyKeepsStamp(h *harness, cfg config) {
-	if cfg.faulty == nil {
-		if cfg.skipFaults != "" {
-			h.t.Skip("backend cannot inject a failed write: " + cfg.skipFaults)
-		}
-		h.t.Fatal("backend configured neither WithFaultInjection nor WithoutFaultInjection")
-	}
-	s, failNext, err := cfg.faulty(h.t, h.dir)
-	if err != nil {
-		h.t.Fatalf("open with fault injection: %v", err)
-	}
-	h.cur = s
+	s, failNext := openFaulty(h, cfg)
 	old, next := stampAt(h, 1), stampAt(h, 2)
 	applyStamped(h, s, stream()[:3], kv.CursorFromUint64(3), old)
 	failNext()
