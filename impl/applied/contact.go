@@ -77,12 +77,13 @@ func (l *loop[U]) tripContact(where string) {
 	l.cut.trip()
 }
 
-// contactResynced sets the contact to at, the time read before the resync listed the bucket.
+// contactResynced sets the contact to at, the time read before the resync listed the bucket,
+// and has the next store apply write it whatever was stored before.
 func (l *loop[U]) contactResynced(at time.Time) {
 	if !l.exp.guarded() {
 		return
 	}
-	l.contact = at.UnixNano()
+	l.contact, l.storedContact = at.UnixNano(), 0
 	l.contactTripped = false
 }
 

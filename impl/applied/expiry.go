@@ -103,7 +103,10 @@ func (l *loop[U]) startContact(now time.Time) {
 
 // stampToStore is the stamp a store apply writes with its cursor, or false to leave the stored
 // one as it is. The incarnation is the live one once the loop folds the live stream (l.stamp),
-// else the one already stored; on a guarded bucket the contact time goes with it.
+// else the one already stored; on a guarded bucket the contact time goes with it. A contact
+// less than a quarter of the allowed time ahead of the stored one is not written: an older
+// contact beside a newer cursor is sound (it only brings a resync forward), and the append log
+// then writes no stamp record for every flush.
 func (l *loop[U]) stampToStore() (snapshot.Stamp, bool) {
 	if l.stamp == nil && !l.exp.guarded() {
 		return snapshot.Stamp{}, false
@@ -115,10 +118,21 @@ func (l *loop[U]) stampToStore() (snapshot.Stamp, bool) {
 		s = l.cfg.Store.Stamp()
 	}
 	s.Contact = time.Time{}
-	if l.exp.guarded() && l.contact > 0 {
-		s.Contact = time.Unix(0, l.contact).UTC()
+	if c := l.contactToStore(); c > 0 {
+		s.Contact = time.Unix(0, c).UTC()
 	}
 	return s, true
+}
+
+// contactToStore is the contact a store apply writes (0: none; see stampToStore).
+func (l *loop[U]) contactToStore() int64 {
+	if !l.exp.guarded() {
+		return 0
+	}
+	if l.storedContact > 0 && l.contact-l.storedContact < l.exp.ttl/4 {
+		return l.storedContact
+	}
+	return l.contact
 }
 
 // now is the local clock of the contact checks.

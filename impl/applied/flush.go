@@ -143,7 +143,7 @@ func (l *loop[U]) storeApply(batch []kv.Update) (panicked bool, err error) {
 		if err := l.cfg.Store.ApplyStamped(batch, l.applied, s); err != nil {
 			return false, err
 		}
-		l.storedContact = l.contact
+		l.storedContact = l.contactToStore()
 		return false, nil
 	}
 	return false, l.cfg.Store.Apply(batch, l.applied)
