@@ -239,3 +239,23 @@ func TestContactAdvanceCallSite(t *testing.T) {
 		t.Fatal("with the ExpiryContactAdvance mutant the stored contact is still the stamp: the call site bypasses the kernel")
 	}
 }
+
+// The allowed time is the marker TTL less the skew allowance (default 2 s), and never less
+// than half the TTL, so a short marker TTL keeps a window.
+func TestExpiryAllowedTime(t *testing.T) {
+	for _, tc := range []struct {
+		marker, skew, want time.Duration
+	}{
+		{time.Hour, 0, time.Hour - DefaultExpiryClockSkew},
+		{time.Hour, 10 * time.Second, time.Hour - 10*time.Second},
+		{3 * time.Second, 0, 1500 * time.Millisecond},
+		{time.Second, 0, 500 * time.Millisecond},
+	} {
+		cfg := Config[string]{Watcher: &expiryWatcher{scriptWatcher: &scriptWatcher{}, exp: kv.Expiry{MaxAge: time.Minute, MarkerTTL: tc.marker}},
+			ExpiryClockSkew: tc.skew}
+		g, err := cfg.admitExpiry(bg(), kernels{}.withDefaults())
+		if err != nil || !g.guarded() || time.Duration(g.ttl) != tc.want {
+			t.Errorf("marker TTL %v, skew %v: %+v, %v; want guarded with %v", tc.marker, tc.skew, g, err, tc.want)
+		}
+	}
+}
