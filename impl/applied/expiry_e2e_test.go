@@ -2,7 +2,9 @@ package applied
 
 import (
 	"errors"
+	"fmt"
 	"maps"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -172,5 +174,52 @@ func TestExpiryBucketWithoutMarkers(t *testing.T) {
 	}
 	if !s.log.has("AcceptExpiryDivergence") {
 		t.Fatal("the accepted divergence was not logged")
+	}
+}
+
+// A live fold that lags (its Apply blocked) until keys expired by their own TTL and their
+// markers expired too, from the middle of the stream (a kept key holds the first sequence down,
+// so the floor guard sees no gap), finds its contact lost at the next delivery or caught-up
+// proof, cuts the watch and resyncs, ending equal to the bucket. The markers usually reach the
+// client's buffer before they expire, and would then be folded anyway; what this pins is that
+// the lag is detected against a real server, which is what saves the fold when they did not
+// (model/expiry's live witness; TestLiveContactLapseResyncs pins the call site).
+func TestExpiryFoldLaggingLongerThanMarkersResyncs(t *testing.T) {
+	l := newLiveConn(t, natsstore.Config{MarkerTTL: time.Second, FloorGuardInterval: 50 * time.Millisecond},
+		kv.StoreConfig{Name: "lagging", AllowTTL: true})
+	gate := make(chan struct{})
+	var blocked atomic.Bool
+	s := l.start(func([]string) error {
+		if blocked.CompareAndSwap(false, true) {
+			<-gate
+		}
+		return nil
+	})
+	l.put("keep", "v")
+	for i := range 5 {
+		if _, err := l.bucket.CreateWithTTL(tctx(t), fmt.Sprintf("k.%d", i), []byte("v"), time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventually(t, "the fold's first apply blocked", blocked.Load)
+	eventuallyWithin(t, 30*time.Second, "only the kept key left in the stream", func() bool {
+		st := l.streamState()
+		return st.Msgs == 1 && st.FirstSeq == 1
+	})
+	close(gate)
+	if _, ok := pollUntil(10*time.Second, func() bool {
+		return s.prog.Stats().ContactResyncs >= 1 && maps.Equal(foldNow(t, s), l.scan())
+	}); !ok {
+		t.Fatalf("no contact resync made the fold equal: progress %+v, fold %v, resyncs %v", s.prog.Stats(), foldNow(t, s), s.log.reasons(msgResyncing))
+	}
+	s.stop(t)
+	if st := s.prog.Stats(); st.OverrunResyncs != 0 {
+		t.Fatalf("progress %+v: the floor guard cannot see a marker expired from the middle", st)
+	}
+	if !s.log.logged(msgResyncing, reasonContactLost) {
+		t.Fatalf("no %q logged with reason %q; resync reasons: %v", msgResyncing, reasonContactLost, s.log.reasons(msgResyncing))
+	}
+	if fold, _ := l.folded(); !maps.Equal(fold, map[string]string{"keep": "v"}) {
+		t.Fatalf("fold %v, want only the kept key", fold)
 	}
 }
