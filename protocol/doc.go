@@ -13,9 +13,10 @@
 // (impl/applied) calls BatchHigh, StoreFailure and Requeue in its flush, and ResumePlanFor
 // before its first watch (a table-tested kernel no model runs yet); the transports
 // (impl/transport) call PointerPublishAllowed in the pointer swap, PayloadPrunable in the
-// prune and CursorRank for both; the export lease (impl/lease) calls LeaseStealable; the NATS
-// adapter's Expiry.Policy calls ExpiryAdmit. ExpiryContactLost and ExpiryContactAdvance are
-// modelled (model/expiry) and await their call sites in the watch loop.
+// prune and CursorRank for both; the export lease (impl/lease) calls LeaseStealable; the watch
+// loop calls ExpiryAdmit before its first watch (so does the NATS adapter's ExpiryPolicy), and
+// ExpiryContactLost and ExpiryContactAdvance on a resume, per received update and on each
+// caught-up proof of the watch.
 //
 // The package imports only the standard library and nothing of the project. Each kernel's doc
 // comment names the invariant it carries and the model property that checks it.

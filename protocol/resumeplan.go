@@ -53,6 +53,9 @@ const (
 	ReasonCursorExpired
 	// ReasonWatchOverrun: retention overran a running watch (the floor guard tripped).
 	ReasonWatchOverrun
+	// ReasonContactLost: the fold was out of contact with a bucket that ages keys out for as
+	// long as its delete markers live (ExpiryContactLost), so it may have missed a marker.
+	ReasonContactLost
 )
 
 // String names the reason for logs.
@@ -70,6 +73,8 @@ func (r ResumeReason) String() string {
 		return "cursor expired"
 	case ReasonWatchOverrun:
 		return "retention overran the watch"
+	case ReasonContactLost:
+		return "out of contact with the stream for the delete-marker TTL"
 	}
 	return "unknown reason"
 }

@@ -29,7 +29,7 @@ func TestResumePlanFor(t *testing.T) {
 // Every reason has its own name, so a logged reason tells the cases apart.
 func TestResumeReasonNamesAreDistinct(t *testing.T) {
 	seen := map[string]ResumeReason{}
-	for r := ReasonNone; r <= ReasonWatchOverrun; r++ {
+	for r := ReasonNone; r <= ReasonContactLost; r++ {
 		s := r.String()
 		if prev, dup := seen[s]; dup || s == "unknown reason" {
 			t.Fatalf("reason %d is named %q, like %d", r, s, prev)

@@ -117,9 +117,23 @@ type Config[U any] struct {
 	// (ReconcileOff) turns it off. It needs a Store and a Reader that implements
 	// kv.RevisionLister (natsstore's does); otherwise it is off.
 	ReconcileEvery time.Duration
+	// AcceptExpiryDivergence lets Run follow a bucket that removes keys by age without delete
+	// markers (kv.Expiry not Visible), which it otherwise refuses with kv.ErrExpiryInvisible.
+	// The fold then diverges: it keeps every aged-out key until a reconciliation round (see
+	// ReconcileEvery) or a resync removes it. Turning markers on is the fix; this is the
+	// explicit opt-out.
+	AcceptExpiryDivergence bool
+	// ExpiryClockSkew is how far the local clock may be from the server's. On a bucket that
+	// ages keys out with markers, Run compares its contact time with the stream (server
+	// stamps) against the local clock, so it resyncs once MarkerTTL less this allowance has
+	// passed without contact. Zero means DefaultExpiryClockSkew; it is capped at half the
+	// marker TTL, so a short TTL keeps a window.
+	ExpiryClockSkew time.Duration
 
 	// kernels replaces the protocol kernels in tests; nil fields take the production ones.
 	kernels kernels
+	// clock, if set by a test, replaces time.Now for the contact checks.
+	clock func() time.Time
 	// hook, if set by a test, runs at each point of the flush path; returning true simulates
 	// a crash there (Run returns errCrashed at once, doing nothing more).
 	hook func(p point) bool
@@ -135,6 +149,10 @@ type kernels struct {
 	confirm   func(fold protocol.FoldRecord, current protocol.ListedRecord, frontier uint64) protocol.Repair
 
 	resumePlan func(protocol.ResumeFacts[kv.Incarnation]) (protocol.ResumeAction, protocol.ResumeReason)
+
+	expiryAdmit    func(agesOut, markers, acceptDivergence bool) protocol.ExpiryPolicy
+	contactLost    func(contact, now, markerTTL int64) bool
+	contactAdvance func(contact, evidence int64) int64
 }
 
 // defaultKernels returns the production kernels.
@@ -148,6 +166,10 @@ func defaultKernels() kernels {
 		confirm:   protocol.ConfirmRepair,
 
 		resumePlan: protocol.ResumePlanFor[kv.Incarnation],
+
+		expiryAdmit:    protocol.ExpiryAdmit,
+		contactLost:    protocol.ExpiryContactLost,
+		contactAdvance: protocol.ExpiryContactAdvance,
 	}
 }
 
@@ -170,6 +192,15 @@ func (k kernels) withDefaults() kernels {
 	}
 	if k.resumePlan == nil {
 		k.resumePlan = d.resumePlan
+	}
+	if k.expiryAdmit == nil {
+		k.expiryAdmit = d.expiryAdmit
+	}
+	if k.contactLost == nil {
+		k.contactLost = d.contactLost
+	}
+	if k.contactAdvance == nil {
+		k.contactAdvance = d.contactAdvance
 	}
 	return k
 }

@@ -29,6 +29,16 @@
 // the live stream; a store without a stamp (written before stamps existed) resumes unverified,
 // and the log says so.
 //
+// On a bucket that removes keys by age (the Watcher implements kv.ExpiryReporter), Run decides
+// at start with protocol.ExpiryAdmit: a bucket without delete markers is refused with
+// kv.ErrExpiryInvisible unless Config.AcceptExpiryDivergence accepts that the fold keeps
+// aged-out keys. With markers it keeps a contact time with the stream, stored beside the cursor
+// (snapshot.Stamp.Contact): the stream stamp of the last update received, or the time a
+// kv.CaughtUpWatcher proved the watch caught up. protocol.ExpiryContactLost is asked on a
+// resume, before each update and before each refresh; once the marker TTL (less
+// Config.ExpiryClockSkew) has passed without contact, a marker may have expired unseen, and Run
+// takes the same resync (Stats.ContactResyncs). Stats.Expiries counts the markers folded.
+//
 // With a Store and a Reader that implements kv.RevisionLister, Run also reconciles (anti-entropy):
 // once the watch has caught up after the start, then every Config.ReconcileEvery (10 minutes by
 // default; ReconcileOff turns it off), a goroutine lists the bucket's latest revision per key,

@@ -12,6 +12,7 @@ import (
 func (l *loop[U]) receive(u kv.Update) error {
 	l.prog.received.Add(1)
 	l.pending++
+	l.touchContact(u)
 	l.note(u)
 	if l.crash(pointReceived) {
 		return l.fatal(errCrashed)
@@ -76,8 +77,9 @@ func (l *loop[U]) flush() error {
 		l.prog.setApplied(l.applied)
 	}
 	l.prog.folded.Add(l.pending)
+	l.prog.expiries.Add(l.pendingExpiries)
 	l.prog.batches.Add(1)
-	l.pending = 0
+	l.pending, l.pendingExpiries = 0, 0
 	if l.crash(pointCursor) {
 		return l.fatal(errCrashed)
 	}
@@ -137,8 +139,12 @@ func (l *loop[U]) storeApply(batch []kv.Update) (panicked bool, err error) {
 			panicked, err = true, fmt.Errorf("%w: the store panicked: %v", ErrStoreFailed, r)
 		}
 	}()
-	if l.stamp != nil {
-		return false, l.cfg.Store.ApplyStamped(batch, l.applied, *l.stamp)
+	if s, ok := l.stampToStore(); ok {
+		if err := l.cfg.Store.ApplyStamped(batch, l.applied, s); err != nil {
+			return false, err
+		}
+		l.storedContact = l.contactToStore()
+		return false, nil
 	}
 	return false, l.cfg.Store.Apply(batch, l.applied)
 }

@@ -3,7 +3,6 @@ package applied
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/impl/snapshot"
@@ -16,7 +15,6 @@ type startPlan struct {
 	action protocol.ResumeAction
 	reason protocol.ResumeReason
 	live   kv.Incarnation
-	at     time.Time // when live was read
 }
 
 // planStart compares the incarnation stored with the fold's cursor with the bucket's live one
@@ -38,7 +36,7 @@ func (c *Config[U]) planStart(ctx context.Context, resume kv.Cursor, k kernels) 
 		return p, fmt.Errorf("applied: reading the bucket's stream incarnation before resuming from %v "+
 			"(refusing to resume a cursor that may belong to another incarnation; restart to retry): %w", resume, err)
 	}
-	p.live, p.at = live, time.Now()
+	p.live = live
 	p.action, p.reason = k.resumePlan(protocol.ResumeFacts[kv.Incarnation]{
 		HasCursor: !resume.IsZero(),
 		Stored:    c.Store.Stamp().Stream,
@@ -53,7 +51,7 @@ func (p startPlan) stampFor() *snapshot.Stamp {
 	if p.live.IsZero() {
 		return nil
 	}
-	return &snapshot.Stamp{Stream: p.live, Contact: p.at}
+	return &snapshot.Stamp{Stream: p.live} // the contact, if any, is set by stampToStore
 }
 
 // logStart says how the loop starts when that is not a plain, verified resume.
@@ -69,6 +67,9 @@ func (l *loop[U]) logStart(p startPlan) {
 				"cursor", l.resume.String(), "live", p.live.String())
 		}
 	case protocol.ActionResync:
+		if p.reason != protocol.ReasonNewIncarnation {
+			return // startContact said why
+		}
 		l.log.Warn("applied: the fold's cursor belongs to another stream incarnation; resyncing",
 			"reason", p.reason.String(), "cursor", l.resume.String(), "stored", stored.String(), "live", p.live.String())
 	}

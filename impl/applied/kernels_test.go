@@ -36,7 +36,10 @@ func TestDefaultKernelsAreProtocol(t *testing.T) {
 	k := kernels{}.withDefaults()
 	if funcPtr(k.batchHigh) != funcPtr(protocol.BatchHigh) ||
 		funcPtr(k.storeFailure) != funcPtr(protocol.StoreFailure) ||
-		funcPtr(k.requeue) != funcPtr(protocol.Requeue[kv.Update]) {
+		funcPtr(k.requeue) != funcPtr(protocol.Requeue[kv.Update]) ||
+		funcPtr(k.expiryAdmit) != funcPtr(protocol.ExpiryAdmit) ||
+		funcPtr(k.contactLost) != funcPtr(protocol.ExpiryContactLost) ||
+		funcPtr(k.contactAdvance) != funcPtr(protocol.ExpiryContactAdvance) {
 		t.Fatal("the default kernels are not the protocol functions")
 	}
 	if funcPtr(k.requeue) == funcPtr(mutRequeueDrop) {

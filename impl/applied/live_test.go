@@ -28,13 +28,22 @@ type live struct {
 	name   string
 	snap   string   // the append log's path
 	scope  kv.Scope // what start watches (All unless a test sets it)
+	// tweak, if set, adjusts the Config each start runs.
+	tweak func(*Config[string])
 }
 
 func newLive(t *testing.T, cfg kv.StoreConfig) *live {
 	t.Helper()
+	return newLiveConn(t, natsstore.Config{}, cfg)
+}
+
+// newLiveConn is newLive over a connection configured by ncfg (its URL is set here).
+func newLiveConn(t *testing.T, ncfg natsstore.Config, cfg kv.StoreConfig) *live {
+	t.Helper()
 	srv := embedded.StartT(t)
 	ctx := tctx(t)
-	conn, err := natsstore.Connect(ctx, natsstore.Config{URL: srv.URL()})
+	ncfg.URL = srv.URL()
+	conn, err := natsstore.Connect(ctx, ncfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,6 +156,9 @@ func (l *live) start(apply func([]string) error) *session {
 	cfg := Config[string]{Watcher: l.bucket, Reader: l.bucket, Store: st, Progress: s.prog, Scope: l.scope,
 		Parse: func(u kv.Update) (string, bool) { return u.Key, true }, Apply: apply, ReconcileEvery: ReconcileOff,
 		Logger: slog.New(s.log)}
+	if l.tweak != nil {
+		l.tweak(&cfg)
+	}
 	s.cancel, s.wait = cancel, runAsync(ctx, cfg)
 	return s
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -47,3 +48,13 @@ func (c *capture) reasons(msg string) []string {
 
 // logged reports whether a record with message msg carried reason.
 func (c *capture) logged(msg, reason string) bool { return slices.Contains(c.reasons(msg), reason) }
+
+// newLogger returns a logger that records into c.
+func newLogger(c *capture) *slog.Logger { return slog.New(c) }
+
+// has reports whether any record's message contains sub.
+func (c *capture) has(sub string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.ContainsFunc(c.recs, func(r slog.Record) bool { return strings.Contains(r.Message, sub) })
+}

@@ -15,6 +15,8 @@ type Progress struct {
 	resyncs, storeFailures    atomic.Uint64
 	incarnationResyncs        atomic.Uint64
 	overrunResyncs            atomic.Uint64
+	contactResyncs            atomic.Uint64
+	expiries                  atomic.Uint64
 	syntheticDeletes          atomic.Uint64
 	reconciliations           atomic.Uint64
 	reconcileDeletes          atomic.Uint64
@@ -44,6 +46,13 @@ type Stats struct {
 	// incarnation of the bucket (deleted and re-created); OverrunResyncs those taken because
 	// retention overran a running watch. Both are included in Resyncs.
 	IncarnationResyncs, OverrunResyncs uint64
+	// ContactResyncs counts the resyncs taken because the fold was out of contact with a bucket
+	// that ages keys out for the delete markers' lifetime (down, or lagging, that long), so it
+	// may have missed a marker; included in Resyncs.
+	ContactResyncs uint64
+	// Expiries counts the folded updates that were the markers of keys removed by age
+	// (kv.Update.Expired; folded as deletes).
+	Expiries uint64
 	// StoreFailures counts failed store applies (each re-queued, or the fatal one).
 	StoreFailures uint64
 	// Reconciliations counts completed reconciliation rounds. ReconcileDeletes counts the
@@ -64,6 +73,8 @@ func (p *Progress) Stats() Stats {
 		SyntheticDeletes:   p.syntheticDeletes.Load(),
 		IncarnationResyncs: p.incarnationResyncs.Load(),
 		OverrunResyncs:     p.overrunResyncs.Load(),
+		ContactResyncs:     p.contactResyncs.Load(),
+		Expiries:           p.expiries.Load(),
 		StoreFailures:      p.storeFailures.Load(),
 		Reconciliations:    p.reconciliations.Load(),
 		ReconcileDeletes:   p.reconcileDeletes.Load(),
@@ -87,6 +98,8 @@ func (p *Progress) countResync(r protocol.ResumeReason) {
 		p.incarnationResyncs.Add(1)
 	case protocol.ReasonWatchOverrun:
 		p.overrunResyncs.Add(1)
+	case protocol.ReasonContactLost:
+		p.contactResyncs.Add(1)
 	}
 }
 

@@ -3,6 +3,7 @@ package applied
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/protocol"
@@ -36,6 +37,7 @@ type resyncRequest struct {
 	live   []string
 	ack    chan struct{}
 	reason protocol.ResumeReason
+	at     time.Time // read before the listing
 }
 
 // onResync folds a delete (with the unknown version, so the cursor stays) for every key the
@@ -67,6 +69,7 @@ func (l *loop[U]) onResync(req resyncRequest) error {
 	slices.Sort(stale)
 	stale = slices.Compact(stale)
 	l.prog.countResync(req.reason)
+	l.contactResynced(req.at) // stored with the deletes: every marker before the listing is covered
 	if len(stale) > 0 {
 		l.log.Warn("applied: resync deletes keys the bucket no longer holds", "keys", len(stale), "reason", req.reason.String())
 	}

@@ -23,7 +23,10 @@ import (
 // whose cursor belongs to another incarnation of the bucket (checked before the first watch
 // when the Watcher implements kv.IncarnationReporter): with a Reader it resyncs, without one it
 // returns kv.ErrCursorExpired. A watch that retention overran (kv.ErrWatchOverrun) is resynced
-// in place and does not end Run.
+// in place and does not end Run. A bucket that removes keys by age without delete markers is
+// refused before anything is watched, with kv.ErrExpiryInvisible (see
+// Config.AcceptExpiryDivergence); on one with markers, a fold out of contact with the stream
+// for the markers' lifetime resyncs (see the package doc).
 //
 // While Run goes it is the only writer of the Store (other goroutines may read it); it does
 // not close it. ctx may carry a deadline: its end is a shutdown, and the watch itself runs on
@@ -48,13 +51,18 @@ func Run[U any](ctx context.Context, cfg Config[U]) (kv.Cursor, error) {
 	if err != nil {
 		return cfg.Resume, err
 	}
+	exp, err := cfg.admitExpiry(ctx, cfg.kernels.withDefaults())
+	if err != nil {
+		return resume, err
+	}
 	plan, err := cfg.planStart(ctx, resume, cfg.kernels.withDefaults())
 	if err != nil {
 		return resume, err
 	}
 	l := newLoop(&cfg, resume)
-	l.plan = plan
-	if plan.action != protocol.ActionResync {
+	l.plan, l.exp = plan, exp
+	l.startContact(l.now())
+	if l.plan.action != protocol.ActionResync {
 		l.stamp = plan.stampFor() // the resume's cursor belongs to the live stream (or is unverified)
 	}
 	return l.run(ctx)
@@ -74,6 +82,14 @@ type loop[U any] struct {
 	// stamp is what flushes store with the cursor: set once the updates folded come from the
 	// live stream incarnation; nil leaves the stored stamp as it is.
 	stamp *snapshot.Stamp
+
+	exp             expiryGuard    // what the loop does about keys removed by age
+	contact         int64          // contact time with the stream, Unix ns (guarded only; 0: unknown)
+	storedContact   int64          // the contact last stored
+	contactTripped  bool           // the contact was found lost; the resync resets it
+	contactCh       chan time.Time // caught-up proofs from the watch (kv.CaughtUpWatcher)
+	cut             watchCut       // lets the loop end the running watch for a resync
+	pendingExpiries uint64         // expiry markers received since the last flush
 
 	parsed   []U         // the parsed batch
 	raw      []kv.Update // the raw batch (only with a store)
@@ -101,15 +117,16 @@ type loop[U any] struct {
 
 func newLoop[U any](cfg *Config[U], resume kv.Cursor) *loop[U] {
 	l := &loop[U]{
-		cfg:     cfg,
-		k:       cfg.kernels.withDefaults(),
-		batch:   cfg.Batch.withDefaults(),
-		log:     cfg.Logger,
-		prog:    cfg.Progress,
-		resume:  resume,
-		applied: resume,
-		exports: cfg.Exports,
-		done:    make(chan struct{}),
+		cfg:       cfg,
+		k:         cfg.kernels.withDefaults(),
+		batch:     cfg.Batch.withDefaults(),
+		log:       cfg.Logger,
+		prog:      cfg.Progress,
+		resume:    resume,
+		applied:   resume,
+		exports:   cfg.Exports,
+		done:      make(chan struct{}),
+		contactCh: make(chan time.Time),
 	}
 	if l.log == nil {
 		l.log = slog.New(slog.DiscardHandler)
@@ -214,6 +231,8 @@ func (l *loop[U]) step(ctx context.Context) (done bool, err error) {
 		return false, l.onReconcile(ctx, req)
 	case req, ok := <-l.exports:
 		return false, l.onExport(req, ok)
+	case at := <-l.contactCh:
+		return false, l.onCaughtUp(at)
 	case u, ok := <-l.rx:
 		if !ok {
 			return true, l.watchEnded()

@@ -25,11 +25,11 @@ func (l *loop[U]) watch(ctx context.Context) {
 }
 
 func (l *loop[U]) runWatch(ctx context.Context) error {
-	scope := l.cfg.Scope
+	defer l.cut.end()
 	var err error
 	reason := l.plan.reason
 	if l.plan.action != protocol.ActionResync {
-		err = l.cfg.Watcher.Watch(ctx, scope, l.resume, l.rx)
+		err = l.watchOnce(l.cut.begin(ctx), l.resume)
 		reason = l.resyncReason(ctx, err, !l.resume.IsZero())
 	}
 	for reason != protocol.ReasonNone {
@@ -46,18 +46,23 @@ func (l *loop[U]) runWatch(ctx context.Context) error {
 		if done, err := l.resync(ctx, reason); done || err != nil {
 			return err
 		}
-		err = l.cfg.Watcher.Watch(ctx, scope, kv.Cursor{}, l.rx)
+		err = l.watchOnce(l.cut.begin(ctx), kv.Cursor{})
 		reason = l.resyncReason(ctx, err, false)
 	}
 	return err
 }
 
 // resyncReason names the resync a watch's error calls for, or ReasonNone when the error (or
-// its absence) is the loop's result: an expired cursor (only a resumed watch can have one) and
-// retention overrunning the watch both resync, as a cursor of another incarnation does.
+// its absence) is the loop's result: a watch the loop cut because its contact with the stream
+// was lost, an expired cursor (only a resumed watch can have one) and retention overrunning the
+// watch all resync, as a cursor of another incarnation does.
 func (l *loop[U]) resyncReason(ctx context.Context, err error, resumed bool) protocol.ResumeReason {
 	switch {
-	case err == nil, ctx.Err() != nil:
+	case ctx.Err() != nil:
+		return protocol.ReasonNone
+	case l.cut.take():
+		return protocol.ReasonContactLost
+	case err == nil:
 		return protocol.ReasonNone
 	case resumed && errors.Is(err, kv.ErrCursorExpired):
 		return protocol.ReasonCursorExpired
@@ -72,6 +77,7 @@ func (l *loop[U]) resyncReason(ctx context.Context, err error, resumed bool) pro
 // starts only once the loop has folded the deletes, so a key re-created after the listing is
 // never erased by a late delete.
 func (l *loop[U]) resync(ctx context.Context, reason protocol.ResumeReason) (done bool, err error) {
+	at := l.now() // before the listing: the contact time the resync establishes
 	live, err := l.listLive(ctx)
 	if err != nil {
 		return true, err
@@ -81,7 +87,7 @@ func (l *loop[U]) resync(ctx context.Context, reason protocol.ResumeReason) (don
 	}
 	ack := make(chan struct{})
 	select {
-	case l.resyncCh <- resyncRequest{live: live, ack: ack, reason: reason}:
+	case l.resyncCh <- resyncRequest{live: live, ack: ack, reason: reason, at: at}:
 	case <-ctx.Done():
 		return true, nil
 	}

@@ -1,5 +1,7 @@
 package kv
 
+import "time"
+
 // Entry is one key's value at one version.
 type Entry struct {
 	Key     string
@@ -41,6 +43,11 @@ type Update struct {
 	Key     string
 	Value   []byte
 	Version Version
+	// Stamp is when the stream stored the change (the server's clock), or the zero time when
+	// the backend could not tell. A fold uses it as evidence of contact with the stream.
+	Stamp time.Time
+	// Expired: the update is the marker the backend wrote for a key removed by age (an OpPurge).
+	Expired bool
 }
 
 // IsDelete reports whether the update removes its key (OpDelete or OpPurge).

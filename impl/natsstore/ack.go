@@ -4,6 +4,7 @@ package natsstore
 type ackInfo struct {
 	streamSeq   uint64 // the message's stream sequence: the KV revision
 	consumerSeq uint64 // the consumer's delivery sequence (dense: 1, 2, 3, … per consumer)
+	stamp       int64  // when the stream stored the message, Unix ns (server clock); 0 = unknown
 }
 
 // parseAckSubject reads the stream and consumer sequences from the reply subject of a message
@@ -17,10 +18,14 @@ type ackInfo struct {
 // not a decimal uint64 — gives ok=false, and the caller uses the unknown version (never 0, a
 // real position). Unlike nats.go's Msg.Metadata it accepts the 10-token form, and it does not
 // allocate, on a path that runs once per scanned or watched message.
+//
+// The timestamp token is read where its position is certain (9 tokens, or 11 and more); a
+// 10-token subject, or a timestamp that is not a positive decimal int64, leaves the stamp
+// unknown (0) without failing the rest.
 func parseAckSubject(subject string) (ackInfo, bool) {
-	// Token boundaries of the first 9 tokens, plus a count of the rest.
-	var starts [9]int
-	var ends [9]int
+	// Token boundaries of the first 10 tokens, plus a count of the rest.
+	var starts [10]int
+	var ends [10]int
 	n := 0
 	start := 0
 	for i := 0; i <= len(subject); i++ {
@@ -40,16 +45,22 @@ func parseAckSubject(subject string) (ackInfo, bool) {
 	if tok(0) != "$JS" || tok(1) != "ACK" {
 		return ackInfo{}, false
 	}
-	sIdx, cIdx := 5, 6
+	sIdx, cIdx, tIdx := 5, 6, 7
 	if n >= 10 {
-		sIdx, cIdx = 7, 8
+		sIdx, cIdx, tIdx = 7, 8, 9
 	}
 	sseq, ok1 := parseUint(tok(sIdx))
 	cseq, ok2 := parseUint(tok(cIdx))
 	if !ok1 || !ok2 {
 		return ackInfo{}, false
 	}
-	return ackInfo{streamSeq: sseq, consumerSeq: cseq}, true
+	info := ackInfo{streamSeq: sseq, consumerSeq: cseq}
+	if n != 10 {
+		if ts, ok := parseUint(tok(tIdx)); ok && ts > 0 && ts <= 1<<63-1 {
+			info.stamp = int64(ts)
+		}
+	}
+	return info, true
 }
 
 // parseUint parses a non-empty decimal uint64 (leading zeros allowed) with no sign and no

@@ -12,32 +12,39 @@ func TestParseAckSubject(t *testing.T) {
 		subj       string
 		sseq, cseq uint64
 		ok         bool
+		stamp      int64
 	}{
 		// 9 tokens, legacy: $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>
-		{"$JS.ACK.KV_certs.cons.1.42.7.1700000000000000000.0", 42, 7, true},
+		{"$JS.ACK.KV_certs.cons.1.42.7.1700000000000000000.0", 42, 7, true, 1700000000000000000},
 		// 11 tokens, modern with domain and account hash.
-		{"$JS.ACK.hub.AABBCC.KV_certs.cons.1.42.7.1700000000000000000.0", 42, 7, true},
+		{"$JS.ACK.hub.AABBCC.KV_certs.cons.1.42.7.1700000000000000000.0", 42, 7, true, 1700000000000000000},
 		// 12 tokens: a trailing random token.
-		{"$JS.ACK._.AABBCC.KV_b.cons.1.99.3.1700000000000000000.0.xyz", 99, 3, true},
+		{"$JS.ACK._.AABBCC.KV_b.cons.1.99.3.1700000000000000000.0.xyz", 99, 3, true, 1700000000000000000},
 		// 10 tokens are read as modern (servers with a domain send them; nats.go refuses them).
-		{"$JS.ACK.d.acct.KV_b.cons.2.55.4.17", 55, 4, true},
+		{"$JS.ACK.d.acct.KV_b.cons.2.55.4.17", 55, 4, true, 0},
 		// Never the final token (num_pending): here it is 5, the sequence is 8.
-		{"$JS.ACK.KV_b.c.1.8.1.17.5", 8, 1, true},
-		{"", 0, 0, false},
-		{"not.an.ack.subject", 0, 0, false},
-		{"$JS.ACK.too.few.tokens", 0, 0, false},
-		{"$JS.ACK.s.c.1.notnum.7.0.0", 0, 0, false},
-		{"$JS.NAK.s.c.1.5.7.0.0", 0, 0, false},
-		{"$JS.ACK.s.c.1.-5.7.0.0", 0, 0, false},
-		{"$JS.ACK.s.c.1.18446744073709551616.7.0.0", 0, 0, false}, // overflows uint64
-		{"$JS.ACK.s.c.1.18446744073709551615.7.0.0", 18446744073709551615, 7, true},
-		{"$JS.ACK.s.c.1..7.0.0", 0, 0, false},
-		{"$JS.ACK.s.c.1.000000000000000000000042.07.0.0", 42, 7, true}, // leading zeros, longer than 20 digits
+		{"$JS.ACK.KV_b.c.1.8.1.17.5", 8, 1, true, 17},
+		{"", 0, 0, false, 0},
+		{"not.an.ack.subject", 0, 0, false, 0},
+		{"$JS.ACK.too.few.tokens", 0, 0, false, 0},
+		{"$JS.ACK.s.c.1.notnum.7.0.0", 0, 0, false, 0},
+		{"$JS.NAK.s.c.1.5.7.0.0", 0, 0, false, 0},
+		{"$JS.ACK.s.c.1.-5.7.0.0", 0, 0, false, 0},
+		{"$JS.ACK.s.c.1.18446744073709551616.7.0.0", 0, 0, false, 0}, // overflows uint64
+		{"$JS.ACK.s.c.1.18446744073709551615.7.0.0", 18446744073709551615, 7, true, 0},
+		{"$JS.ACK.s.c.1..7.0.0", 0, 0, false, 0},
+		{"$JS.ACK.s.c.1.000000000000000000000042.07.0.0", 42, 7, true, 0}, // leading zeros, longer than 20 digits
+		// A timestamp beyond int64, or not a number, leaves the stamp unknown and the rest parsed.
+		{"$JS.ACK.s.c.1.5.7.9223372036854775808.0", 5, 7, true, 0},
+		{"$JS.ACK.s.c.1.5.7.x.0", 5, 7, true, 0},
 	}
 	for _, c := range cases {
 		got, ok := parseAckSubject(c.subj)
 		if ok != c.ok || got.streamSeq != c.sseq || got.consumerSeq != c.cseq {
 			t.Errorf("parseAckSubject(%q) = %+v, %v; want sseq %d cseq %d, %v", c.subj, got, ok, c.sseq, c.cseq, c.ok)
+		}
+		if ok && got.stamp != c.stamp {
+			t.Errorf("parseAckSubject(%q) stamp %d, want %d", c.subj, got.stamp, c.stamp)
 		}
 		if ok && got.streamSeq == 0 && c.sseq != 0 {
 			t.Errorf("%q: parsed 0, the final token", c.subj)
@@ -75,7 +82,14 @@ func plainAck(subj string) (ackInfo, bool) {
 	if err1 != nil || err2 != nil {
 		return ackInfo{}, false
 	}
-	return ackInfo{streamSeq: s, consumerSeq: c}, true
+	info := ackInfo{streamSeq: s, consumerSeq: c}
+	ti := map[bool]int{true: 9, false: 7}[len(toks) >= 11]
+	if len(toks) != 10 && valid(toks[ti]) {
+		if ts, err := strconv.ParseInt(toks[ti], 10, 64); err == nil && ts > 0 {
+			info.stamp = ts
+		}
+	}
+	return info, true
 }
 
 func FuzzParseAckSubject(f *testing.F) {

@@ -133,7 +133,7 @@ func (o *opener) open(ctx context.Context) (*Store, error) {
 		o.log.Debug("bucket exists; using it as it is")
 		if info != nil && !expiryOf(info.Config).Visible() {
 			o.log.Warn("the bucket removes keys by age without delete markers; watches never see those keys go",
-				"maxAge", info.Config.MaxAge, "perKeyTTL", info.Config.AllowMsgTTL, "hint", hintEnableMarkers)
+				"err", expiryOf(info.Config).InvisibleError(o.cfg.Name))
 		}
 		return newStore(o.c, o.js, b, info), nil
 	}

@@ -2,7 +2,6 @@ package natsstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -12,48 +11,30 @@ import (
 	"github.com/slipstream-go/slipstream/protocol"
 )
 
-// ErrExpiryInvisible is wrapped (with kv.ErrUnsupported as its kind) by Expiry.Require when the
-// bucket removes keys by age without subject delete markers: no watch can see those removals, so
-// a fold built from a watch would keep every aged-out key.
-var ErrExpiryInvisible = errors.New("the bucket removes keys by age without delete markers, so watches never see those keys go")
-
-// hintEnableMarkers says how to make expiries visible; written once, used by Expiry.Require.
-const hintEnableMarkers = "turn markers on with Store.EnableExpiryMarkers (or `nats stream edit KV_<bucket> --subject-delete-marker-ttl 1h`), or accept that the fold keeps aged-out keys until a reconciliation round removes them"
+// ErrExpiryInvisible is kv.ErrExpiryInvisible, wrapped (with kv.ErrUnsupported as its kind) by
+// RequireExpiry when the bucket removes keys by age without subject delete markers: no watch can
+// see those removals, so a fold built from a watch would keep every aged-out key.
+var ErrExpiryInvisible = kv.ErrExpiryInvisible
 
 // Expiry is what a bucket removes by age, read from its stream configuration, so it describes
-// buckets created by any tool.
-type Expiry struct {
-	// MaxAge is the stream's MaxAge: every record older than it is removed; 0 = none.
-	MaxAge time.Duration
-	// PerKeyTTL: the stream allows per-message TTLs (AllowMsgTTL), so single keys may expire.
-	PerKeyTTL bool
-	// MarkerTTL is how long the subject delete marker the server writes in place of a key removed
-	// by age lives (SubjectDeleteMarkerTTL); 0 = the server writes no markers.
-	MarkerTTL time.Duration
-}
+// buckets created by any tool (kv.Expiry: MaxAge, PerKeyTTL, and MarkerTTL, the lifetime of the
+// subject delete marker the server writes in place of a key removed by age).
+type Expiry = kv.Expiry
 
-// AgesOut reports whether keys can be removed by age: MaxAge or per-key TTLs.
-func (e Expiry) AgesOut() bool { return e.MaxAge > 0 || e.PerKeyTTL }
-
-// Visible reports whether every removal by age reaches a watch (as a purge, kv.OpPurge): true
-// when nothing ages out or the server writes markers. A watch that is down or lags longer than
-// MarkerTTL can still miss a marker; a fold detects that with protocol.ExpiryContactLost.
-func (e Expiry) Visible() bool { return !e.AgesOut() || e.MarkerTTL > 0 }
-
-// Policy is protocol.ExpiryAdmit for this bucket: none, guarded (keep a contact time and check it
-// against MarkerTTL), refused, or unguarded when acceptDivergence is set.
-func (e Expiry) Policy(acceptDivergence bool) protocol.ExpiryPolicy {
+// ExpiryPolicy is protocol.ExpiryAdmit for a bucket's expiry: none, guarded (keep a contact time
+// and check it against MarkerTTL), refused, or unguarded when acceptDivergence is set.
+func ExpiryPolicy(e Expiry, acceptDivergence bool) protocol.ExpiryPolicy {
 	return protocol.ExpiryAdmit(e.AgesOut(), e.MarkerTTL > 0, acceptDivergence)
 }
 
-// Require returns nil unless Policy(acceptDivergence) refuses the bucket; then a *kv.Error of
-// kind kv.ErrUnsupported wrapping ErrExpiryInvisible, whose hint says how to turn markers on.
-func (e Expiry) Require(bucket string, acceptDivergence bool) error {
-	if e.Policy(acceptDivergence) != protocol.ExpiryRefused {
+// RequireExpiry returns nil unless ExpiryPolicy(e, acceptDivergence) refuses the bucket; then
+// e.InvisibleError(bucket): kind kv.ErrUnsupported wrapping ErrExpiryInvisible, with a hint
+// saying how to turn markers on.
+func RequireExpiry(bucket string, e Expiry, acceptDivergence bool) error {
+	if ExpiryPolicy(e, acceptDivergence) != protocol.ExpiryRefused {
 		return nil
 	}
-	return kv.NewError("expiry", bucket, kv.ErrUnsupported,
-		fmt.Errorf("%w (MaxAge %v, per-key TTLs %v)", ErrExpiryInvisible, e.MaxAge, e.PerKeyTTL)).WithHint(hintEnableMarkers)
+	return e.InvisibleError(bucket)
 }
 
 func expiryOf(c jetstream.StreamConfig) Expiry {

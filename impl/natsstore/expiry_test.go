@@ -67,21 +67,21 @@ func TestBucketsThatAgeKeysOutGetMarkers(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.cfg.Name, err)
 		}
-		if got != tc.want || !got.Visible() || got.Require(tc.cfg.Name, false) != nil {
+		if got != tc.want || !got.Visible() || RequireExpiry(tc.cfg.Name, got, false) != nil {
 			t.Errorf("%s: Expiry() = %+v (visible %v), want %+v, visible", tc.cfg.Name, got, got.Visible(), tc.want)
 		}
 		wantPolicy := protocol.ExpiryGuarded
 		if !tc.want.AgesOut() {
 			wantPolicy = protocol.ExpiryNone
 		}
-		if p := got.Policy(false); p != wantPolicy {
+		if p := ExpiryPolicy(got, false); p != wantPolicy {
 			t.Errorf("%s: policy %v, want %v", tc.cfg.Name, p, wantPolicy)
 		}
 	}
 }
 
 // A MaxAge bucket created by another tool without markers: OpenBucket warns, Expiry reports its
-// expiries invisible and Require refuses it with ErrExpiryInvisible (an explicit acceptance gives the
+// expiries invisible and RequireExpiry refuses it with ErrExpiryInvisible (an explicit acceptance gives the
 // unguarded policy instead); EnableExpiryMarkers turns markers on by a stream update, and from
 // then on an aged-out key reaches a watch as a purge.
 func TestBucketCreatedElsewhereWithoutMarkers(t *testing.T) {
@@ -107,16 +107,16 @@ func TestBucketCreatedElsewhereWithoutMarkers(t *testing.T) {
 	if e.Visible() || e.MaxAge != time.Second || e.MarkerTTL != 0 {
 		t.Fatalf("Expiry() = %+v (visible %v), want MaxAge 1s without markers, invisible", e, e.Visible())
 	}
-	err = e.Require("elsewhere", false)
+	err = RequireExpiry("elsewhere", e, false)
 	if !errors.Is(err, ErrExpiryInvisible) || !errors.Is(err, kv.ErrUnsupported) {
 		t.Fatalf("Require = %v, want ErrExpiryInvisible of kind ErrUnsupported", err)
 	}
 	var kerr *kv.Error
-	if !errors.As(err, &kerr) || kerr.Hint != hintEnableMarkers {
+	if !errors.As(err, &kerr) || !strings.Contains(kerr.Hint, "EnableExpiryMarkers") {
 		t.Fatalf("Require's error does not say how to enable markers: %v", err)
 	}
-	if err := e.Require("elsewhere", true); err != nil || e.Policy(true) != protocol.ExpiryUnguarded {
-		t.Fatalf("accepted divergence: Require = %v, policy %v", err, e.Policy(true))
+	if err := RequireExpiry("elsewhere", e, true); err != nil || ExpiryPolicy(e, true) != protocol.ExpiryUnguarded {
+		t.Fatalf("accepted divergence: Require = %v, policy %v", err, ExpiryPolicy(e, true))
 	}
 
 	if _, err := s.EnableExpiryMarkers(testCtx(t), 500*time.Millisecond); !errors.Is(err, kv.ErrInvalidConfig) {

@@ -44,6 +44,12 @@ type floorGuard struct {
 	fail     func(first, frontier uint64) error // the error a trip returns
 	probeErr func(err error) error              // wraps a failed probe
 	now      func() time.Time                   // clock (time.Now)
+	// caughtUp, if set, receives caughtAt from reportCaughtUp (kv.CaughtUpWatcher).
+	caughtUp func(at time.Time)
+	// caughtAt is the time read before the last probe that proved the watch caught up (the
+	// consumer had nothing pending and had sent nothing unreceived, or the frontier reached the
+	// stream's last sequence); zero once reported.
+	caughtAt time.Time
 }
 
 // newFloorGuard returns a guard whose frontier is protocol.FloorGuardStart(cursor, start, 0):
@@ -97,6 +103,7 @@ func (g *floorGuard) backstop(ctx context.Context) error {
 // Every entry received before check admits is covered by it. ask false skips the consumer
 // (no advance this time, which is always sound): the caller knows it is behind.
 func (g *floorGuard) check(ctx context.Context, ask bool) error {
+	asked := g.now()
 	caught := false
 	if ask && g.last > g.frontier && g.consumer != nil {
 		pending, sent, err := g.consumer(ctx)
@@ -115,6 +122,21 @@ func (g *floorGuard) check(ctx context.Context, ask bool) error {
 		return g.fail(first, g.frontier)
 	}
 	g.frontier = protocol.FloorGuardAdvance(g.frontier, g.last, caught)
+	if caught || g.frontier >= last {
+		g.caughtAt = asked
+	}
 	g.last = last
 	return nil
+}
+
+// reportCaughtUp hands the pending caught-up proof to caughtUp. The pump calls it only when it
+// holds nothing received and unforwarded, so every update the stream stored before caughtAt
+// has been sent.
+func (g *floorGuard) reportCaughtUp() {
+	if g.caughtUp == nil || g.caughtAt.IsZero() {
+		return
+	}
+	at := g.caughtAt
+	g.caughtAt = time.Time{}
+	g.caughtUp(at)
 }

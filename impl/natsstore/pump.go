@@ -48,6 +48,7 @@ func (s *Store) pump(ctx context.Context, it jetstream.MessagesContext, out chan
 				if err := guard.backstop(ctx); err != nil {
 					return err
 				}
+				guard.reportCaughtUp()
 				continue
 			}
 			return watchFail(fmt.Errorf("watch stream ended: %w", err))
@@ -87,6 +88,7 @@ func (s *Store) pump(ctx context.Context, it jetstream.MessagesContext, out chan
 		if err := guard.backstop(ctx); err != nil {
 			return err
 		}
+		guard.reportCaughtUp() // everything received has been forwarded
 	}
 }
 

@@ -3,6 +3,7 @@ package natsstore
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -17,6 +18,7 @@ const (
 	hdrMsgSize      = "Nats-Msg-Size"      // added to headers-only deliveries: the stripped body's size
 	opDel           = "DEL"
 	opPurge         = "PURGE"
+	markerMaxAge    = "MaxAge" // the marker reason of a key removed by age (MaxAge or its own TTL)
 )
 
 // opOf returns the KV operation a stored message encodes: a KV-Operation header of DEL or PURGE
@@ -33,7 +35,7 @@ func opOf(h nats.Header) kv.Op {
 		return kv.OpPurge
 	}
 	switch h.Get(hdrMarkerReason) {
-	case "MaxAge", "Purge":
+	case markerMaxAge, "Purge":
 		return kv.OpPurge
 	case "Remove":
 		return kv.OpDelete
@@ -55,9 +57,13 @@ func (s *Store) decodeMsg(subject, reply string, h nats.Header, data []byte) (u 
 	if u.Op == kv.OpPut {
 		u.Value = data
 	}
+	u.Expired = u.Op == kv.OpPurge && h.Get(hdrMarkerReason) == markerMaxAge
 	ack, ackOK = parseAckSubject(reply)
 	if ackOK {
 		u.Version = kv.VersionFromUint64(ack.streamSeq)
+		if ack.stamp > 0 {
+			u.Stamp = time.Unix(0, ack.stamp)
+		}
 	}
 	return u, ack, ackOK, true
 }

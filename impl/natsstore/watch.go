@@ -59,6 +59,12 @@ const (
 // once reconnected, a consumer the server lost (or two missed heartbeats, 10 s) ends the watch
 // with kv.ErrWatch. Resume from your cursor.
 func (s *Store) Watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out chan<- kv.Update) error {
+	return s.watch(ctx, scope, from, out, nil)
+}
+
+// watch is Watch; a non-nil caughtUp is called by the floor guard's caught-up proofs
+// (kv.CaughtUpWatcher, see WatchCaughtUp).
+func (s *Store) watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out chan<- kv.Update, caughtUp func(time.Time)) error {
 	const op = "watch"
 	if err := s.ready(op, ""); err != nil {
 		return err
@@ -132,6 +138,7 @@ func (s *Store) Watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out c
 		}
 		return info.NumPending, info.Delivered.Consumer, nil
 	})
+	guard.caughtUp = caughtUp
 	it, err := cons.Messages(jetstream.PullMaxMessages(watchBatch),
 		jetstream.PullExpiry(watchExpiry), jetstream.PullHeartbeat(watchHeartbeat))
 	if err != nil {
