@@ -138,4 +138,10 @@ type Capabilities struct {
 	// (StoreConfig.MaxValueSize, or the limit another tool gave the bucket); 0 means no limit
 	// is known at this layer. A larger value fails with ErrValueTooLarge before anything is sent.
 	MaxValueSize int
+	// AgesOut is true when the bucket removes keys by age (a stream MaxAge, or per-key TTLs),
+	// as configured when the store was opened; ExpiryVisible is true when such removals reach
+	// watches (as purges from delete markers). A bucket that ages out keys invisibly makes
+	// every fold of it diverge: applied.Run refuses it unless told otherwise. Read the live
+	// configuration with an ExpiryReporter.
+	AgesOut, ExpiryVisible bool
 }

@@ -77,6 +77,9 @@ func TestBucketsThatAgeKeysOutGetMarkers(t *testing.T) {
 		if p := ExpiryPolicy(got, false); p != wantPolicy {
 			t.Errorf("%s: policy %v, want %v", tc.cfg.Name, p, wantPolicy)
 		}
+		if caps := s.Capabilities(); caps.AgesOut != tc.want.AgesOut() || caps.ExpiryVisible != tc.want.AgesOut() {
+			t.Errorf("%s: Capabilities AgesOut %v ExpiryVisible %v, want both %v", tc.cfg.Name, caps.AgesOut, caps.ExpiryVisible, tc.want.AgesOut())
+		}
 	}
 }
 
@@ -99,6 +102,9 @@ func TestBucketCreatedElsewhereWithoutMarkers(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "EnableExpiryMarkers") {
 		t.Fatalf("opening a bucket whose expiries are invisible logs no warning saying how to fix it:\n%s", logs.String())
+	}
+	if caps := s.Capabilities(); !caps.AgesOut || caps.ExpiryVisible {
+		t.Fatalf("Capabilities AgesOut %v ExpiryVisible %v, want a bucket that ages keys out invisibly", caps.AgesOut, caps.ExpiryVisible)
 	}
 	e, err := s.Expiry(testCtx(t))
 	if err != nil {
