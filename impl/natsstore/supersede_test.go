@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
@@ -97,5 +98,54 @@ func TestWatchSkipsRevisionsSupersededBeforeDelivery(t *testing.T) {
 				t.Fatalf("fold against the bucket: %s %v", diff, err)
 			}
 		})
+	}
+}
+
+// NATS behaviour, pinned (the watch is late here, never wrong): a state-sync consumer on a
+// bucket keeping several revisions per key lists, at creation, the last record of every key and
+// delivers those first. If a listed record is removed before the consumer reaches it (its key
+// written MaxHistory more times, or purged), the server does not go on to the next listed
+// record: it waits until something wakes the consumer (a write to the stream, or the pull
+// request's heartbeat, every 5 s) and each wake-up gets it past one removed record. A bucket
+// keeping one revision per key lists nothing (the server reads it from its first sequence on),
+// so this is a history > 1 effect. If this test fails because k2 arrives at once, NATS fixed it.
+func TestStateSyncWaitsOnASnapshotRecordRemovedBeforeDelivery(t *testing.T) {
+	t.Parallel()
+	d := newTestBucket(t, "stall", func(c *kv.StoreConfig) { c.MaxHistory = 2 })
+	for _, k := range []string{"k0", "k1", "k2", "k3"} { // revisions 1 to 4
+		d.put(k, k)
+	}
+	removed := make(chan error, 1)
+	d.store.hooks.consumerCreated = func(op string) {
+		// The consumer has listed k1@2; two more writes of k1 remove it before any pull.
+		ctx := context.Background()
+		_, err := d.store.Put(ctx, "k1", []byte("k1b")) // 5
+		if err == nil {
+			_, err = d.store.Put(ctx, "k1", []byte("k1c")) // 6: k1@2 goes
+		}
+		removed <- err
+	}
+	w := d.startWatch(kv.All(), kv.Cursor{})
+	select {
+	case err := <-removed:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the watch never created its consumer")
+	}
+	if got := describe(w.next(t)); got != "put k0=k0@rev 1" {
+		t.Fatalf("first delivery %s, want k0@1", got)
+	}
+	// Stuck on the removed k1@2: a consumer that moved on would send k2@3 at once.
+	w.none(t, time.Second)
+	d.put("nudge", "n") // 7: wakes the consumer
+	var got []string
+	for range 5 {
+		got = append(got, describe(w.next(t)))
+	}
+	want := []string{"put k2=k2@rev 3", "put k3=k3@rev 4", "put k1=k1b@rev 5", "put k1=k1c@rev 6", "put nudge=n@rev 7"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("after the nudge %q, want %q", got, want)
 	}
 }
