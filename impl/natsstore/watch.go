@@ -46,6 +46,14 @@ const (
 // the cursor: only updates with a larger revision, no re-list, after the resume check described
 // in NATS.md ("Resume check"), which runs before and again after the consumer is created.
 //
+// A watch delivers every update in scope that the bucket still holds when the watch reaches it.
+// A bucket keeps StoreConfig.MaxHistory revisions per key (1 by default) and the server drops a
+// key's oldest revision as soon as a newer one exceeds that count, read or not; a revision so
+// superseded before the watch reached it is skipped, and the key's later revision follows. A
+// fold of the stream therefore ends equal to the bucket, but a reader that must see every
+// revision of a key needs a history deeper than the writes it can fall behind by (NATS.md,
+// "Superseded revisions").
+//
 // Every watch — every scope, resumed or state-sync, in its snapshot and in its live phase —
 // runs the live floor guard (NATS.md, "Floor guard"): retention evicting updates in scope
 // before the watch delivered them fails it with kv.ErrWatch wrapping ErrFloorGuardTripped,
