@@ -127,14 +127,24 @@ func (b skipDeletes) open() (snapshot.Store, error) {
 	return dropDeletes{s}, nil
 }
 
+// dropDeletes folds puts only: both ways to apply (with or without a stamp) lose the batch's
+// deletes while still moving the cursor past them.
 type dropDeletes struct{ snapshot.Store }
 
 func (d dropDeletes) Apply(batch []kv.Update, cursor kv.Cursor) error {
+	return d.Store.Apply(putsOnly(batch), cursor)
+}
+
+func (d dropDeletes) ApplyStamped(batch []kv.Update, cursor kv.Cursor, stamp snapshot.Stamp) error {
+	return d.Store.ApplyStamped(putsOnly(batch), cursor, stamp)
+}
+
+func putsOnly(batch []kv.Update) []kv.Update {
 	puts := make([]kv.Update, 0, len(batch))
 	for _, u := range batch {
 		if !u.IsDelete() {
 			puts = append(puts, u)
 		}
 	}
-	return d.Store.Apply(puts, cursor)
+	return puts
 }

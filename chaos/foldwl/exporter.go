@@ -76,7 +76,7 @@ func (w *Folds) exporter(ctx context.Context, holder, key string, c *consumer, s
 		case res.Outcome.Status == transport.Published:
 			w.count("exports published", 1)
 			rank, _ := res.Manifest.Cursor.Uint64()
-			w.observe(PointerObs{Key: key, Source: holder, Rank: rank, Call: call, Return: ret})
+			w.observe(PointerObs{Key: res.PointerKey, Source: holder, Rank: rank, Call: call, Return: ret})
 		default:
 			// The newer value came from a read that may be served by any replica, so it is
 			// not an observation ordered in time; the swap that refused ours is.

@@ -67,7 +67,7 @@ func (w *Folds) importOnce(ctx context.Context, key string, n int) bool {
 	}
 	for ictx.Err() == nil {
 		actx, acancel := context.WithTimeout(ictx, 10*time.Second)
-		m, err := transport.ImportRemote(actx, tr, key, scratch, dest, v, artifact.ImportOptions{})
+		m, err := transport.ImportRemote(actx, tr, w.pointerKey(key), scratch, dest, v, artifact.ImportOptions{})
 		acancel()
 		if err != nil {
 			w.failImport(name, err)

@@ -102,7 +102,7 @@ func (w *Folds) pointerHistories(ctx context.Context, obs []PointerObs) ([]Point
 		return nil, err
 	}
 	var out []PointerHistory
-	for _, key := range []string{keyLog, keyPebble} {
+	for _, key := range w.pointerKeys() {
 		h := PointerHistory{Key: key}
 		for _, r := range recs {
 			if r.Key != key || r.Delete {

@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/impl/natsstore"
 )
 
@@ -21,29 +22,37 @@ func streamOf(bucket string) string { return "KV_" + bucket }
 
 // createBuckets creates the writer's bucket, the pointer bucket and the object store, and
 // lifts the buckets' per-key history limit so every revision can be read back after the run.
-func createBuckets(ctx context.Context, nc *nats.Conn, bucket string) error {
+func createBuckets(ctx context.Context, nc *nats.Conn, bucket string) (kv.Incarnation, error) {
+	var inc kv.Incarnation
 	conn, err := natsstore.FromClient(nc, natsstore.Config{RequestTimeout: controlTimeout})
 	if err != nil {
-		return err
+		return inc, err
 	}
 	js, err := jetstream.New(nc, jetstream.WithDefaultTimeout(controlTimeout))
 	if err != nil {
-		return err
+		return inc, err
 	}
 	for _, b := range []string{bucket, pointerBucket} {
 		// Right after the cluster forms the meta leader may refuse three replicas for a few
 		// seconds: retry until ctx ends.
-		if err := retry(ctx, func() error { _, err := conn.OpenBucket(ctx, storeConfig(b)); return err }); err != nil {
-			return fmt.Errorf("fold workload: create bucket %s: %w", b, err)
+		var s *natsstore.Store
+		if err := retry(ctx, func() (err error) { s, err = conn.OpenBucket(ctx, storeConfig(b)); return err }); err != nil {
+			return inc, fmt.Errorf("fold workload: create bucket %s: %w", b, err)
+		}
+		if b == bucket {
+			// The folds store this incarnation, and publish and import under its pointer keys.
+			if inc, err = s.Incarnation(ctx); err != nil {
+				return inc, fmt.Errorf("fold workload: incarnation of %s: %w", b, err)
+			}
 		}
 		st, err := js.Stream(ctx, streamOf(b))
 		if err != nil {
-			return fmt.Errorf("fold workload: look up %s: %w", streamOf(b), err)
+			return inc, fmt.Errorf("fold workload: look up %s: %w", streamOf(b), err)
 		}
 		cfg := st.CachedInfo().Config
 		cfg.MaxMsgsPerSubject = 1 << 30 // positive: nats.go binds only streams with a per-key limit
 		if _, err := js.UpdateStream(ctx, cfg); err != nil {
-			return fmt.Errorf("fold workload: keep every revision of %s: %w", streamOf(b), err)
+			return inc, fmt.Errorf("fold workload: keep every revision of %s: %w", streamOf(b), err)
 		}
 	}
 	err = retry(ctx, func() error {
@@ -51,9 +60,9 @@ func createBuckets(ctx context.Context, nc *nats.Conn, bucket string) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("fold workload: create object store %s: %w", objectBucket, err)
+		return inc, fmt.Errorf("fold workload: create object store %s: %w", objectBucket, err)
 	}
-	return nil
+	return inc, nil
 }
 
 // retry calls f every 250 ms until it succeeds or ctx ends (then it returns f's last error).

@@ -14,6 +14,7 @@ import (
 	"github.com/slipstream-go/slipstream/chaos/check"
 	"github.com/slipstream-go/slipstream/chaos/workload"
 	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/impl/transport"
 )
 
 // Options configures the fold workload. Zero fields take the defaults shown.
@@ -81,7 +82,8 @@ type Folds struct {
 	opts Options
 	dir  string
 	env  workload.Env
-	ctl  *nats.Conn // control connection: no proxy, no fault
+	ctl  *nats.Conn     // control connection: no proxy, no fault
+	inc  kv.Incarnation // the folded bucket's incarnation: its pointers are PointerKey(base, inc)
 
 	mu        sync.Mutex
 	stats     map[string]int
@@ -102,6 +104,15 @@ var _ workload.Workload = (*Folds)(nil)
 // New returns the fold workload.
 func New(opts Options) *Folds {
 	return &Folds{opts: opts.withDefaults(), stats: map[string]int{}, errs: map[string]string{}}
+}
+
+// pointerKey is where base's artifacts are published for the folded bucket's incarnation.
+func (w *Folds) pointerKey(base string) string { return transport.PointerKey(base, w.inc) }
+
+// pointerKeys are every key an export may publish under: an export taken before a fold's first
+// flush records no incarnation, so it goes to the bare key (transport.PointerKey).
+func (w *Folds) pointerKeys() []string {
+	return []string{keyLog, w.pointerKey(keyLog), keyPebble, w.pointerKey(keyPebble)}
 }
 
 // Name returns "folds".
@@ -127,7 +138,7 @@ func (w *Folds) Setup(ctx context.Context, env workload.Env) error {
 		return fmt.Errorf("fold workload: control connection: %w", err)
 	}
 	w.ctl = nc
-	if err := createBuckets(ctx, nc, w.opts.Bucket); err != nil {
+	if w.inc, err = createBuckets(ctx, nc, w.opts.Bucket); err != nil {
 		return err
 	}
 	for _, s := range []string{streamOf(w.opts.Bucket), streamOf(pointerBucket), "OBJ_" + objectBucket} {
@@ -168,7 +179,7 @@ func (w *Folds) Run(ctx context.Context, env workload.Env, tickets <-chan int64)
 			{"pebble", keyPebble, w.primary[2], w.primary[2].be.scratch()}} {
 			wg.Go(func() { w.exporter(sctx, e.holder, e.key, e.c, e.scratch) })
 		}
-		wg.Go(func() { w.poll(sctx, []string{keyLog, keyPebble}) })
+		wg.Go(func() { w.poll(sctx, w.pointerKeys()) })
 	}
 	if w.opts.Imports {
 		wg.Go(func() { w.importer(sctx, imports) })

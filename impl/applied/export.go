@@ -17,6 +17,9 @@ func (l *loop[U]) onExport(req ExportRequest, ok bool) error {
 	if err := l.flush(); err != nil {
 		return err
 	}
+	if err := l.stampBeforeExport(); err != nil {
+		return l.fatal(err)
+	}
 	var res ExportResult
 	exp, can := l.cfg.Store.(Exporter)
 	switch {
@@ -36,6 +39,22 @@ func (l *loop[U]) onExport(req ExportRequest, ok bool) error {
 		l.log.Warn("applied: export failed; the loop goes on", "dir", req.Dir, "err", res.Err)
 	}
 	l.reply(req, res)
+	return nil
+}
+
+// stampBeforeExport stores the live incarnation when the store's cursor is the applied one but
+// the store does not carry it yet (a fresh fold before its first flush, or a flush that had
+// nothing to write): an artifact carries the store's stamp, and one without an incarnation is
+// published under the bare pointer key, where a bootstrap of this incarnation never looks.
+func (l *loop[U]) stampBeforeExport() error {
+	st := l.cfg.Store
+	if st == nil || l.stamp == nil || st.Cursor() != l.applied || st.Stamp().Stream == l.stamp.Stream {
+		return nil
+	}
+	s, _ := l.stampToStore() // l.stamp is set, so there is a stamp to store
+	if err := st.ApplyStamped(nil, l.applied, s); err != nil {
+		return fmt.Errorf("%w: storing the stream incarnation before an export: %w", ErrStoreFailed, err)
+	}
 	return nil
 }
 

@@ -74,3 +74,22 @@ func TestExportFailuresKeepTheLoop(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// An export from a fresh fold, before anything was folded, still carries the live incarnation:
+// the store is stamped first, so the artifact is published under this incarnation's pointer.
+func TestExportBeforeTheFirstFlushCarriesTheIncarnation(t *testing.T) {
+	live := incarnationAt(t, 3)
+	disk := newDisk()
+	w := &reportingWatcher{scriptWatcher: &scriptWatcher{hold: true}, live: live}
+	req := make(chan ExportRequest)
+	ctx, cancel := context.WithCancel(bg())
+	wait := runAsync(ctx, Config[string]{Watcher: w, Store: openMem(disk), Exports: req})
+	res := exportOnce(req, "dest")
+	cancel()
+	if _, err := wait(); err != nil || res.Err != nil {
+		t.Fatalf("Run: %v; export: %+v", err, res)
+	}
+	if disk.stamp.Stream != live || !disk.cursor.IsZero() {
+		t.Fatalf("store at export: cursor %v stamped %v; want the zero cursor stamped %v", disk.cursor, disk.stamp, live)
+	}
+}
