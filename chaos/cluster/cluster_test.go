@@ -51,11 +51,19 @@ func bucketOn(t *testing.T, c *Cluster, home int) jetstream.KeyValue {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: bucket, Replicas: 3})
-	if err != nil {
-		t.Fatal(err)
+	// Right after the cluster forms, the meta leader may not yet count every peer and refuses
+	// three replicas ("no suitable peers for placement"): retry until it places them.
+	for {
+		kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: bucket, Replicas: 3})
+		if err == nil {
+			return kv
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("create an R3 bucket: %v", err)
+		case <-time.After(250 * time.Millisecond):
+		}
 	}
-	return kv
 }
 
 // eventually polls cond until it holds or the deadline passes.
