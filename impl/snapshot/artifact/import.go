@@ -46,7 +46,7 @@ func Import(artifactDir, dest string, v Verifier, opts ImportOptions) (*Manifest
 			return nil, invalidf("undeclared file %s: the manifest does not list it", p)
 		}
 	}
-	st, err := openImportStage(m, dest)
+	st, err := openImportStage(m, v, dest)
 	if err != nil {
 		return nil, err
 	}

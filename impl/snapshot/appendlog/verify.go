@@ -1,0 +1,172 @@
+package appendlog
+
+import (
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/impl/snapshot"
+	"github.com/slipstream-go/slipstream/impl/snapshot/artifact"
+)
+
+// scanned is what scanCompact reads from a compacted log.
+type scanned struct {
+	cursor kv.Cursor
+	stamp  snapshot.Stamp
+	puts   int
+}
+
+// scanPayload checks the payload in dataDir with scanCompact, reading the log once through a
+// read-only mapping; with hash, it also returns the log's digest, keyed by PayloadFile and
+// computed from the same bytes (even when the check fails, so that an import reports a
+// damaged file by its checksum).
+func scanPayload(dataDir string, hash bool) (scanned, map[string]artifact.Digest, error) {
+	ents, err := os.ReadDir(dataDir)
+	if err != nil {
+		return scanned{}, nil, fmt.Errorf("%w: list %s: %w", snapshot.ErrIO, dataDir, err)
+	}
+	if len(ents) != 1 || ents[0].Name() != PayloadFile || !ents[0].Type().IsRegular() {
+		return scanned{}, nil, fmt.Errorf("%w: an append-log payload is the one regular file %s", snapshot.ErrInvalidFormat, PayloadFile)
+	}
+	p := filepath.Join(dataDir, PayloadFile)
+	data, unmap, err := mapFile(p)
+	if err != nil {
+		return scanned{}, nil, ioErr("read", p, err)
+	}
+	var sc scanned
+	var digest *artifact.Digest
+	ferr := readMapped(func() { sc, digest, err = scanAndHash(data, hash, parallelMin) })
+	if uerr := unmap(); ferr == nil {
+		ferr = uerr
+	}
+	if ferr != nil {
+		return scanned{}, nil, ioErr("read", p, ferr)
+	}
+	var ds map[string]artifact.Digest
+	if digest != nil {
+		ds = map[string]artifact.Digest{PayloadFile: *digest}
+	}
+	if err != nil {
+		return scanned{}, ds, fmt.Errorf("verify %s: %w", p, err)
+	}
+	return sc, ds, nil
+}
+
+// readMapped runs f, which reads a file mapping, and returns the fault of a mapping whose file
+// shrank meanwhile as an error instead of crashing the process.
+func readMapped(f func()) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if _, fault := r.(interface{ Addr() uintptr }); !fault {
+				panic(r)
+			}
+			err = fmt.Errorf("the file changed while it was read: %v", r)
+		}
+	}()
+	f()
+	return nil
+}
+
+// Below parallelMin bytes a log is checked on one goroutine; above it, in scanPieces pieces
+// spread over two goroutines, one of which hashes the log first when asked to.
+const (
+	parallelMin = 256 << 10
+	scanPieces  = 8
+)
+
+// scanAndHash is scanCompact(data), its record checks shared between two goroutines for a log
+// of minParallel bytes or more, and, with hash, the log's digest. Any failure is reported as scanCompact over the
+// whole log reports it, so the split changes the speed only, never the verdict or the error.
+func scanAndHash(data []byte, hash bool, minParallel int) (scanned, *artifact.Digest, error) {
+	var digest *artifact.Digest
+	hashIt := func() {
+		if hash {
+			d := artifact.DigestOf(data)
+			digest = &d
+		}
+	}
+	var bounds []int
+	if len(data) >= minParallel && checkHeader(data) == nil {
+		bounds = splitRecords(data, scanPieces)
+	}
+	if bounds == nil {
+		hashIt()
+		sc, err := scanCompact(data)
+		return sc, digest, err
+	}
+	pieces := make([]piece, len(bounds)-1)
+	var next atomic.Int64
+	work := func() {
+		for i := int(next.Add(1) - 1); i < len(pieces); i = int(next.Add(1) - 1) {
+			pieces[i] = scanRange(data, bounds[i], bounds[i+1])
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = readMapped(func() { hashIt(); work() }) })
+	work()
+	wg.Wait()
+	var sc scanned
+	for i, pc := range pieces {
+		last := i == len(pieces)-1
+		if pc.err != nil || pc.end != bounds[i+1] || (!last && (pc.sawCursor || pc.sawStamp)) || (last && pc.sawStamp && !pc.sawCursor) {
+			sc, err := scanCompact(data) // the canonical verdict and error
+			return sc, digest, err
+		}
+		sc.puts += pc.sc.puts
+		sc.cursor, sc.stamp = pc.sc.cursor, pc.sc.stamp
+	}
+	if digest == nil && hash { // the helper faulted: the mapping shrank under it
+		sc, err := scanCompact(data)
+		return sc, digest, err
+	}
+	return sc, digest, nil
+}
+
+// splitRecords walks the record framing (lengths only, no checksum) and returns n+1 record
+// boundaries cutting data into n pieces of about equal size, the first at HeaderLen and the
+// last at len(data); nil when the framing does not walk cleanly to the end (scanCompact then
+// finds out why).
+func splitRecords(data []byte, n int) []int {
+	bounds := []int{HeaderLen}
+	step := max((len(data)-HeaderLen)/n, 1)
+	pos := HeaderLen
+	for pos < len(data) {
+		r := data[pos:]
+		if len(r) < 7 {
+			return nil
+		}
+		size := 0
+		switch r[4] {
+		case recPut:
+			kl := int(binary.LittleEndian.Uint16(r[5:]))
+			if len(r) < 7+kl+5 {
+				return nil
+			}
+			vl := int(binary.LittleEndian.Uint32(r[7+kl:]))
+			if vl > MaxValueLen || len(r) < 7+kl+4+vl+1 {
+				return nil
+			}
+			size = 7 + kl + 4 + vl + 1 + int(r[7+kl+4+vl])
+		case recCursor:
+			size = 6 + int(r[5])
+		case recStamp:
+			size = 7 + int(binary.LittleEndian.Uint16(r[5:]))
+		default:
+			return nil
+		}
+		pos += size
+		if pos < len(data) && pos-bounds[len(bounds)-1] >= step && len(bounds) < n {
+			bounds = append(bounds, pos)
+		}
+	}
+	if pos != len(data) {
+		return nil
+	}
+	return append(bounds, pos)
+}
