@@ -1,7 +1,6 @@
 package appendlog
 
 import (
-	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -78,6 +77,7 @@ func readMapped(f func()) (err error) {
 const (
 	parallelMin = 256 << 10
 	scanPieces  = 8
+	probeWindow = 64 << 10
 )
 
 // scanAndHash is scanCompact(data), its record checks shared between two goroutines for a log
@@ -93,9 +93,9 @@ func scanAndHash(data []byte, hash bool, minParallel int) (scanned, *artifact.Di
 	}
 	var bounds []int
 	if len(data) >= minParallel && checkHeader(data) == nil {
-		bounds = splitRecords(data, scanPieces)
+		bounds = findStarts(data, scanPieces)
 	}
-	if bounds == nil {
+	if len(bounds) < 3 {
 		hashIt()
 		sc, err := scanCompact(data)
 		return sc, digest, err
@@ -128,45 +128,24 @@ func scanAndHash(data []byte, hash bool, minParallel int) (scanned, *artifact.Di
 	return sc, digest, nil
 }
 
-// splitRecords walks the record framing (lengths only, no checksum) and returns n+1 record
-// boundaries cutting data into n pieces of about equal size, the first at HeaderLen and the
-// last at len(data); nil when the framing does not walk cleanly to the end (scanCompact then
-// finds out why).
-func splitRecords(data []byte, n int) []int {
+// findStarts cuts data[HeaderLen:] into at most n pieces of about equal size without walking
+// the records before each cut: the k-th cut is the first offset at or after k/n of the log
+// where a whole PUT record of at most probeWindow bytes passes its checksum. Such an offset is
+// only a guess (a value may hold bytes that look like a record); scanAndHash accepts the
+// pieces only when each one's records end exactly where the next begins, which makes every
+// cut a true record boundary, counted from the header. It returns the cuts with HeaderLen
+// first and len(data) last.
+func findStarts(data []byte, n int) []int {
 	bounds := []int{HeaderLen}
-	step := max((len(data)-HeaderLen)/n, 1)
-	pos := HeaderLen
-	for pos < len(data) {
-		r := data[pos:]
-		if len(r) < 7 {
-			return nil
-		}
-		size := 0
-		switch r[4] {
-		case recPut:
-			kl := int(binary.LittleEndian.Uint16(r[5:]))
-			if len(r) < 7+kl+5 {
-				return nil
+	step := (len(data) - HeaderLen) / n
+	for k := 1; k < n && step > 0; k++ {
+		from, to := max(HeaderLen+k*step, bounds[len(bounds)-1]+1), HeaderLen+(k+1)*step
+		for p := from; p < to; p++ {
+			if rec, oc := parseRecord(data[p:min(len(data), p+probeWindow)]); oc == recOK && rec.kind == recPut {
+				bounds = append(bounds, p)
+				break
 			}
-			vl := int(binary.LittleEndian.Uint32(r[7+kl:]))
-			if vl > MaxValueLen || len(r) < 7+kl+4+vl+1 {
-				return nil
-			}
-			size = 7 + kl + 4 + vl + 1 + int(r[7+kl+4+vl])
-		case recCursor:
-			size = 6 + int(r[5])
-		case recStamp:
-			size = 7 + int(binary.LittleEndian.Uint16(r[5:]))
-		default:
-			return nil
-		}
-		pos += size
-		if pos < len(data) && pos-bounds[len(bounds)-1] >= step && len(bounds) < n {
-			bounds = append(bounds, pos)
 		}
 	}
-	if pos != len(data) {
-		return nil
-	}
-	return append(bounds, pos)
+	return append(bounds, len(data))
 }
