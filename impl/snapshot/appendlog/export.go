@@ -1,7 +1,6 @@
 package appendlog
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -128,20 +127,13 @@ func writeCompacted(path string, entries fold, cursor kv.Cursor, stamp snapshot.
 		return ioErr("create", path, err)
 	}
 	defer f.Close()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	rec := append(make([]byte, 0, 4096), header[:]...)
-	for k, sl := range entries {
-		rec = appendPut(rec, k, sl.value, sl.ver)
-		if _, err := bw.Write(rec); err != nil {
-			return ioErr("write", path, err)
-		}
-		rec = rec[:0]
-	}
-	rec = appendCheckpoint(rec, cursor, stamp)
-	if _, err := bw.Write(rec); err != nil {
+	if _, err := f.Write(header[:]); err != nil {
 		return ioErr("write", path, err)
 	}
-	if err := bw.Flush(); err != nil {
+	if err := writePuts(f, entries.unordered()); err != nil {
+		return ioErr("write", path, err)
+	}
+	if _, err := f.Write(appendCheckpoint(nil, cursor, stamp)); err != nil {
 		return ioErr("write", path, err)
 	}
 	if err := f.Close(); err != nil {
