@@ -73,16 +73,21 @@ func readMapped(f func()) (err error) {
 }
 
 // Below parallelMin bytes a log is checked on one goroutine; above it, in scanPieces pieces
-// spread over two goroutines, one of which hashes the log first when asked to.
+// spread over two goroutines, one of which hashes the log first when asked to. A cut between
+// pieces is looked for among the probeWindow offsets after its place, at a record of at most
+// probeWindow bytes, checksumming at most probeBudget bytes: a hostile payload costs at most
+// that per cut, and a log whose records are larger is checked in fewer pieces.
 const (
 	parallelMin = 256 << 10
 	scanPieces  = 8
-	probeWindow = 64 << 10
+	probeWindow = 16 << 10
+	probeBudget = 1 << 20
 )
 
 // scanAndHash is scanCompact(data), its record checks shared between two goroutines for a log
-// of minParallel bytes or more, and, with hash, the log's digest. Any failure is reported as scanCompact over the
-// whole log reports it, so the split changes the speed only, never the verdict or the error.
+// of minParallel bytes or more, and, with hash, the log's digest. Any failure is reported as
+// scanCompact over the whole log reports it, so the split changes the speed only, never the
+// verdict or the error.
 func scanAndHash(data []byte, hash bool, minParallel int) (scanned, *artifact.Digest, error) {
 	var digest *artifact.Digest
 	hashIt := func() {
@@ -130,20 +135,26 @@ func scanAndHash(data []byte, hash bool, minParallel int) (scanned, *artifact.Di
 
 // findStarts cuts data[HeaderLen:] into at most n pieces of about equal size without walking
 // the records before each cut: the k-th cut is the first offset at or after k/n of the log
-// where a whole PUT record of at most probeWindow bytes passes its checksum. Such an offset is
-// only a guess (a value may hold bytes that look like a record); scanAndHash accepts the
-// pieces only when each one's records end exactly where the next begins, which makes every
-// cut a true record boundary, counted from the header. It returns the cuts with HeaderLen
-// first and len(data) last.
+// (and within probeWindow of it) where a whole PUT record of at most probeWindow bytes passes
+// its checksum; a cut not found within probeBudget checksummed bytes is left out. Such an
+// offset is only a guess (a value may hold bytes that look like a record); scanAndHash accepts
+// the pieces only when each one's records end exactly where the next begins, which makes
+// every cut a true record boundary, counted from the header. It returns the cuts with
+// HeaderLen first and len(data) last.
 func findStarts(data []byte, n int) []int {
 	bounds := []int{HeaderLen}
 	step := (len(data) - HeaderLen) / n
 	for k := 1; k < n && step > 0; k++ {
-		from, to := max(HeaderLen+k*step, bounds[len(bounds)-1]+1), HeaderLen+(k+1)*step
-		for p := from; p < to; p++ {
-			if rec, oc := parseRecord(data[p:min(len(data), p+probeWindow)]); oc == recOK && rec.kind == recPut {
+		from := max(HeaderLen+k*step, bounds[len(bounds)-1]+1)
+		to := min(HeaderLen+(k+1)*step, from+probeWindow)
+		for p, budget := from, probeBudget; p < to && budget > 0; p++ {
+			rec, oc := parseRecord(data[p:min(len(data), p+probeWindow)])
+			if oc == recOK && rec.kind == recPut {
 				bounds = append(bounds, p)
 				break
+			}
+			if oc == recOK || oc == recBadCRC {
+				budget -= rec.size
 			}
 		}
 	}
