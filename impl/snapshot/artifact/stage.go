@@ -87,8 +87,9 @@ func (s *importStage) copyFile(f File, r io.Reader) error {
 	}
 	defer out.Close()
 	var w io.Writer = out // an *os.File to an *os.File: copy_file_range where it can
-	h := blake3.New(32, nil)
+	var h *blake3.Hasher
 	if !s.hashLater {
+		h = blake3.New(32, nil)
 		w = io.MultiWriter(out, h)
 	}
 	n, err := io.CopyBuffer(w, io.LimitReader(r, int64(f.Size)+1), s.buf)
