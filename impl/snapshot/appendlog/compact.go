@@ -1,7 +1,6 @@
 package appendlog
 
 import (
-	"bufio"
 	"fmt"
 	"iter"
 	"path/filepath"
@@ -100,20 +99,13 @@ func compactToFile(fs FS, path string, entries iter.Seq[kv.Entry], cursor kv.Cur
 			_ = fs.Remove(tmpName)
 		}
 	}()
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	rec := append(make([]byte, 0, 4096), header[:]...)
-	for e := range entries {
-		rec = appendPut(rec, e.Key, e.Value, e.Version)
-		if _, err := bw.Write(rec); err != nil {
-			return false, ioErr("write", tmpName, err)
-		}
-		rec = rec[:0]
-	}
-	rec = appendCheckpoint(rec, cursor, stamp)
-	if _, err := bw.Write(rec); err != nil {
+	if _, err := tmp.Write(header[:]); err != nil {
 		return false, ioErr("write", tmpName, err)
 	}
-	if err := bw.Flush(); err != nil {
+	if err := writePuts(tmp, entries); err != nil {
+		return false, ioErr("write", tmpName, err)
+	}
+	if _, err := tmp.Write(appendCheckpoint(nil, cursor, stamp)); err != nil {
 		return false, ioErr("write", tmpName, err)
 	}
 	if err := tmp.Sync(); err != nil {

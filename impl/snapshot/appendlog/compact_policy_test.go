@@ -7,6 +7,25 @@ import (
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
 
+// putKeys applies puts of keys k0000001..k<n> with 1 KiB values at revisions from rev on, in
+// batches of 100, calling after each Apply.
+func putKeys(t *testing.T, s *Store, n int, rev uint64, after func()) {
+	t.Helper()
+	value := make([]byte, 1024)
+	batch := make([]kv.Update, 0, 100)
+	for i := 1; i <= n; i++ {
+		batch = append(batch, kv.Update{Op: kv.OpPut, Key: fmt.Sprintf("k%07d", i), Value: value, Version: kv.VersionFromUint64(rev)})
+		if len(batch) == cap(batch) {
+			if err := s.Apply(batch, kv.CursorFromUint64(rev)); err != nil {
+				t.Fatal(err)
+			}
+			batch = batch[:0]
+			after()
+		}
+		rev++
+	}
+}
+
 // hydrate applies n distinct 1 KiB puts in batches of 100 and returns how many compactions
 // (renames over the log) they caused.
 func hydrate(t *testing.T, opts Options, n int) int {
@@ -18,36 +37,51 @@ func hydrate(t *testing.T, opts Options, n int) int {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	value := make([]byte, 1024)
-	batch := make([]kv.Update, 0, 100)
-	for i := 1; i <= n; i++ {
-		batch = append(batch, kv.Update{Op: kv.OpPut, Key: fmt.Sprintf("k%07d", i), Value: value, Version: kv.VersionFromUint64(uint64(i))})
-		if len(batch) == cap(batch) {
-			if err := s.Apply(batch, kv.CursorFromUint64(uint64(i))); err != nil {
-				t.Fatal(err)
-			}
-			batch = batch[:0]
-		}
-	}
+	putKeys(t, s, n, 1, func() {})
 	return fs.count("rename")
 }
 
-// With the default (adaptive) threshold, hydrating a fold of 48 MiB compacts a logarithmic
-// number of times; a fixed 10 MiB threshold compacts once per 10 MiB, rewriting the whole fold
-// each time.
-func TestDefaultThresholdCompactsLogarithmically(t *testing.T) {
+// With the default (adaptive) policy, hydrating a fold of 48 MiB of distinct keys never
+// compacts (every record is live); a fixed 10 MiB threshold compacts once per 10 MiB appended,
+// rewriting the whole fold each time.
+func TestDefaultPolicyDoesNotCompactALiveLog(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes about 150 MiB")
 	}
 	const n = 48 * 1024 // 48 MiB of values
 	adaptive := hydrate(t, Options{}, n)
 	fixed := hydrate(t, Options{CompactThreshold: DefaultCompactThreshold}, n)
-	// Adaptive: compactions at about 10, 20 and 40 MiB of fold.
-	if adaptive < 1 || adaptive > 3 {
-		t.Errorf("default threshold: %d compactions while folding 48 MiB, want 1..3", adaptive)
+	if adaptive != 0 {
+		t.Errorf("default policy: %d compactions while folding 48 MiB of distinct keys, want 0", adaptive)
 	}
 	if fixed < 4 {
 		t.Errorf("fixed 10 MiB threshold: %d compactions while folding 48 MiB, want at least 4", fixed)
+	}
+}
+
+// With the default policy, overwriting a 12 MiB fold again and again compacts about once per
+// fold's worth of dead records, and the file never grows past twice the fold plus the
+// threshold (and one batch).
+func TestDefaultPolicyCompactsDeadRecords(t *testing.T) {
+	const n = 12 * 1024 // 12 MiB of values
+	fs := newFaultFS()
+	s, err := Open(logPath(t), Options{FS: fs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	live := int64(0)
+	putKeys(t, s, n, 1, func() { live = s.w.size })
+	bound := 2*live + DefaultCompactThreshold + 100*1100
+	for round := range 4 {
+		putKeys(t, s, n, uint64(n*(round+1)+1), func() {
+			if s.w.size > bound {
+				t.Fatalf("round %d: the log is %d bytes, more than twice the %d-byte fold plus the threshold", round, s.w.size, live)
+			}
+		})
+	}
+	if got := fs.count("rename"); got < 2 || got > 4 {
+		t.Errorf("4 rewrites of a 12 MiB fold: %d compactions, want 2..4", got)
 	}
 }
 

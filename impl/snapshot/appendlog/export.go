@@ -1,7 +1,6 @@
 package appendlog
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,76 +43,15 @@ func (f ArtifactFormat) Accepts(gen string) error {
 // as an export writes it (see scanCompact), whose cursor and stamp Load recovers without
 // repairing.
 func (ArtifactFormat) Verify(dataDir string) (kv.Cursor, kv.Incarnation, error) {
-	sc, err := scanPayload(dataDir)
+	sc, _, err := scanPayload(dataDir, false)
 	return sc.cursor, sc.stamp.Stream, err
 }
 
-// scanned is what scanCompact reads from a compacted log.
-type scanned struct {
-	cursor kv.Cursor
-	stamp  snapshot.Stamp
-	puts   int
-}
-
-// scanPayload reads the payload in dataDir and checks it with scanCompact.
-func scanPayload(dataDir string) (scanned, error) {
-	ents, err := os.ReadDir(dataDir)
-	if err != nil {
-		return scanned{}, fmt.Errorf("%w: list %s: %w", snapshot.ErrIO, dataDir, err)
-	}
-	if len(ents) != 1 || ents[0].Name() != PayloadFile || !ents[0].Type().IsRegular() {
-		return scanned{}, fmt.Errorf("%w: an append-log payload is the one regular file %s", snapshot.ErrInvalidFormat, PayloadFile)
-	}
-	p := filepath.Join(dataDir, PayloadFile)
-	data, err := os.ReadFile(p)
-	if err != nil {
-		return scanned{}, ioErr("read", p, err)
-	}
-	sc, err := scanCompact(data)
-	if err != nil {
-		return scanned{}, fmt.Errorf("verify %s: %w", p, err)
-	}
-	return sc, nil
-}
-
-// scanCompact checks that data is what an export writes: the header, PUT records, each passing
-// its checksum, then at most one STAMP record directly followed by one CURSOR record (or the
-// CURSOR alone), and nothing after it (no torn tail, no delete). It returns the cursor, the
-// stamp and the number of PUT records without building the fold; Load of such a file
-// recovers the same cursor and stamp.
-func scanCompact(data []byte) (scanned, error) {
-	if err := checkHeader(data); err != nil {
-		return scanned{}, err
-	}
-	var sc scanned
-	sawCursor, sawStamp := false, false
-	for pos := HeaderLen; pos < len(data); {
-		rec, oc := parseRecord(data[pos:])
-		switch {
-		case oc == recBadCRC:
-			return scanned{}, fmt.Errorf("%w: record at offset %d fails its checksum", snapshot.ErrCorrupted, pos)
-		case oc != recOK:
-			return scanned{}, fmt.Errorf("%w: no whole record at offset %d %s", snapshot.ErrInvalidFormat, pos, rec.msg)
-		case sawCursor:
-			return scanned{}, fmt.Errorf("%w: record at offset %d follows the cursor", snapshot.ErrInvalidFormat, pos)
-		case rec.kind == recCursor:
-			v, _ := kv.VersionFromBytes(rec.ver) // length checked by parseRecord
-			sc.cursor, sawCursor = kv.CursorFromVersion(v), true
-		case sawStamp:
-			return scanned{}, fmt.Errorf("%w: the stamp is not followed by the cursor (offset %d)", snapshot.ErrInvalidFormat, pos)
-		case rec.kind == recStamp:
-			sc.stamp, sawStamp = rec.stamp, true
-		case rec.kind != recPut:
-			return scanned{}, fmt.Errorf("%w: a compacted log holds no delete (offset %d)", snapshot.ErrInvalidFormat, pos)
-		default:
-			sc.puts++
-		}
-		pos += rec.size
-	}
-	if sawStamp && !sawCursor {
-		return scanned{}, fmt.Errorf("%w: the stamp has no cursor after it", snapshot.ErrInvalidFormat)
-	}
-	return sc, nil
+// VerifyHashed implements artifact.HashingVerifier: Verify, hashing the log from the same
+// mapped bytes while its records are checked.
+func (ArtifactFormat) VerifyHashed(dataDir string) (kv.Cursor, kv.Incarnation, map[string]artifact.Digest, error) {
+	sc, ds, err := scanPayload(dataDir, true)
+	return sc.cursor, sc.stamp.Stream, ds, err
 }
 
 // ImportedPath returns the log's path in a directory that artifact.Import filled with an
@@ -189,20 +127,13 @@ func writeCompacted(path string, entries fold, cursor kv.Cursor, stamp snapshot.
 		return ioErr("create", path, err)
 	}
 	defer f.Close()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	rec := append(make([]byte, 0, 4096), header[:]...)
-	for k, sl := range entries {
-		rec = appendPut(rec, k, sl.value, sl.ver)
-		if _, err := bw.Write(rec); err != nil {
-			return ioErr("write", path, err)
-		}
-		rec = rec[:0]
-	}
-	rec = appendCheckpoint(rec, cursor, stamp)
-	if _, err := bw.Write(rec); err != nil {
+	if _, err := f.Write(header[:]); err != nil {
 		return ioErr("write", path, err)
 	}
-	if err := bw.Flush(); err != nil {
+	if err := writePuts(f, entries.unordered()); err != nil {
+		return ioErr("write", path, err)
+	}
+	if _, err := f.Write(appendCheckpoint(nil, cursor, stamp)); err != nil {
 		return ioErr("write", path, err)
 	}
 	if err := f.Close(); err != nil {
@@ -214,12 +145,22 @@ func writeCompacted(path string, entries fold, cursor kv.Cursor, stamp snapshot.
 // Verify implements artifact.Source: the cursor, the incarnation and the entry count must all
 // match.
 func (e *exportSource) Verify(dataDir string) (kv.Cursor, kv.Incarnation, error) {
-	sc, err := scanPayload(dataDir)
+	c, inc, _, err := e.verify(dataDir, false)
+	return c, inc, err
+}
+
+// VerifyHashed implements artifact.HashingVerifier as Verify does, hashing the log meanwhile.
+func (e *exportSource) VerifyHashed(dataDir string) (kv.Cursor, kv.Incarnation, map[string]artifact.Digest, error) {
+	return e.verify(dataDir, true)
+}
+
+func (e *exportSource) verify(dataDir string, hash bool) (kv.Cursor, kv.Incarnation, map[string]artifact.Digest, error) {
+	sc, ds, err := scanPayload(dataDir, hash)
 	if err != nil {
-		return kv.Cursor{}, kv.Incarnation{}, err
+		return kv.Cursor{}, kv.Incarnation{}, ds, err
 	}
 	if sc.puts != e.count {
-		return kv.Cursor{}, kv.Incarnation{}, fmt.Errorf("%w: the exported log holds %d entries, the live fold %d", snapshot.ErrCorrupted, sc.puts, e.count)
+		return kv.Cursor{}, kv.Incarnation{}, ds, fmt.Errorf("%w: the exported log holds %d entries, the live fold %d", snapshot.ErrCorrupted, sc.puts, e.count)
 	}
-	return sc.cursor, sc.stamp.Stream, nil
+	return sc.cursor, sc.stamp.Stream, ds, nil
 }

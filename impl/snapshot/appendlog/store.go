@@ -5,8 +5,10 @@
 // Apply writes the batch's records and then a cursor record in one write, without fsync: an
 // applied batch survives a process crash, and a power loss can only lose a tail, which the
 // watch folds again from the recovered cursor. Once enough has been appended the log is
-// compacted: rewritten (one PUT per live key, in no particular order) into a temporary file, fsynced, renamed over the
-// log, and the directory fsynced.
+// compacted: rewritten (one PUT per live key, in no particular order) into a temporary file,
+// fsynced, renamed over the log, and the directory fsynced. With the default options "enough"
+// counts only dead records (overwritten, deleted, superseded checkpoints), so hydrating a fold
+// of distinct keys never rewrites it.
 package appendlog
 
 import (
@@ -25,8 +27,9 @@ type Store struct {
 	path string
 	opts Options
 
-	wmu sync.Mutex // serializes Apply and Close, the users of w
-	w   *Writer
+	wmu  sync.Mutex // serializes Apply and Close, the users of w
+	w    *Writer
+	dead uint64 // bytes of the log's records that no longer describe the fold (guarded by wmu)
 
 	mu      sync.RWMutex // guards the fields below
 	entries fold
@@ -113,10 +116,15 @@ func (s *Store) apply(batch []kv.Update, cursor kv.Cursor, stamp *snapshot.Stamp
 		return fmt.Errorf("apply: %w", err)
 	}
 	staged := stage(batch)
+	s.noteCheckpoint(stamp)
 	s.mu.Lock()
 	for i, u := range batch {
+		if old, had := s.entries[u.Key]; had {
+			s.dead += uint64(putLen(u.Key, old.value, old.ver))
+		}
 		if u.IsDelete() {
 			delete(s.entries, u.Key)
+			s.dead += uint64(deleteLen(u.Key, u.Version))
 		} else {
 			s.entries[u.Key] = staged[i]
 		}
@@ -126,6 +134,9 @@ func (s *Store) apply(batch []kv.Update, cursor kv.Cursor, stamp *snapshot.Stamp
 		s.stamp = *stamp
 	}
 	s.mu.Unlock()
+	if s.w.adaptive {
+		due = s.deadDue()
+	}
 	if due {
 		s.compact()
 	}
@@ -149,16 +160,6 @@ func stage(batch []kv.Update) []slot {
 		out[i] = slot{value: arena[start:len(arena):len(arena)], ver: u.Version}
 	}
 	return out
-}
-
-// compact rewrites the log from the fold in RAM. Readers keep running meanwhile.
-func (s *Store) compact() {
-	s.mu.RLock()
-	err := s.w.replaceWith(s.entries.unordered(), s.cursor, s.stamp)
-	s.mu.RUnlock()
-	if err != nil && s.opts.OnCompactError != nil {
-		s.opts.OnCompactError(err)
-	}
 }
 
 // Get implements snapshot.Store.

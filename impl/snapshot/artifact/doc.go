@@ -11,5 +11,9 @@
 // it into the destination. A refused import leaves the destination as it was.
 //
 // The package knows no backend: a backend describes itself through Verifier (the import side)
-// and Source (the export side), which the backends implement.
+// and Source (the export side), which the backends implement. A backend whose verifier can hash
+// the files it checks implements HashingVerifier too: export and import then read its payload
+// once, verifying and hashing together while the files are fsynced, and an import copies the
+// files without hashing them (the kernel copies file to file) and checks the hashes of the
+// staged copy, the bytes that are renamed into place.
 package artifact

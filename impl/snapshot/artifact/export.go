@@ -69,16 +69,12 @@ func exportInto(src Source, stage string) (*Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("export: write payload: %w", err)
 	}
-	got, gotInc, err := src.Verify(data)
+	got, gotInc, files, err := verifyPayload(src, stage)
 	if err != nil {
-		return nil, fmt.Errorf("%w: export: the copy does not open: %w", ErrInvalid, err)
+		return nil, err
 	}
 	if got != live || gotInc != liveInc {
 		return nil, invalidf("export: the copy reopens at %v of stream %v, the live fold is at %v of stream %v", got, gotInc, live, liveInc)
-	}
-	files, err := hashPayload(stage)
-	if err != nil {
-		return nil, err
 	}
 	m := &Manifest{Identity: src.Identity(), Cursor: live, Incarnation: liveInc, Created: time.Now().UTC().Truncate(time.Second), Files: files}
 	b, err := m.Marshal()
@@ -89,6 +85,55 @@ func exportInto(src Source, stage string) (*Manifest, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// verifyPayload reopens the payload staged at stage through src and returns the cursor and
+// incarnation it recovers and the manifest's file list, every file hashed and fsynced. A
+// HashingVerifier's files are fsynced while it verifies and hashes them in one read; any other
+// source is verified first (its Verify may create files, which the list must then include),
+// then every file is hashed and fsynced.
+func verifyPayload(src Source, stage string) (kv.Cursor, kv.Incarnation, []File, error) {
+	data := filepath.Join(stage, DataDir)
+	if _, ok := src.(HashingVerifier); !ok {
+		got, gotInc, err := src.Verify(data)
+		if err != nil {
+			return kv.Cursor{}, kv.Incarnation{}, nil, copyDoesNotOpen(err)
+		}
+		files, err := hashPayload(stage)
+		return got, gotInc, files, err
+	}
+	paths, dirs, err := walkPayload(stage)
+	if err != nil {
+		return kv.Cursor{}, kv.Incarnation{}, nil, err
+	}
+	full := make([]string, len(paths), len(paths)+len(dirs))
+	for i, p := range paths {
+		full[i] = filepath.Join(stage, filepath.FromSlash(p))
+	}
+	synced := make(chan error, 1)
+	go func() { synced <- syncAll(append(full, dirs...)) }()
+	got, gotInc, digests, err := verifyHashed(src, data)
+	if serr := <-synced; err == nil && serr != nil {
+		return kv.Cursor{}, kv.Incarnation{}, nil, serr
+	}
+	if err != nil {
+		return kv.Cursor{}, kv.Incarnation{}, nil, copyDoesNotOpen(err)
+	}
+	files := make([]File, len(paths))
+	for i, p := range paths {
+		d, ok := digests[p]
+		if !ok {
+			if d, err = hashFile(full[i], make([]byte, bufSize)); err != nil {
+				return kv.Cursor{}, kv.Incarnation{}, nil, err
+			}
+		}
+		files[i] = File{Path: p, Size: d.Size, BLAKE3: d.BLAKE3}
+	}
+	return got, gotInc, files, nil
+}
+
+func copyDoesNotOpen(err error) error {
+	return fmt.Errorf("%w: export: the copy does not open: %w", ErrInvalid, err)
 }
 
 // writeManifest writes MANIFEST.json atomically (temporary file, fsync, rename) and fsyncs the

@@ -12,9 +12,10 @@ import (
 // winning: the manifest must parse; its backend must be v's and its generation one v accepts;
 // its sizes must be within opts; dest must be free; data/ may hold only regular files and
 // directories, and only the files the manifest lists. Each listed file is then copied into a
-// hidden directory beside dest, and its size and BLAKE3 hash checked. The staged copy is
-// opened through v.Verify and its cursor and incarnation must equal the manifest's; only then is it renamed
-// to dest and dest's parent fsynced.
+// hidden directory beside dest, and its size and BLAKE3 hash checked (the hash as it is
+// copied, or, when v is a HashingVerifier, of the staged copy as v verifies it, before its
+// verdict counts). The staged copy is opened through v.Verify and its cursor and incarnation
+// must equal the manifest's; only then is it renamed to dest and dest's parent fsynced.
 //
 // Every refusal matches ErrInvalid and names the file and the fault; dest is then exactly as
 // it was and no staging directory remains. The artifact itself is never changed.
@@ -46,7 +47,7 @@ func Import(artifactDir, dest string, v Verifier, opts ImportOptions) (*Manifest
 			return nil, invalidf("undeclared file %s: the manifest does not list it", p)
 		}
 	}
-	st, err := openImportStage(m, dest)
+	st, err := openImportStage(m, v, dest)
 	if err != nil {
 		return nil, err
 	}

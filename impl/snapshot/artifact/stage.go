@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 
 	"lukechampine.com/blake3"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
 )
 
 // ImportOptions bound what an import accepts. A zero bound is no bound beyond the sizes the
@@ -50,9 +52,12 @@ type importStage struct {
 	m    *Manifest
 	dirs map[string]bool // directories created under root/data
 	buf  []byte
+	// hashLater: the verifier hashes the staged files while it verifies them (HashingVerifier),
+	// so copyFile only copies (by the kernel where it can) and seal checks the hashes.
+	hashLater bool
 }
 
-func openImportStage(m *Manifest, dest string) (*importStage, error) {
+func openImportStage(m *Manifest, v Verifier, dest string) (*importStage, error) {
 	root, err := newStage(dest)
 	if err != nil {
 		return nil, err
@@ -62,14 +67,15 @@ func openImportStage(m *Manifest, dest string) (*importStage, error) {
 		_ = os.RemoveAll(root)
 		return nil, ioErr("create", data, err)
 	}
-	return &importStage{root: root, m: m, dirs: map[string]bool{data: true}, buf: make([]byte, bufSize)}, nil
+	_, hashLater := v.(HashingVerifier)
+	return &importStage{root: root, m: m, dirs: map[string]bool{data: true}, buf: make([]byte, bufSize), hashLater: hashLater}, nil
 }
 
 // discard removes the stage.
 func (s *importStage) discard() { _ = os.RemoveAll(s.root) }
 
 // copyFile copies f's contents from r into the stage, reading at most one byte more than f
-// lists, and checks the size and then the hash.
+// lists, and checks the size and then, unless seal will, the hash of the bytes copied.
 func (s *importStage) copyFile(f File, r io.Reader) error {
 	dst := filepath.Join(s.root, filepath.FromSlash(f.Path))
 	if err := s.mkdirs(filepath.Dir(dst)); err != nil {
@@ -80,8 +86,13 @@ func (s *importStage) copyFile(f File, r io.Reader) error {
 		return ioErr("create", dst, err)
 	}
 	defer out.Close()
-	h := blake3.New(32, nil)
-	n, err := io.CopyBuffer(io.MultiWriter(out, h), io.LimitReader(r, int64(f.Size)+1), s.buf)
+	var w io.Writer = out // an *os.File to an *os.File: copy_file_range where it can
+	var h *blake3.Hasher
+	if !s.hashLater {
+		h = blake3.New(32, nil)
+		w = io.MultiWriter(out, h)
+	}
+	n, err := io.CopyBuffer(w, io.LimitReader(r, int64(f.Size)+1), s.buf)
 	switch {
 	case errors.Is(err, ErrInvalid):
 		return err
@@ -92,7 +103,15 @@ func (s *importStage) copyFile(f File, r io.Reader) error {
 	case uint64(n) != f.Size:
 		return invalidf("payload file %s: %d bytes or more, but the manifest lists %d", f.Path, n, f.Size)
 	}
-	if sum := hex.EncodeToString(h.Sum(nil)); sum != f.BLAKE3 {
+	if s.hashLater {
+		return nil
+	}
+	return checkSum(f, hex.EncodeToString(h.Sum(nil)))
+}
+
+// checkSum refuses a file whose BLAKE3 hash is not the one the manifest lists.
+func checkSum(f File, sum string) error {
+	if sum != f.BLAKE3 {
 		return invalidf("payload file %s: checksum mismatch (BLAKE3 %s, the manifest lists %s)", f.Path, sum, f.BLAKE3)
 	}
 	return nil
@@ -123,13 +142,9 @@ func (s *importStage) seal(v Verifier, dest string) error {
 	for d := range s.dirs {
 		paths = append(paths, d)
 	}
-	if err := syncAll(paths); err != nil {
-		return err
-	}
-	data := filepath.Join(s.root, DataDir)
-	got, inc, err := v.Verify(data)
+	got, inc, err := s.verify(v, paths)
 	if err != nil {
-		return fmt.Errorf("%w: the staged payload does not open: %w", ErrInvalid, err)
+		return err
 	}
 	if got != s.m.Cursor {
 		return invalidf("the staged payload opens at %v, but the manifest's cursor_hex says %v", got, s.m.Cursor)
@@ -137,5 +152,54 @@ func (s *importStage) seal(v Verifier, dest string) error {
 	if inc != s.m.Incarnation {
 		return invalidf("the staged payload belongs to stream %v, but the manifest's incarnation says %v", inc, s.m.Incarnation)
 	}
-	return renameIntoPlace(data, dest)
+	return renameIntoPlace(filepath.Join(s.root, DataDir), dest)
+}
+
+// verify fsyncs paths and opens the staged payload through v. A HashingVerifier runs while the
+// fsyncs do, and every staged file's hash (its own, or hashFile's for a file it did not
+// report) must then be the manifest's: a damaged file is refused by its checksum before any
+// verification error. Any other verifier runs after the fsyncs, the hashes having been
+// checked as the files were copied.
+func (s *importStage) verify(v Verifier, paths []string) (kv.Cursor, kv.Incarnation, error) {
+	data := filepath.Join(s.root, DataDir)
+	if !s.hashLater {
+		if err := syncAll(paths); err != nil {
+			return kv.Cursor{}, kv.Incarnation{}, err
+		}
+		got, inc, err := v.Verify(data)
+		if err != nil {
+			return kv.Cursor{}, kv.Incarnation{}, stagedDoesNotOpen(err)
+		}
+		return got, inc, nil
+	}
+	synced := make(chan error, 1)
+	go func() { synced <- syncAll(paths) }()
+	got, inc, digests, verr := verifyHashed(v, data)
+	serr := <-synced
+	for _, f := range s.m.Files {
+		d, ok := digests[f.Path]
+		if !ok {
+			var err error
+			if d, err = hashFile(filepath.Join(s.root, filepath.FromSlash(f.Path)), s.buf); err != nil {
+				return kv.Cursor{}, kv.Incarnation{}, err
+			}
+		}
+		if d.Size != f.Size {
+			return kv.Cursor{}, kv.Incarnation{}, invalidf("payload file %s: %d bytes staged, but the manifest lists %d", f.Path, d.Size, f.Size)
+		}
+		if err := checkSum(f, d.BLAKE3); err != nil {
+			return kv.Cursor{}, kv.Incarnation{}, err
+		}
+	}
+	if serr != nil {
+		return kv.Cursor{}, kv.Incarnation{}, serr
+	}
+	if verr != nil {
+		return kv.Cursor{}, kv.Incarnation{}, stagedDoesNotOpen(verr)
+	}
+	return got, inc, nil
+}
+
+func stagedDoesNotOpen(err error) error {
+	return fmt.Errorf("%w: the staged payload does not open: %w", ErrInvalid, err)
 }

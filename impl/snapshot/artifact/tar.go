@@ -84,7 +84,7 @@ func ImportTar(r io.Reader, dest string, v Verifier, opts ImportOptions) (*Manif
 	if err := admit(m, v, opts); err != nil {
 		return nil, err
 	}
-	st, err := openImportStage(m, dest)
+	st, err := openImportStage(m, v, dest)
 	if err != nil {
 		return nil, err
 	}

@@ -52,18 +52,18 @@ func walkPayload(root string) (files, dirs []string, err error) {
 }
 
 // hashFile streams path through BLAKE3.
-func hashFile(path string, buf []byte) (size uint64, sum string, err error) {
+func hashFile(path string, buf []byte) (Digest, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, "", ioErr("open", path, err)
+		return Digest{}, ioErr("open", path, err)
 	}
 	defer f.Close()
 	h := blake3.New(32, nil)
 	n, err := io.CopyBuffer(h, f, buf)
 	if err != nil {
-		return 0, "", ioErr("read", path, err)
+		return Digest{}, ioErr("read", path, err)
 	}
-	return uint64(n), hex.EncodeToString(h.Sum(nil)), nil
+	return Digest{Size: uint64(n), BLAKE3: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 // hashPayload hashes every file under root/data, fsyncs every file and directory there, and
@@ -78,11 +78,11 @@ func hashPayload(root string) ([]File, error) {
 	full := make([]string, len(paths))
 	for i, p := range paths {
 		full[i] = filepath.Join(root, filepath.FromSlash(p))
-		size, sum, err := hashFile(full[i], buf)
+		d, err := hashFile(full[i], buf)
 		if err != nil {
 			return nil, err
 		}
-		files[i] = File{Path: p, Size: size, BLAKE3: sum}
+		files[i] = File{Path: p, Size: d.Size, BLAKE3: d.BLAKE3}
 	}
 	if err := syncAll(append(full, dirs...)); err != nil {
 		return nil, err

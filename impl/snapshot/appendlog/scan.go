@@ -1,0 +1,71 @@
+package appendlog
+
+import (
+	"fmt"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+	"github.com/slipstream-go/slipstream/impl/snapshot"
+)
+
+// scanCompact checks that data is what an export writes: the header, PUT records, each passing
+// its checksum, then at most one STAMP record directly followed by one CURSOR record (or the
+// CURSOR alone), and nothing after it (no torn tail, no delete). It returns the cursor, the
+// stamp and the number of PUT records without building the fold; Load of such a file
+// recovers the same cursor and stamp.
+func scanCompact(data []byte) (scanned, error) {
+	if err := checkHeader(data); err != nil {
+		return scanned{}, err
+	}
+	pc := scanRange(data, HeaderLen, len(data))
+	if pc.err != nil {
+		return scanned{}, pc.err
+	}
+	if pc.sawStamp && !pc.sawCursor {
+		return scanned{}, fmt.Errorf("%w: the stamp has no cursor after it", snapshot.ErrInvalidFormat)
+	}
+	return pc.sc, nil
+}
+
+// piece is what scanRange found in one stretch of a compacted log.
+type piece struct {
+	sc                  scanned
+	sawCursor, sawStamp bool
+	end                 int // where the scan stopped: the stretch's end unless err is set
+	err                 error
+}
+
+// scanRange checks the records of data[from:to] as scanCompact does, a record running past to
+// being incomplete, starting from the state at the log's first record.
+func scanRange(data []byte, from, to int) piece {
+	var pc piece
+	pos := from
+	fail := func(err error) piece {
+		pc.err, pc.end = err, pos
+		return pc
+	}
+	for pos < to {
+		rec, oc := parseRecord(data[pos:to])
+		switch {
+		case oc == recBadCRC:
+			return fail(fmt.Errorf("%w: record at offset %d fails its checksum", snapshot.ErrCorrupted, pos))
+		case oc != recOK:
+			return fail(fmt.Errorf("%w: no whole record at offset %d %s", snapshot.ErrInvalidFormat, pos, rec.msg))
+		case pc.sawCursor:
+			return fail(fmt.Errorf("%w: record at offset %d follows the cursor", snapshot.ErrInvalidFormat, pos))
+		case rec.kind == recCursor:
+			v, _ := kv.VersionFromBytes(rec.ver) // length checked by parseRecord
+			pc.sc.cursor, pc.sawCursor = kv.CursorFromVersion(v), true
+		case pc.sawStamp:
+			return fail(fmt.Errorf("%w: the stamp is not followed by the cursor (offset %d)", snapshot.ErrInvalidFormat, pos))
+		case rec.kind == recStamp:
+			pc.sc.stamp, pc.sawStamp = rec.stamp, true
+		case rec.kind != recPut:
+			return fail(fmt.Errorf("%w: a compacted log holds no delete (offset %d)", snapshot.ErrInvalidFormat, pos))
+		default:
+			pc.sc.puts++
+		}
+		pos += rec.size
+	}
+	pc.end = pos
+	return pc
+}
