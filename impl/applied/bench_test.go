@@ -129,37 +129,8 @@ func (h *hydrateBench) hydrate(b *testing.B, open opener, reconcile bool, dir st
 // rawOrdered is the baseline: nats.go's ordered consumer (last per subject) drained until its
 // pending count, doing nothing with the messages.
 func (h *hydrateBench) rawOrdered(b *testing.B) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	stream, err := h.js.Stream(ctx, "KV_hydrate")
-	if err != nil {
-		b.Fatal(err)
-	}
-	cons, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{"$KV.hydrate.>"},
-		DeliverPolicy:  jetstream.DeliverLastPerSubjectPolicy,
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	it, err := cons.Messages()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer it.Stop()
-	pending := uint64(h.n)
-	for got := uint64(0); got < pending; got++ {
-		msg, err := it.Next()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if got == 0 {
-			md, err := msg.Metadata()
-			if err != nil {
-				b.Fatal(err)
-			}
-			pending = md.NumPending + 1
-		}
+	if n := benchseed.DrainOrdered(b, h.js, "hydrate"); n != uint64(h.n) {
+		b.Fatalf("raw ordered consumer read %d messages, want %d", n, h.n)
 	}
 }
 

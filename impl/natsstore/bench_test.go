@@ -130,7 +130,7 @@ func BenchmarkDataPlane100k(b *testing.B) {
 			ours += time.Since(start)
 			b.StopTimer()
 			start = time.Now()
-			rawOrderedDrain(b, bb.js)
+			benchseed.DrainOrdered(b, bb.js, "bench")
 			raw += time.Since(start)
 			b.StartTimer()
 		}
@@ -286,42 +286,5 @@ func hydrateWatch(b *testing.B, st *Store) {
 	cancel()
 	if err := <-done; err != nil {
 		b.Fatal(err)
-	}
-}
-
-// rawOrderedDrain is the raw nats.go baseline: an ordered consumer, last per subject, consumed
-// until its pending count.
-func rawOrderedDrain(b *testing.B, js jetstream.JetStream) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	stream, err := js.Stream(ctx, "KV_bench")
-	if err != nil {
-		b.Fatal(err)
-	}
-	cons, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{"$KV.bench.>"},
-		DeliverPolicy:  jetstream.DeliverLastPerSubjectPolicy,
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	it, err := cons.Messages()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer it.Stop()
-	pending := uint64(benchKeys)
-	for got := uint64(0); got < pending; got++ {
-		msg, err := it.Next()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if got == 0 {
-			md, err := msg.Metadata()
-			if err != nil {
-				b.Fatal(err)
-			}
-			pending = md.NumPending + 1 // this message plus what the consumer still holds
-		}
 	}
 }

@@ -54,3 +54,44 @@ func Publish(tb testing.TB, url, bucket, keyFormat string, n int) jetstream.JetS
 	}
 	return js
 }
+
+// DrainOrdered is the raw nats.go baseline a hydration is measured against: an ordered consumer
+// of the bucket's stream, last record per subject, read until its pending count says nothing
+// is left, doing nothing with the messages. It returns the number of messages read.
+func DrainOrdered(tb testing.TB, js jetstream.JetStream, bucket string) uint64 {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	stream, err := js.Stream(ctx, "KV_"+bucket)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cons, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{"$KV." + bucket + ".>"},
+		DeliverPolicy:  jetstream.DeliverLastPerSubjectPolicy,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	it, err := cons.Messages()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer it.Stop()
+	pending := uint64(1)
+	got := uint64(0)
+	for ; got < pending; got++ {
+		msg, err := it.Next()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if got == 0 {
+			md, err := msg.Metadata()
+			if err != nil {
+				tb.Fatal(err)
+			}
+			pending = md.NumPending + 1 // this message plus what the consumer still holds
+		}
+	}
+	return got
+}
