@@ -103,7 +103,7 @@ func (w *KV) Setup(ctx context.Context, env Env) error {
 	if err := env.Cluster.WaitStream(ctx, w.Stream()); err != nil {
 		return err
 	}
-	w.obs, err = startObserver(env.Cluster.ControlURLs(), w.Stream(), "$KV."+w.opts.Bucket+".", env.Recorder.Now)
+	w.obs, err = startObserver(ctx, env.Cluster.ControlURLs(), w.Stream(), "$KV."+w.opts.Bucket+".", env.Recorder.Now)
 	return err
 }
 

@@ -35,7 +35,7 @@ type observer struct {
 	stop func()
 }
 
-func startObserver(urls, stream, prefix string, clock func() int64) (*observer, error) {
+func startObserver(setup context.Context, urls, stream, prefix string, clock func() int64) (*observer, error) {
 	nc, err := nats.Connect(urls, nats.Name("chaos-observer"), nats.IgnoreDiscoveredServers(),
 		nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond))
 	if err != nil {
@@ -47,11 +47,21 @@ func startObserver(urls, stream, prefix string, clock func() int64) (*observer, 
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	cons, err := js.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
-	if err != nil {
-		cancel()
-		nc.Close()
-		return nil, fmt.Errorf("kv workload: observer consumer: %w", err)
+	// A just-formed cluster may take one attempt's whole timeout to answer (a stream leader
+	// still settling): try again until setup's own deadline.
+	var cons jetstream.Consumer
+	for {
+		cons, err = js.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
+		if err == nil {
+			break
+		}
+		select {
+		case <-setup.Done():
+			cancel()
+			nc.Close()
+			return nil, fmt.Errorf("kv workload: observer consumer: %w", err)
+		case <-time.After(250 * time.Millisecond):
+		}
 	}
 	o := &observer{js: js, stream: stream, prefix: prefix, clock: clock, seqs: map[uint64]record{}}
 	cc, err := cons.Consume(func(m jetstream.Msg) {
