@@ -2,7 +2,9 @@ package artifact_test
 
 import (
 	"bytes"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -13,9 +15,17 @@ import (
 )
 
 // copyTree copies the regular files and directories under src to dst.
-func copyTree(t testing.TB, src, dst string) {
+func copyTree(t testing.TB, src, dst string) { copyFiles(t, src, dst, false) }
+
+// copyFiles is copyTree; with skipVanished, a file that disappears while the copy runs (a live
+// store deleting what it no longer needs) is skipped instead of failing the copy.
+func copyFiles(t testing.TB, src, dst string, skipVanished bool) {
 	t.Helper()
+	vanished := func(err error) bool { return skipVanished && errors.Is(err, fs.ErrNotExist) }
 	must(t, filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
+		if vanished(err) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -25,6 +35,9 @@ func copyTree(t testing.TB, src, dst string) {
 			return os.MkdirAll(out, 0o755)
 		}
 		in, err := os.Open(p)
+		if vanished(err) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
