@@ -49,11 +49,12 @@ func Run[U any](ctx context.Context, cfg Config[U]) (kv.Cursor, error) {
 	if err != nil {
 		return cfg.Resume, err
 	}
-	exp, err := cfg.admitExpiry(ctx, cfg.kernels.withDefaults())
+	cfg.kernels = cfg.kernels.withDefaults()
+	exp, err := cfg.admitExpiry(ctx, cfg.kernels)
 	if err != nil {
 		return resume, err
 	}
-	plan, err := cfg.planStart(ctx, resume, cfg.kernels.withDefaults())
+	plan, err := cfg.planStart(ctx, resume, cfg.kernels)
 	if err != nil {
 		return resume, err
 	}
