@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 )
 
 // NewDirectory returns the transport that keeps payloads and pointers under root on one
@@ -79,8 +78,33 @@ func (o dirObjects) get(_ context.Context, name string, w io.Writer) error {
 	return err
 }
 
+// list reads one key's payload directory when prefix names one (it holds a '/'), else every
+// <key>.payloads directory of a key starting with prefix.
 func (o dirObjects) list(_ context.Context, prefix string) ([]object, error) {
-	dir := filepath.Join(o.root, filepath.FromSlash(strings.TrimSuffix(prefix, "/")))
+	if i := strings.LastIndexByte(prefix, '/'); i >= 0 {
+		return o.listDir(prefix[:i+1], prefix[i+1:])
+	}
+	ents, err := os.ReadDir(o.root)
+	if err != nil {
+		return nil, err
+	}
+	var out []object
+	for _, e := range ents {
+		if e.IsDir() && strings.HasPrefix(e.Name(), prefix) && strings.HasSuffix(e.Name(), ".payloads") {
+			objs, err := o.listDir(e.Name()+"/", "")
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, objs...)
+		}
+	}
+	return out, nil
+}
+
+// listDir lists the objects in the directory dirPrefix (a name prefix ending in '/') whose
+// file names start with namePrefix.
+func (o dirObjects) listDir(dirPrefix, namePrefix string) ([]object, error) {
+	dir := filepath.Join(o.root, filepath.FromSlash(strings.TrimSuffix(dirPrefix, "/")))
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -90,14 +114,14 @@ func (o dirObjects) list(_ context.Context, prefix string) ([]object, error) {
 	}
 	var out []object
 	for _, e := range ents {
-		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") {
+		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") || !strings.HasPrefix(e.Name(), namePrefix) {
 			continue // in-flight uploads and anything not ours
 		}
 		fi, err := e.Info()
 		if err != nil {
 			continue // removed since the listing
 		}
-		out = append(out, object{name: prefix + e.Name(), modTime: fi.ModTime()})
+		out = append(out, object{name: dirPrefix + e.Name(), modTime: fi.ModTime()})
 	}
 	return out, nil
 }
@@ -108,85 +132,4 @@ func (o dirObjects) remove(_ context.Context, name string) error {
 		return errObjectMissing
 	}
 	return err
-}
-
-// dirPointers keeps <root>/<key>.pointer, swapped under an exclusive lock by rename.
-type dirPointers struct {
-	root string
-	// lock takes an exclusive lock on f (blocking); a test may replace it.
-	lock func(f *os.File) error
-}
-
-func (p *dirPointers) path(key string) string { return filepath.Join(p.root, key+".pointer") }
-
-// read returns at most MaxPointerBytes+1 bytes of the pointer, so that an oversize pointer is
-// refused without reading all of it.
-func (p *dirPointers) read(_ context.Context, key string) ([]byte, bool, error) {
-	f, err := os.Open(p.path(key))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxPointerBytes+1))
-	return b, err == nil, err
-}
-
-func (p *dirPointers) swap(ctx context.Context, key string, val []byte, decide func([]byte, bool) bool) (bool, error) {
-	lf, err := os.OpenFile(filepath.Join(p.root, key+".lock"), os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return false, err
-	}
-	defer lf.Close() // closing releases the lock
-	if err := p.lock(lf); err != nil {
-		if errors.Is(err, syscall.ENOLCK) || errors.Is(err, syscall.EOPNOTSUPP) || errors.Is(err, syscall.ENOSYS) {
-			return false, fmt.Errorf("%w: cannot lock %s: %w", ErrNoCompareAndSwap, lf.Name(), err)
-		}
-		return false, err
-	}
-	cur, present, err := p.read(ctx, key)
-	if err != nil {
-		return false, err
-	}
-	if decide(cur, present) {
-		return false, nil
-	}
-	return false, writeAtomic(p.path(key), val)
-}
-
-func flock(f *os.File) error { return syscall.Flock(int(f.Fd()), syscall.LOCK_EX) }
-
-// writeAtomic writes b beside path, fsyncs it, renames it over path and fsyncs the directory.
-func writeAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".pointer-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(b); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(path))
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

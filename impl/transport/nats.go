@@ -117,3 +117,26 @@ func (p kvPointers) swap(ctx context.Context, key string, val []byte, decide fun
 	}
 	return false, err
 }
+
+func (p kvPointers) keys(ctx context.Context, base string) ([]string, error) {
+	return p.s.Keys(ctx, base+".")
+}
+
+// remove deletes the key by compare-and-swap on the version decide saw.
+func (p kvPointers) remove(ctx context.Context, key string, decide func([]byte) (bool, error)) (bool, error) {
+	e, ok, err := p.s.Entry(ctx, key)
+	if err != nil || !ok {
+		return false, err
+	}
+	if del, err := decide(e.Value); err != nil || !del {
+		return false, err
+	}
+	err = p.s.DeleteWithVersion(ctx, key, e.Version)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, kv.ErrRevisionMismatch), errors.Is(err, kv.ErrWriteInFlight):
+		return false, nil
+	}
+	return false, err
+}

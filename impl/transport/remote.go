@@ -18,7 +18,8 @@ type object struct {
 }
 
 // objects stores payloads by name. get and remove of an absent object: errObjectMissing. An
-// object that exists is complete (put publishes it atomically).
+// object that exists is complete (put publishes it atomically). list returns every object
+// whose name starts with prefix, under any key.
 type objects interface {
 	has(ctx context.Context, name string) (bool, error)
 	put(ctx context.Context, name string, r io.Reader) error
@@ -32,10 +33,15 @@ var errObjectMissing = errors.New("object not found")
 // pointers stores one pointer per key. swap reads the pointer (present=false when absent),
 // asks decide, and unless decide says keep writes val, atomically with the read (a
 // compare-and-swap or a lock); retry=true reports a lost compare-and-swap (nothing written),
-// for the caller to call swap again.
+// for the caller to call swap again. keys lists the keys below base (base + "." + anything).
+// remove reads the pointer, asks decide (only when present), and deletes it if decide says
+// so, atomically with the read; removed=false when decide declined, the pointer was absent, or
+// it changed after the read (a lost compare-and-swap, left for the next prune).
 type pointers interface {
 	read(ctx context.Context, key string) (val []byte, present bool, err error)
 	swap(ctx context.Context, key string, val []byte, decide func(cur []byte, present bool) (keep bool)) (retry bool, err error)
+	keys(ctx context.Context, base string) ([]string, error)
+	remove(ctx context.Context, key string, decide func(cur []byte) (bool, error)) (removed bool, err error)
 }
 
 // Remote is a Transport over a payload store and a pointer store: NewNATS or NewDirectory.
@@ -47,6 +53,9 @@ type Remote struct {
 	// afterPointerRead, if set by a test, runs in Download between reading the pointer and
 	// fetching its payload (a stale pointer read).
 	afterPointerRead func()
+	// beforePointerDelete, if set by a test, runs in PruneRetired after it decided to delete an
+	// earlier incarnation's pointer and before the delete (a publish racing it).
+	beforePointerDelete func()
 }
 
 var _ Transport = (*Remote)(nil)

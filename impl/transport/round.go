@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/slipstream-go/slipstream/impl/applied"
+	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/impl/lease"
 	"github.com/slipstream-go/slipstream/impl/snapshot/artifact"
 )
@@ -26,6 +27,10 @@ type Round struct {
 	// the artifact's incarnation), so each incarnation of the bucket has its own pointer.
 	Transport Transport
 	Key       string
+	// Live, when set, is the data bucket (natsstore's Store is one): after the upload the round
+	// reads the bucket's live incarnation from it and prunes what earlier incarnations left
+	// behind (Transport.PruneRetired, same grace). Nil: earlier incarnations are left alone.
+	Live kv.IncarnationReporter
 	// Scratch is an existing directory on the fold's file system for the transient artifact.
 	Scratch string
 	// Logger receives warnings that do not fail the round; nil is silent.
@@ -43,6 +48,8 @@ type RoundResult struct {
 	PointerKey string
 	// Pruned counts the payloads the round's prune deleted (only after a Published outcome).
 	Pruned int
+	// Retired counts what the round deleted of earlier incarnations (only with Round.Live).
+	Retired RetiredPruned
 }
 
 // ErrLoopGone: the live loop did not take the export request or dropped its reply (it has
@@ -56,7 +63,9 @@ var ErrLoopGone = errors.New("transport: the live loop is gone; export request n
 // publisher's upload-to-swap window, three more the readers holding an older pointer). The
 // local artifact is always deleted. On any failure before the upload completes the lease is
 // abandoned, so another node may retry at once. A SupersededByNewer outcome is a success: a
-// newer artifact is published.
+// newer artifact is published. With Round.Live set, every successful round then also prunes
+// the artifacts of the bucket's earlier incarnations (Transport.PruneRetired, the same grace);
+// a prune failure is logged and never fails the round.
 func RunExportRound(ctx context.Context, r Round) (*RoundResult, error) {
 	log := r.Logger
 	if log == nil {
@@ -83,7 +92,24 @@ func RunExportRound(ctx context.Context, r Round) (*RoundResult, error) {
 	} else {
 		log.Warn("transport: a newer artifact was already published", "ours", res.Manifest.Cursor, "published", res.Outcome.Remote)
 	}
+	if r.Live != nil {
+		res.Retired, err = pruneRetired(ctx, r)
+		if err != nil {
+			log.Warn("transport: pruning earlier incarnations failed; the next round retries", "err", err)
+		}
+	}
 	return res, nil
+}
+
+// pruneRetired reads the bucket's live incarnation now (not the artifact's: a node still
+// folding a deleted bucket must not retire the incarnation that replaced it) and prunes the
+// earlier ones' artifacts. A bucket that does not exist now retires nothing.
+func pruneRetired(ctx context.Context, r Round) (RetiredPruned, error) {
+	live, err := r.Live.Incarnation(ctx)
+	if err != nil {
+		return RetiredPruned{}, fmt.Errorf("transport: read the live incarnation: %w", err)
+	}
+	return r.Transport.PruneRetired(ctx, r.Key, live, graceFor(r.TTL))
 }
 
 // graceFor is 4 × ttl, saturating.

@@ -34,6 +34,12 @@ type Transport interface {
 	// Prune deletes the payloads protocol.PayloadPrunable allows, last modified at or before
 	// now − grace, and returns how many it deleted.
 	Prune(ctx context.Context, key string, grace time.Duration) (int, error)
+	// PruneRetired deletes what earlier incarnations of the bucket left under the keys
+	// PointerKey(base, inc): the payloads protocol.RetiredPayloadPrunable allows against live
+	// (the bucket's live incarnation as the bucket reported it, never a fold's), last modified
+	// at or before now − grace, and then each such pointer protocol.RetiredPointerDeletable
+	// allows. A zero live prunes nothing.
+	PruneRetired(ctx context.Context, base string, live kv.Incarnation, grace time.Duration) (RetiredPruned, error)
 }
 
 // Upload is UploadPayload followed by SwapPointer: the payload lands before the pointer names
