@@ -14,7 +14,8 @@ import (
 
 // Download implements Transport. path must not exist. The payload's name is derived from the
 // pointer's bytes; a missing payload fails with ErrPayloadMissing (a prune after a stale
-// pointer read, or a doctored pointer), and a tar whose first entry is not the pointer's exact
+// pointer read, or a doctored pointer), and so does a fetch that failed midway when the
+// payload is gone afterwards (pruned while it streamed); and a tar whose first entry is not the pointer's exact
 // manifest fails with artifact.ErrInvalid. On any failure no file remains at path. The
 // payload's hashes are not checked here: artifact.ImportTar re-checks everything.
 func (t *Remote) Download(ctx context.Context, key, path string) (*artifact.Manifest, error) {
@@ -38,8 +39,8 @@ func (t *Remote) Download(ctx context.Context, key, path string) (*artifact.Mani
 	}()
 	name := payloadName(key, m, ptr)
 	if err := t.objs.get(ctx, name, f); err != nil {
-		if errors.Is(err, errObjectMissing) {
-			return nil, fmt.Errorf("%w: %s (read the pointer again)", ErrPayloadMissing, name)
+		if errors.Is(err, errObjectMissing) || t.vanished(ctx, name) {
+			return nil, fmt.Errorf("%w: %s (read the pointer again): %w", ErrPayloadMissing, name, err)
 		}
 		return nil, fmt.Errorf("transport: fetch %s: %w", name, err)
 	}
@@ -54,6 +55,14 @@ func (t *Remote) Download(ctx context.Context, key, path string) (*artifact.Mani
 	}
 	ok = true
 	return m, nil
+}
+
+// vanished reports whether the object is provably gone now: a fetch that failed midway because
+// a prune deleted the object (the object store's reader then times out waiting for the purged
+// chunks) is a missing payload, to be retried from a fresh pointer read.
+func (t *Remote) vanished(ctx context.Context, name string) bool {
+	ok, err := t.objs.has(ctx, name)
+	return err == nil && !ok
 }
 
 // checkEmbedded requires the tar's first entry to be MANIFEST.json with exactly the pointer's
