@@ -121,6 +121,7 @@ func (c *cluster) exportRound(ctx context.Context, w io.Writer, n *node) error {
 	res, err := transport.RunExportRound(ctx, transport.Round{
 		Lease: l, TTL: time.Minute, Exports: n.exports,
 		Transport: c.transport, Key: "routes", Scratch: scratch,
+		Live: c.bucket, // past the grace, artifacts of the bucket's earlier incarnations go
 	})
 	if err != nil {
 		return fmt.Errorf("%s: export round: %w", n.name, err)

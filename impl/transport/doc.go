@@ -13,6 +13,12 @@
 // never the pointer's target; a reader that read an older pointer finds its payload gone
 // (ErrPayloadMissing) and retries, and never gets wrong data.
 //
+// Each incarnation of a bucket publishes under its own key (PointerKey). PruneRetired deletes
+// what an incarnation created before the live one left behind: its payloads once they aged
+// out of the grace (protocol.RetiredPayloadPrunable), then its pointer once no payload is left
+// (protocol.RetiredPointerDeletable, by compare-and-swap). A reader of such a pointer racing
+// it fails detectably (ErrPayloadMissing, then ErrNoPointer), never with wrong data.
+//
 // Two stores implement it: NATS (a JetStream object store for payloads, a kv key for the
 // pointer) and Directory (one host's file system, the swap made atomic by flock and rename).
 // RunExportRound and ImportRemote compose a transport with the export lease (impl/lease), the

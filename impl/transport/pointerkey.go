@@ -17,8 +17,14 @@ import (
 // and meanwhile hand bootstraps the old incarnation's fold. With one pointer per incarnation
 // the publish rule compares only cursors of one stream, unchanged. A bootstrap reads the
 // pointer of the bucket's live incarnation: ImportRemote(ctx, t, PointerKey(base, live), …).
-// The old incarnation's pointer and payloads are left as they are (nothing publishes under
-// that key any more); delete them with the transport's storage tools when no node needs them.
+// Nothing publishes under an old incarnation's key any more. An export round given the data
+// bucket (Round.Live) reads the live incarnation from it and calls PruneRetired, which deletes
+// an incarnation's payloads, its pointer's target included, once it was created before the
+// live one and they aged out of the grace (4 × the lease TTL), and then its pointer, once no
+// payload is left under it; a reader of a vanished pointer gets ErrNoPointer. The zero
+// incarnation's bare key is never retired (a fold that records none may be live). PruneRetired
+// reads base + ".i" + digits as an incarnation of base, so never choose a base that is itself
+// such a key of another base (a base ending in ".i" and digits).
 func PointerKey(base string, inc kv.Incarnation) string {
 	if inc.IsZero() {
 		return base
