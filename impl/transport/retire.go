@@ -62,6 +62,9 @@ func (t *Remote) PruneRetired(ctx context.Context, base string, live kv.Incarnat
 			}
 			res.Payloads++
 		}
+		if !protocol.RetiredPointerDeletable(protocol.RetiredPointer{Created: created, Live: liveNs}) {
+			continue // not even an empty key of this incarnation would go: spare the lock
+		}
 		removed, err := t.ptrs.remove(ctx, key, func(cur []byte) (bool, error) {
 			c := keyCreated(base, key)
 			if !ownedBy(cur, live.Name(), c) {
