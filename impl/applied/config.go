@@ -112,8 +112,9 @@ type Config[U any] struct {
 	// ReconcileEvery is the period of anti-entropy reconciliation: the loop compares the
 	// store with a listing of the bucket's latest revision per key and repairs what the watch
 	// cannot see (a purged delete marker, a subject purged by an operator, a marker that
-	// expired while Run was down). It runs once the watch has caught up after the start, then
-	// every period. Zero means DefaultReconcileEvery (10 minutes); a negative value
+	// expired while Run was down). It runs once the watch has caught up after the start (the
+	// Watcher's first caught-up proof, when it is a kv.CaughtUpWatcher, or the watch quiet for
+	// 100 ms, whichever comes first), then every period. Zero means DefaultReconcileEvery (10 minutes); a negative value
 	// (ReconcileOff) turns it off. It needs a Store and a Reader that implements
 	// kv.RevisionLister (natsstore's does); otherwise it is off.
 	ReconcileEvery time.Duration

@@ -37,10 +37,15 @@
 // kv.CaughtUpWatcher proved the watch caught up. protocol.ExpiryContactLost is asked on a
 // resume, before each update and before each refresh; once the marker TTL (less
 // Config.ExpiryClockSkew) has passed without contact, a marker may have expired unseen, and Run
-// takes the same resync (Stats.ContactResyncs). Stats.Expiries counts the markers folded.
+// takes the same resync (Stats.ContactResyncs). Stats.Expiries counts the markers folded. A
+// quiet fold keeps its contact only through the proofs, so a kv.CaughtUpWatcher must prove the
+// watch caught up well inside half the marker TTL; natsstore's does so about every quarter of
+// it (natsstore.Store.WatchCaughtUp), whatever its floor-guard period.
 //
 // With a Store and a Reader that implements kv.RevisionLister, Run also reconciles (anti-entropy):
-// once the watch has caught up after the start, then every Config.ReconcileEvery (10 minutes by
+// once the watch has caught up after the start (the first caught-up proof of a
+// kv.CaughtUpWatcher, or 100 ms without a delivery, whichever comes first: a fold hydrating
+// under constant writes may never pause that long), then every Config.ReconcileEvery (10 minutes by
 // default; ReconcileOff turns it off), a goroutine lists the bucket's latest revision per key,
 // headers only, and the loop compares it with the store. Candidates picked by
 // protocol.ReconcileRepair are confirmed against the key's current record by
