@@ -1,6 +1,7 @@
 package applied
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"time"
@@ -130,11 +131,20 @@ type Config[U any] struct {
 	// passed without contact. Zero means DefaultExpiryClockSkew; it is capped at half the
 	// marker TTL, so a short TTL keeps a window.
 	ExpiryClockSkew time.Duration
+	// OverrunBackoff is the wait before an overrun resync (retention overran the watch,
+	// kv.ErrWatchOverrun) that follows another one in a row; each further one doubles it, up
+	// to 64 times this, and a watch that kept going that long ends the run. The first overrun
+	// resyncs at once. Zero means DefaultOverrunBackoff (1 s); a negative value never waits.
+	OverrunBackoff time.Duration
 
 	// kernels replaces the protocol kernels in tests; nil fields take the production ones.
 	kernels kernels
-	// clock, if set by a test, replaces time.Now for the contact checks.
+	// clock, if set by a test, replaces time.Now for the contact checks and for how long a
+	// watch ran before an overrun (the overrun backoff).
 	clock func() time.Time
+	// wait, if set by a test, replaces the timer of the overrun backoff; it returns false when
+	// ctx ended first.
+	wait func(ctx context.Context, d time.Duration) bool
 	// hook, if set by a test, runs at each point of the flush path; returning true simulates
 	// a crash there (Run returns errCrashed at once, doing nothing more).
 	hook func(p point) bool

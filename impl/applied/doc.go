@@ -23,7 +23,9 @@
 // stamped with its cursor, Run compares them (protocol.ResumePlanFor): a cursor of another
 // incarnation (the bucket was deleted and re-created, or the fold was imported from an
 // artifact of the old one) is never resumed. And a watch that retention overran
-// (kv.ErrWatchOverrun) is resynced in place rather than stopping Run. Every resync is logged
+// (kv.ErrWatchOverrun) is resynced in place rather than stopping Run; a consumer overrun again
+// right after each resync (it cannot keep up with what the bucket retains) waits between them,
+// Config.OverrunBackoff (1 s) doubling up to 64 times that, logged. Every resync is logged
 // with its reason and counted in Stats (Resyncs, IncarnationResyncs, OverrunResyncs). Flushes
 // store the live incarnation with their cursor (Store.ApplyStamped) once the updates come from
 // the live stream; a store without a stamp (written before stamps existed) resumes unverified,
