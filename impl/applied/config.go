@@ -1,6 +1,7 @@
 package applied
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"time"
@@ -112,8 +113,9 @@ type Config[U any] struct {
 	// ReconcileEvery is the period of anti-entropy reconciliation: the loop compares the
 	// store with a listing of the bucket's latest revision per key and repairs what the watch
 	// cannot see (a purged delete marker, a subject purged by an operator, a marker that
-	// expired while Run was down). It runs once the watch has caught up after the start, then
-	// every period. Zero means DefaultReconcileEvery (10 minutes); a negative value
+	// expired while Run was down). It runs once the watch has caught up after the start (the
+	// Watcher's first caught-up proof, when it is a kv.CaughtUpWatcher, or the watch quiet for
+	// 100 ms, whichever comes first), then every period. Zero means DefaultReconcileEvery (10 minutes); a negative value
 	// (ReconcileOff) turns it off. It needs a Store and a Reader that implements
 	// kv.RevisionLister (natsstore's does); otherwise it is off.
 	ReconcileEvery time.Duration
@@ -129,11 +131,20 @@ type Config[U any] struct {
 	// passed without contact. Zero means DefaultExpiryClockSkew; it is capped at half the
 	// marker TTL, so a short TTL keeps a window.
 	ExpiryClockSkew time.Duration
+	// OverrunBackoff is the wait before an overrun resync (retention overran the watch,
+	// kv.ErrWatchOverrun) that follows another one in a row; each further one doubles it, up
+	// to 64 times this, and a watch that kept going that long ends the run. The first overrun
+	// resyncs at once. Zero means DefaultOverrunBackoff (1 s); a negative value never waits.
+	OverrunBackoff time.Duration
 
 	// kernels replaces the protocol kernels in tests; nil fields take the production ones.
 	kernels kernels
-	// clock, if set by a test, replaces time.Now for the contact checks.
+	// clock, if set by a test, replaces time.Now for the contact checks and for how long a
+	// watch ran before an overrun (the overrun backoff).
 	clock func() time.Time
+	// wait, if set by a test, replaces the timer of the overrun backoff; it returns false when
+	// ctx ended first.
+	wait func(ctx context.Context, d time.Duration) bool
 	// hook, if set by a test, runs at each point of the flush path; returning true simulates
 	// a crash there (Run returns errCrashed at once, doing nothing more).
 	hook func(p point) bool

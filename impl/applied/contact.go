@@ -35,14 +35,15 @@ func (l *loop[U]) touchContact(u kv.Update) {
 }
 
 // onCaughtUp takes a caught-up proof from the watch (kv.CaughtUpWatcher): every update stored
-// before at has been sent, and the watch sends nothing while the loop takes the ones queued. It
-// checks the contact at at, advances it, and persists it when it moved half the allowed time
-// since it was last stored.
+// before at has been sent, and the watch sends nothing while the loop takes the ones queued. The
+// first proof lets the first reconciliation start. On a guarded bucket it checks the contact at
+// at, advances it, and persists it when it moved half the allowed time since it was last stored.
 func (l *loop[U]) onCaughtUp(at time.Time) error {
 	if err := l.takeQueued(); err != nil {
 		return err
 	}
-	if l.contactTripped {
+	l.noteProof()
+	if !l.exp.guarded() || l.contactTripped {
 		return nil
 	}
 	if l.k.contactLost(l.contact, at.UnixNano(), l.exp.ttl) {
@@ -87,12 +88,12 @@ func (l *loop[U]) contactResynced(at time.Time) {
 	l.contactTripped = false
 }
 
-// watchOnce runs one watch from from on ctx. On a guarded bucket whose watcher can prove it is
-// caught up (kv.CaughtUpWatcher), the proofs reach the loop through contactCh, in order with
-// the updates.
+// watchOnce runs one watch from from on ctx. When the watcher can prove it is caught up
+// (kv.CaughtUpWatcher) and the loop has a use for it (a guarded bucket's contact, the start of
+// reconciliation), the proofs reach the loop through contactCh, in order with the updates.
 func (l *loop[U]) watchOnce(ctx context.Context, from kv.Cursor) error {
 	cw, ok := l.cfg.Watcher.(kv.CaughtUpWatcher)
-	if !ok || !l.exp.guarded() {
+	if !ok || (!l.exp.guarded() && l.proved == nil) {
 		return l.cfg.Watcher.Watch(ctx, l.cfg.Scope, from, l.rx)
 	}
 	return cw.WatchCaughtUp(ctx, l.cfg.Scope, from, l.rx, func(at time.Time) {

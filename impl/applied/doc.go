@@ -23,7 +23,9 @@
 // stamped with its cursor, Run compares them (protocol.ResumePlanFor): a cursor of another
 // incarnation (the bucket was deleted and re-created, or the fold was imported from an
 // artifact of the old one) is never resumed. And a watch that retention overran
-// (kv.ErrWatchOverrun) is resynced in place rather than stopping Run. Every resync is logged
+// (kv.ErrWatchOverrun) is resynced in place rather than stopping Run; a consumer overrun again
+// right after each resync (it cannot keep up with what the bucket retains) waits between them,
+// Config.OverrunBackoff (1 s) doubling up to 64 times that, logged. Every resync is logged
 // with its reason and counted in Stats (Resyncs, IncarnationResyncs, OverrunResyncs). Flushes
 // store the live incarnation with their cursor (Store.ApplyStamped) once the updates come from
 // the live stream; a store without a stamp (written before stamps existed) resumes unverified,
@@ -37,10 +39,15 @@
 // kv.CaughtUpWatcher proved the watch caught up. protocol.ExpiryContactLost is asked on a
 // resume, before each update and before each refresh; once the marker TTL (less
 // Config.ExpiryClockSkew) has passed without contact, a marker may have expired unseen, and Run
-// takes the same resync (Stats.ContactResyncs). Stats.Expiries counts the markers folded.
+// takes the same resync (Stats.ContactResyncs). Stats.Expiries counts the markers folded. A
+// quiet fold keeps its contact only through the proofs, so a kv.CaughtUpWatcher must prove the
+// watch caught up well inside half the marker TTL; natsstore's does so about every quarter of
+// it (natsstore.Store.WatchCaughtUp), whatever its floor-guard period.
 //
 // With a Store and a Reader that implements kv.RevisionLister, Run also reconciles (anti-entropy):
-// once the watch has caught up after the start, then every Config.ReconcileEvery (10 minutes by
+// once the watch has caught up after the start (the first caught-up proof of a
+// kv.CaughtUpWatcher, or 100 ms without a delivery, whichever comes first: a fold hydrating
+// under constant writes may never pause that long), then every Config.ReconcileEvery (10 minutes by
 // default; ReconcileOff turns it off), a goroutine lists the bucket's latest revision per key,
 // headers only, and the loop compares it with the store. Candidates picked by
 // protocol.ReconcileRepair are confirmed against the key's current record by

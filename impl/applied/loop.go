@@ -48,6 +48,8 @@ type loop[U any] struct {
 	reconcileCh  chan reconcileRequest // nil when reconciliation is off
 	caughtUp     chan struct{}         // closed once the loop first idles after a receive
 	caughtUpSent bool
+	proved       chan struct{} // closed on the first caught-up proof (kv.CaughtUpWatcher)
+	provedSent   bool
 	recDone      chan struct{} // closed when the reconciler goroutine has returned
 	exports      <-chan ExportRequest
 	watchErr     error         // the watch goroutine's result, readable once rx is closed
@@ -82,6 +84,7 @@ func newLoop[U any](cfg *Config[U], resume kv.Cursor) *loop[U] {
 		l.lister, l.every = lister, cfg.reconcileEvery()
 		l.reconcileCh = make(chan reconcileRequest)
 		l.caughtUp = make(chan struct{})
+		l.proved = make(chan struct{})
 		l.recDone = make(chan struct{})
 	}
 	l.timer = time.NewTimer(time.Hour)

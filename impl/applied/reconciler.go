@@ -30,15 +30,19 @@ func (c *Config[U]) reconcileEvery() time.Duration {
 	return c.ReconcileEvery
 }
 
-// reconciler is the goroutine that lists the bucket for reconciliation: first once the loop
-// has caught up with the watch after the start (or after initialReconcileGrace) and the watch
-// has then stayed quiet for initialQuiet, then every period. It folds nothing itself: the loop compares and repairs. A failed listing is logged
-// and counted, and the next period retries.
+// reconciler is the goroutine that lists the bucket for reconciliation: first on the watch's
+// first caught-up proof (kv.CaughtUpWatcher), or, whichever comes first, once the loop has
+// caught up with the watch after the start (or after initialReconcileGrace) and the watch has
+// then stayed quiet for initialQuiet; then every period. A fold hydrating under constant writes
+// may never see that quiet, and a proof is the watch's own word that it had caught up. It folds
+// nothing itself: the loop compares and repairs. A failed listing is logged and counted, and
+// the next period retries.
 func (l *loop[U]) reconciler(ctx context.Context) {
 	defer close(l.recDone)
 	grace := time.NewTimer(initialReconcileGrace)
 	select {
 	case <-l.caughtUp:
+	case <-l.proved:
 	case <-grace.C:
 	case <-ctx.Done():
 	}
@@ -60,8 +64,9 @@ func (l *loop[U]) reconciler(ctx context.Context) {
 // for an instant many times, and a round started then lists the whole bucket beside it.
 const initialQuiet = 100 * time.Millisecond
 
-// awaitQuiet returns once a whole initialQuiet period passes with no update received (or ctx
-// ends). It reads the progress counter the loop keeps anyway, so the hot path pays nothing.
+// awaitQuiet returns once a whole initialQuiet period passes with no update received, or a
+// caught-up proof came (or ctx ends). It reads the progress counter the loop keeps anyway, so
+// the hot path pays nothing.
 func (l *loop[U]) awaitQuiet(ctx context.Context) {
 	tick := time.NewTicker(initialQuiet)
 	defer tick.Stop()
@@ -69,6 +74,8 @@ func (l *loop[U]) awaitQuiet(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
+			return
+		case <-l.proved:
 			return
 		case <-tick.C:
 		}
@@ -130,6 +137,15 @@ func (l *loop[U]) noteIdle() {
 	}
 	l.caughtUpSent = true
 	close(l.caughtUp)
+}
+
+// noteProof is called on every caught-up proof: the first lets the first reconciliation start.
+func (l *loop[U]) noteProof() {
+	if l.proved == nil || l.provedSent {
+		return
+	}
+	l.provedSent = true
+	close(l.proved)
 }
 
 // stopReconciler stops the reconciler goroutine, if any, and waits for it.

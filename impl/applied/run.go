@@ -21,7 +21,8 @@ import (
 // whose cursor belongs to another incarnation of the bucket (checked before the first watch
 // when the Watcher implements kv.IncarnationReporter): with a Reader it resyncs, without one it
 // returns kv.ErrCursorExpired. A watch that retention overran (kv.ErrWatchOverrun) is resynced
-// in place and does not end Run. A bucket that removes keys by age without delete markers is
+// in place and does not end Run; overruns in a row wait Config.OverrunBackoff, doubling, before
+// their resyncs. A bucket that removes keys by age without delete markers is
 // refused before anything is watched, with kv.ErrExpiryInvisible (see
 // Config.AcceptExpiryDivergence); on one with markers, a fold out of contact with the stream
 // for the markers' lifetime resyncs (see the package doc).

@@ -28,6 +28,8 @@ func (l *loop[U]) runWatch(ctx context.Context) error {
 	defer l.cut.end()
 	var err error
 	reason := l.plan.reason
+	backoff := newOverrunBackoff(l.cfg.OverrunBackoff)
+	started := l.now()
 	if l.plan.action != protocol.ActionResync {
 		err = l.watchOnce(l.cut.begin(ctx), l.resume)
 		reason = l.resyncReason(ctx, err, !l.resume.IsZero())
@@ -42,10 +44,16 @@ func (l *loop[U]) runWatch(ctx context.Context) error {
 			}
 			return fmt.Errorf("%w (%s)", err, resyncHint)
 		}
+		if reason == protocol.ReasonWatchOverrun {
+			if d, n := backoff.next(l.now().Sub(started)); !l.waitOverrun(ctx, d, n) {
+				return nil
+			}
+		}
 		l.log.Warn("applied: resyncing", "reason", reason.String(), "cursor", l.resume.String(), "err", err)
 		if done, err := l.resync(ctx, reason); done || err != nil {
 			return err
 		}
+		started = l.now()
 		err = l.watchOnce(l.cut.begin(ctx), kv.Cursor{})
 		reason = l.resyncReason(ctx, err, false)
 	}

@@ -62,7 +62,9 @@ type CaughtUpWatcher interface {
 	// WatchCaughtUp is Watch, and also calls caughtUp(at) from the watch's goroutine each time
 	// it has proof that every update in scope the stream stored before at (a local time read
 	// before asking) has been sent to out; it sends nothing while caughtUp runs. How often it
-	// calls is the backend's choice (natsstore: at most once per floor-guard period, while
-	// idle). A nil caughtUp makes it Watch.
+	// calls is the backend's choice, and its documentation must say: applied.Run needs, while
+	// the watch is caught up, consecutive calls well inside half the bucket's marker TTL, or it
+	// resyncs for want of contact (natsstore: about every quarter of the marker TTL, or its
+	// floor-guard period if shorter). A nil caughtUp makes it Watch.
 	WatchCaughtUp(ctx context.Context, scope Scope, from Cursor, out chan<- Update, caughtUp func(at time.Time)) error
 }

@@ -127,3 +127,78 @@ func TestFloorGuardCaughtUpProofs(t *testing.T) {
 	}
 	g.reportCaughtUp() // no listener: nothing to call
 }
+
+// Markers turned on by EnableExpiryMarkers set the cadence of later caught-up proofs: with the
+// default 30 s FloorGuardInterval and a one-second marker TTL, a quiet filtered watch (an
+// out-of-scope key written last, so every proof needs the consumer's word) proves it is caught
+// up again and again within seconds, each proof later than the one before.
+func TestCaughtUpCadenceFollowsMarkerTTL(t *testing.T) {
+	t.Parallel()
+	d := newTestBucket(t, "cadence")
+	d.put("in.a", "1")
+	d.put("out.b", "2")
+	if d.store.Capabilities().ExpiryVisible {
+		t.Fatal("a bucket without expiry reports visible expiries")
+	}
+	if _, err := d.store.EnableExpiryMarkers(testCtx(t), time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if !d.store.Capabilities().ExpiryVisible {
+		t.Fatal("Capabilities does not follow EnableExpiryMarkers")
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	out := make(chan kv.Update, 16)
+	proofs := make(chan time.Time, 64)
+	done := make(chan error, 1)
+	started := time.Now()
+	go func() {
+		done <- d.store.WatchCaughtUp(ctx, kv.Prefix("in"), kv.Cursor{}, out, func(at time.Time) {
+			select {
+			case proofs <- at:
+			default:
+			}
+		})
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	next(t, out, "in.a", 5*time.Second)
+	prev := started
+	for i := range 4 {
+		select {
+		case at := <-proofs:
+			if !at.After(prev) {
+				t.Fatalf("proof %d at %v, not after %v", i, at, prev)
+			}
+			prev = at
+		case err := <-done:
+			t.Fatalf("the watch ended: %v", err)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d caught-up proofs within 10 s of the previous one; markers living 1 s need them within a fraction of that", i)
+		}
+	}
+}
+
+// proveEvery: on a bucket with markers the period is the smaller of the guard's own and a
+// quarter of the marker TTL, and the first probe is due at once; without markers nothing
+// changes.
+func TestProveEvery(t *testing.T) {
+	t.Parallel()
+	clock := time.Unix(100, 0)
+	for _, tc := range []struct {
+		every, markerTTL, want time.Duration
+		dueNow                 bool
+	}{
+		{30 * time.Second, 0, 30 * time.Second, false},
+		{30 * time.Second, 2 * time.Second, 500 * time.Millisecond, true},
+		{30 * time.Second, time.Hour, 30 * time.Second, true},
+		{time.Second, 20 * time.Second, time.Second, true},
+	} {
+		g := &floorGuard{every: tc.every, now: func() time.Time { return clock }}
+		g.due = clock.Add(tc.every)
+		g.proveEvery(tc.markerTTL)
+		if g.every != tc.want || g.due.Equal(clock) != tc.dueNow {
+			t.Errorf("every %v, marker TTL %v: period %v, first probe due at once %v; want %v, %v",
+				tc.every, tc.markerTTL, g.every, g.due.Equal(clock), tc.want, tc.dueNow)
+		}
+	}
+}

@@ -70,7 +70,9 @@ type Config struct {
 	// filtered watch move its frontier past other keys' writes; 0 means
 	// DefaultFloorGuardInterval. A filtered watch whose scope sees no writes while retention
 	// evicts more than two periods' worth of other writes trips needlessly (a resync, never
-	// lost data), so keep it well below the time the bucket retains writes.
+	// lost data), so keep it well below the time the bucket retains writes. A WatchCaughtUp
+	// watch on a bucket with delete markers probes every quarter of the marker TTL if that is
+	// shorter, so its caught-up proofs keep a fold's contact (NATS.md, "Expiry").
 	FloorGuardInterval time.Duration
 	// Logger receives warnings and debug lines; nil means silent. Nothing logged contains a
 	// credential.

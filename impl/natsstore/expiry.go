@@ -42,7 +42,8 @@ func expiryOf(c jetstream.StreamConfig) Expiry {
 }
 
 // Expiry reads the bucket's stream configuration now (one request) and reports what it removes by
-// age and whether watches see it. Errors are those of a read (kv.ErrTimeout, kv.ErrNotConnected,
+// age and whether watches see it. The store keeps what it read: Capabilities and the cadence of
+// later WatchCaughtUp proofs follow it. Errors are those of a read (kv.ErrTimeout, kv.ErrNotConnected,
 // kv.ErrOperationFailed).
 func (s *Store) Expiry(ctx context.Context) (Expiry, error) {
 	const op = "expiry"
@@ -53,7 +54,9 @@ func (s *Store) Expiry(ctx context.Context) (Expiry, error) {
 	if err != nil {
 		return Expiry{}, failRead(op, "", err)
 	}
-	return expiryOf(cfg), nil
+	e := expiryOf(cfg)
+	s.expiry.set(e)
+	return e, nil
 }
 
 // streamConfig reads the bucket stream's configuration fresh from the server, bounded by the
@@ -72,7 +75,8 @@ func (s *Store) streamConfig(ctx context.Context) (jetstream.StreamConfig, error
 // (0 means the Conn's Config.MarkerTTL, or DefaultMarkerTTL; the server requires at least one
 // second), by a stream configuration update that also allows per-message TTLs and roll-ups, as
 // markers need. Markers already on keep their TTL unless markerTTL is set. It returns the
-// bucket's expiry after the update. Only removals after the update get markers: a fold that may
+// bucket's expiry after the update, which the store keeps (Capabilities and the cadence of later
+// WatchCaughtUp proofs follow it). Only removals after the update get markers: a fold that may
 // have missed earlier ones must resync (or be reconciled) once. Markers cannot be turned off
 // again here: the server would then drop keys by age unseen.
 func (s *Store) EnableExpiryMarkers(ctx context.Context, markerTTL time.Duration) (Expiry, error) {
@@ -92,7 +96,9 @@ func (s *Store) EnableExpiryMarkers(ctx context.Context, markerTTL time.Duration
 	case markerTTL > 0:
 		cfg.SubjectDeleteMarkerTTL = markerTTL
 	case cfg.SubjectDeleteMarkerTTL > 0:
-		return expiryOf(cfg), nil
+		e := expiryOf(cfg)
+		s.expiry.set(e)
+		return e, nil
 	default:
 		cfg.SubjectDeleteMarkerTTL = s.conn.cfg.markerTTL()
 	}
@@ -103,5 +109,7 @@ func (s *Store) EnableExpiryMarkers(ctx context.Context, markerTTL time.Duration
 	if err != nil {
 		return Expiry{}, failWrite(op, "", err)
 	}
-	return expiryOf(updated.CachedInfo().Config), nil
+	e := expiryOf(updated.CachedInfo().Config)
+	s.expiry.set(e) // the cadence of later caught-up proofs follows the new marker TTL
+	return e, nil
 }

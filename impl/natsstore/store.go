@@ -23,14 +23,14 @@ type Store struct {
 	conn          *Conn
 	js            jetstream.JetStream
 	kv            jetstream.KeyValue
-	name          string // bucket name
-	stream        string // "KV_" + name
-	subjectPrefix string // "$KV." + name + "."
-	allowTTL      bool   // the stream allows per-message TTLs
-	expiryAtOpen  Expiry // what the stream removed by age when the store was opened
-	maxMsgSize    int64  // the stream's own message size limit (MaxMsgSize); <= 0: none
-	leader        bool   // Get and Entry go through the stream leader (see LeaderReads)
-	hooks         hooks  // test seams (copied from the Conn at open)
+	name          string       // bucket name
+	stream        string       // "KV_" + name
+	subjectPrefix string       // "$KV." + name + "."
+	allowTTL      bool         // the stream allows per-message TTLs
+	expiry        *knownExpiry // what the stream removes by age, as last read or set (nil: zero Store)
+	maxMsgSize    int64        // the stream's own message size limit (MaxMsgSize); <= 0: none
+	leader        bool         // Get and Entry go through the stream leader (see LeaderReads)
+	hooks         hooks        // test seams (copied from the Conn at open)
 }
 
 // newStore wraps an opened bucket. info is the bucket's stream info as returned at open time.
@@ -43,10 +43,11 @@ func newStore(c *Conn, js jetstream.JetStream, b jetstream.KeyValue, info *jetst
 		stream:        "KV_" + b.Bucket(),
 		subjectPrefix: "$KV." + b.Bucket() + ".",
 		hooks:         c.hooks,
+		expiry:        &knownExpiry{},
 	}
 	if info != nil {
 		s.allowTTL = info.Config.AllowMsgTTL
-		s.expiryAtOpen = expiryOf(info.Config)
+		s.expiry.set(expiryOf(info.Config))
 		s.maxMsgSize = int64(info.Config.MaxMsgSize)
 	}
 	return s
@@ -73,8 +74,8 @@ func (s *Store) Name() string {
 }
 
 // Capabilities reports what this bucket can do. TTL is true only if the bucket was created with
-// per-key TTLs allowed. AgesOut and ExpiryVisible are the stream's expiry configuration when the
-// store was opened (Expiry reads it afresh). MaxValueSize is the largest value every write accepts: the smaller of
+// per-key TTLs allowed. AgesOut and ExpiryVisible are the stream's expiry configuration as the
+// store last read it: at open, or since by Expiry or EnableExpiryMarkers. MaxValueSize is the largest value every write accepts: the smaller of
 // the server's maximum payload and the bucket's own message size limit (its stream's
 // MaxMsgSize, whichever tool created it), less room for the headers a write carries (see
 // valueLimit); 0 when neither is known (the zero Store).
@@ -84,8 +85,9 @@ func (s *Store) Capabilities() kv.Capabilities {
 	}
 	c := capabilities()
 	c.TTL = s.allowTTL
-	c.AgesOut = s.expiryAtOpen.AgesOut()
-	c.ExpiryVisible = c.AgesOut && s.expiryAtOpen.MarkerTTL > 0
+	e := s.expiry.get()
+	c.AgesOut = e.AgesOut()
+	c.ExpiryVisible = c.AgesOut && e.MarkerTTL > 0
 	c.MaxValueSize = s.maxValueSize()
 	return c
 }

@@ -146,7 +146,10 @@ func (s *Store) watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out c
 		}
 		return info.NumPending, info.Delivered.Consumer, nil
 	})
-	guard.caughtUp = caughtUp
+	if caughtUp != nil {
+		guard.caughtUp = caughtUp
+		guard.proveEvery(s.expiry.get().MarkerTTL)
+	}
 	it, err := cons.Messages(jetstream.PullMaxMessages(watchBatch),
 		jetstream.PullExpiry(watchExpiry), jetstream.PullHeartbeat(watchHeartbeat))
 	if err != nil {
