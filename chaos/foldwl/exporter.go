@@ -56,15 +56,28 @@ func (w *Folds) exporter(ctx context.Context, holder, key string, c *consumer, s
 		w.noteErr("exporter "+holder, err)
 		return
 	}
+	// The data bucket, so that every round also runs the retirement of earlier incarnations
+	// under faults (the run never re-creates the bucket: it must retire nothing).
+	live, err := openBucket(ctx, conn, w.opts.Bucket)
+	if err != nil {
+		w.count("export errors", 1)
+		w.noteErr("exporter "+holder, err)
+		return
+	}
 	ttl := w.opts.ExportTTL
 	for ctx.Err() == nil {
 		call := w.env.Recorder.Now()
 		rctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		res, err := transport.RunExportRound(rctx, transport.Round{Lease: l, TTL: ttl, Exports: c.exports,
-			Transport: tr, Key: key, Scratch: scratch})
+			Transport: tr, Key: key, Scratch: scratch, Live: live})
 		cancel()
 		ret := w.env.Recorder.Now()
 		w.logRound(holder, call, ret, res, err)
+		if res != nil && res.Retired.Payloads+res.Retired.Pointers > 0 {
+			// The bucket is never re-created here: anything retired was live.
+			w.count("artifacts wrongly retired", res.Retired.Payloads+res.Retired.Pointers)
+			w.noteErr("export round "+holder, fmt.Errorf("retired %+v of a bucket never re-created", res.Retired))
+		}
 		switch {
 		case err != nil:
 			if ctx.Err() == nil {
