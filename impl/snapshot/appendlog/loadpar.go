@@ -1,0 +1,170 @@
+package appendlog
+
+import (
+	"encoding/binary"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+)
+
+// loadPieces is how many stretches putPrefix cuts a log into: more than its two goroutines,
+// so that one slowed down (the machine is shared) leaves the rest to the other.
+const loadPieces = 8
+
+// putRun is one stretch of a log, [from, to), cut where findStarts guessed a record begins.
+type putRun struct {
+	from, to int
+	puts     int // the PUT records counted from from, trusting their lengths
+	off      int // where its entries go in the fold
+	filled   int // entries parsed
+	end      int // where parsing stopped: to, unless a record was not a whole valid PUT
+}
+
+// putPrefix folds the PUT records that open data, whose header is valid, on two goroutines:
+// each stretch is counted, then parsed and checksummed straight into its place in one dense
+// fold, its keys aliasing data as its values do (so that a fold loaded from a compacted log
+// pins the whole image until it is rewritten: a copy of the keys cost a tenth of a load, in
+// allocation and page faults, BenchmarkLoad). The prefix is the stretches parsed whole, in
+// order, then the valid PUTs of the first one that was not; since the first stretch starts
+// at the header, each stretch parsed to its end proves that the next one starts at a record,
+// so the prefix is exactly what a one-by-one replay would fold from the same records, and it
+// returns the offset where that replay goes on. It returns no fold (and the header's end) for
+// a small log, one it cannot cut, or a prefix in which a key repeats: the replay then folds
+// everything.
+func putPrefix(data []byte) (replayed, int) {
+	if len(data) < parallelMin {
+		return replayed{}, HeaderLen
+	}
+	bounds := findStarts(data, loadPieces)
+	if len(bounds) < 3 {
+		return replayed{}, HeaderLen
+	}
+	runs := make([]putRun, len(bounds)-1)
+	for i := range runs {
+		runs[i].from, runs[i].to = bounds[i], bounds[i+1]
+	}
+	inParallel(len(runs), func(i int) { runs[i].count(data) })
+	total := 0
+	for i := range runs {
+		runs[i].off = total
+		total += runs[i].puts
+	}
+	f := make(fold, total)
+	inParallel(len(runs), func(i int) {
+		r := &runs[i]
+		r.parse(data, f[r.off:r.off+r.puts])
+	})
+	n, pos := 0, HeaderLen
+	for i := range runs {
+		n, pos = runs[i].off+runs[i].filled, runs[i].end
+		if runs[i].end != runs[i].to {
+			break
+		}
+	}
+	clear(f[n:]) // entries of stretches after the prefix: do not let them pin their values
+	f = f[:n:n]
+	x := newIndex(n)
+	if !x.fill(f) {
+		return replayed{}, HeaderLen
+	}
+	return replayed{entries: f, index: x}, pos
+}
+
+// countPuts counts the well-framed PUT records from offset from and their key bytes, to size
+// the fold and the key string once. It trusts lengths without checking CRCs: it is only a
+// hint.
+func countPuts(data []byte, from int) (n, keyBytes int) {
+	for pos := from; pos+7 <= len(data); {
+		r := data[pos:]
+		switch r[4] {
+		case recPut:
+			kl := int(binary.LittleEndian.Uint16(r[5:]))
+			if len(r) < 7+kl+5 {
+				return n, keyBytes
+			}
+			vl := int(binary.LittleEndian.Uint32(r[7+kl:]))
+			if vl > MaxValueLen || len(r) < 7+kl+4+vl+1 {
+				return n, keyBytes
+			}
+			pos += 7 + kl + 4 + vl + 1 + int(r[7+kl+4+vl])
+			n, keyBytes = n+1, keyBytes+kl
+		case recDelete:
+			pos += 7 + int(binary.LittleEndian.Uint16(r[5:])) + 1
+			if pos <= len(data) {
+				pos += int(data[pos-1])
+			}
+		case recCursor:
+			pos += 6 + int(r[5])
+		case recStamp:
+			pos += 7 + int(binary.LittleEndian.Uint16(r[5:]))
+		default:
+			return n, keyBytes
+		}
+	}
+	return n, keyBytes
+}
+
+// count counts the PUT records of the stretch as countPuts does, stopping at any other.
+func (r *putRun) count(data []byte) {
+	for pos := r.from; pos+7 <= r.to; {
+		b := data[pos:r.to]
+		if b[4] != recPut {
+			return
+		}
+		kl := int(b[5]) | int(b[6])<<8
+		if len(b) < 7+kl+5 {
+			return
+		}
+		vo := 7 + kl + 4
+		vl := int(b[7+kl]) | int(b[8+kl])<<8 | int(b[9+kl])<<16 | int(b[10+kl])<<24
+		if vl > MaxValueLen || len(b) < vo+vl+1 {
+			return
+		}
+		pos += vo + vl + 1 + int(b[vo+vl])
+		r.puts++
+	}
+}
+
+// parse parses the stretch's records into dst while they are whole valid PUTs and dst has
+// room, recording how many it filled and where it stopped.
+func (r *putRun) parse(data []byte, dst fold) {
+	pos := r.from
+	for pos < r.to && r.filled < len(dst) {
+		rec, oc := parseRecord(data[pos:r.to])
+		if oc != recOK || rec.kind != recPut {
+			break
+		}
+		ver, _ := kv.VersionFromBytes(rec.ver) // length checked by parseRecord
+		k := aliasString(rec.key)
+		dst[r.filled] = fentry{key: k, value: rec.value, ver: ver, tag: tagOf(k)}
+		r.filled++
+		pos += rec.size
+	}
+	r.end = pos
+}
+
+// aliasString returns b's bytes as a string without copying them. The bytes of a log image
+// are never written once read: values share them too, and are handed out capped at their
+// length, so no append reaches a key.
+func aliasString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// inParallel runs do(0), ..., do(n-1) on the calling goroutine and one more.
+func inParallel(n int, do func(i int)) {
+	var next atomic.Int64
+	work := func() {
+		for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+			do(i)
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Go(work)
+	work()
+	wg.Wait()
+}

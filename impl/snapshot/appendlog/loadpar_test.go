@@ -1,0 +1,112 @@
+package appendlog
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/slipstream-go/slipstream/impl/kv"
+)
+
+// bigLog returns a log of more than parallelMin bytes: a compacted log (4000 PUTs, a stamp, a
+// cursor) when compacted, else the same puts in batches of 500 with a cursor after each, an
+// overwrite and a delete in the third.
+func bigLog(t testing.TB, compacted bool) []byte {
+	value := bytes.Repeat([]byte("v"), 80)
+	var ups []kv.Update
+	for i := range 4000 {
+		ups = append(ups, kv.Update{Op: kv.OpPut, Key: fmt.Sprintf("k.%05d", i), Value: value, Version: rev(uint64(i + 1))})
+	}
+	if compacted {
+		st := testStamp(1)
+		data := writeBatches(t, logPath(t), batch{ups, kv.CursorFromUint64(4000), &st})
+		if len(data) < parallelMin {
+			t.Fatalf("the log is %d bytes, too small to be cut", len(data))
+		}
+		return data
+	}
+	var bs []batch
+	for i := 0; i < len(ups); i += 500 {
+		b := batch{updates: ups[i : i+500], cursor: kv.CursorFromUint64(uint64(i + 500))}
+		if i == 1000 {
+			b.updates = append(append([]kv.Update(nil), b.updates...), putU("k.00007", "again", 9000), delU("k.00008", 9001))
+		}
+		bs = append(bs, b)
+	}
+	return writeBatches(t, logPath(t), bs...)
+}
+
+// requireSameReplay checks that replay, with its PUT prefix parsed in parallel, decides on data
+// exactly as the one-by-one fold does: the same error (class and offset), or the same state
+// and the same verdict on whether the file needs a rewrite.
+func requireSameReplay(t interface {
+	Helper()
+	Fatalf(string, ...any)
+}, what string, data []byte) {
+	t.Helper()
+	got, err := replay(data)
+	var want replayed
+	wantErr := checkHeader(data)
+	if wantErr == nil {
+		want, wantErr = replayRest(data, replayed{}, HeaderLen)
+	}
+	if (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) {
+		t.Fatalf("%s: replay returned %v, the one-by-one fold %v", what, err, wantErr)
+	}
+	if err != nil {
+		return
+	}
+	gs := stateOf(&Snapshot{Cursor: got.cursor, Stamp: got.stamp, entries: got.entries})
+	ws := stateOf(&Snapshot{Cursor: want.cursor, Stamp: want.stamp, entries: want.entries})
+	if !gs.equal(ws) || got.compact != want.compact {
+		t.Fatalf("%s: replay folded %d entries (compact %v), the one-by-one fold %d (compact %v)", what, len(gs.entries), got.compact, len(ws.entries), want.compact)
+	}
+	for k, e := range ws.entries {
+		if p, ok := got.index.get(got.entries, k); !ok || got.entries[p].key != k || got.entries[p].ver != e.Version {
+			t.Fatalf("%s: the index does not find %q", what, k)
+		}
+	}
+}
+
+// A compacted log's PUTs are all folded by the parallel prefix, which stops at the checkpoint.
+func TestPutPrefixTakesAllPutsOfACompactedLog(t *testing.T) {
+	data := bigLog(t, true)
+	out, from := putPrefix(data)
+	if len(out.entries) != 4000 {
+		t.Fatalf("the prefix holds %d entries, want the 4000 PUTs", len(out.entries))
+	}
+	if rec, oc := parseRecord(data[from:]); oc != recOK || rec.kind != recStamp {
+		t.Fatalf("the prefix stops at offset %d, not at the stamp", from)
+	}
+	requireSameReplay(t, "compacted", data)
+	requireSameReplay(t, "appended", bigLog(t, false))
+}
+
+// Whatever a large log holds (a flipped byte, a cut, a run of zeros, anywhere, in particular
+// across the places where the prefix is cut), replay decides as the one-by-one fold does.
+func TestReplayWithParallelPrefixMatchesOneByOne(t *testing.T) {
+	logs := [][]byte{bigLog(t, true), bigLog(t, false)}
+	rapid.Check(t, func(t *rapid.T) {
+		data := bytes.Clone(logs[rapid.IntRange(0, 1).Draw(t, "log")])
+		cuts := findStarts(data, loadPieces)
+		near := rapid.OneOf(
+			rapid.IntRange(0, len(data)-1),
+			rapid.Custom(func(t *rapid.T) int {
+				c := rapid.SampledFrom(cuts[1:len(cuts)-1]).Draw(t, "cut")
+				return min(len(data)-1, max(0, c+rapid.IntRange(-200, 200).Draw(t, "delta")))
+			}),
+		)
+		off := near.Draw(t, "offset")
+		switch rapid.IntRange(0, 2).Draw(t, "damage") {
+		case 0:
+			data[off] ^= byte(rapid.IntRange(1, 255).Draw(t, "xor"))
+		case 1:
+			data = data[:off]
+		case 2:
+			clear(data[off:min(len(data), off+rapid.IntRange(1, 300).Draw(t, "zeros"))])
+		}
+		requireSameReplay(t, fmt.Sprintf("damage at %d", off), data)
+	})
+}
