@@ -2,8 +2,10 @@ package appendlog
 
 import (
 	"encoding/binary"
+	"hash/crc32"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
@@ -132,17 +134,42 @@ func (r *putRun) count(data []byte) {
 func (r *putRun) parse(data []byte, dst fold) {
 	pos := r.from
 	for pos < r.to && r.filled < len(dst) {
-		rec, oc := parseRecord(data[pos:r.to])
-		if oc != recOK || rec.kind != recPut {
+		key, value, vb, size, ok := parsePut(data[pos:r.to])
+		if !ok {
 			break
 		}
-		ver, _ := kv.VersionFromBytes(rec.ver) // length checked by parseRecord
-		k := aliasString(rec.key)
-		dst[r.filled] = fentry{key: k, value: rec.value, ver: ver, tag: tagOf(k)}
+		ver, _ := kv.VersionFromBytes(vb) // length checked by parsePut
+		k := aliasString(key)
+		dst[r.filled] = fentry{key: k, value: value, ver: ver, tag: tagOf(k)}
 		r.filled++
-		pos += rec.size
+		pos += size
 	}
 	r.end = pos
+}
+
+// parsePut parses the record at the start of r when parseRecord would find it a whole valid
+// PUT, and reports false for anything else, without saying why: the one-by-one replay parses
+// that record again and decides. It is parseRecord's PUT case without the general record
+// struct, whose copy per record cost a sixth of the parse (pprof, BenchmarkLoad).
+func parsePut(r []byte) (key, value, ver []byte, size int, ok bool) {
+	if len(r) < 7 || r[4] != recPut {
+		return nil, nil, nil, 0, false
+	}
+	kl := int(binary.LittleEndian.Uint16(r[5:]))
+	vo := 7 + kl + 4
+	if len(r) < vo {
+		return nil, nil, nil, 0, false
+	}
+	vl := int(binary.LittleEndian.Uint32(r[7+kl:]))
+	if vl > MaxValueLen || len(r) < vo+vl+1 {
+		return nil, nil, nil, 0, false
+	}
+	n := int(r[vo+vl])
+	size = vo + vl + 1 + n
+	if n > kv.MaxVersionLen || len(r) < size || binary.LittleEndian.Uint32(r) != crc32.ChecksumIEEE(r[crcLen:size]) || !utf8.Valid(r[7:7+kl]) {
+		return nil, nil, nil, 0, false
+	}
+	return r[7 : 7+kl : 7+kl], r[vo : vo+vl : vo+vl], r[vo+vl+1 : size], size, true
 }
 
 // aliasString returns b's bytes as a string without copying them. The bytes of a log image

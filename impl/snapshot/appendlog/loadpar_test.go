@@ -84,6 +84,29 @@ func TestPutPrefixTakesAllPutsOfACompactedLog(t *testing.T) {
 	requireSameReplay(t, "appended", bigLog(t, false))
 }
 
+// A key repeated in another stretch of the PUTs is found (then the whole log is replayed one
+// by one, and rewritten).
+func TestPutPrefixFindsARepeatedKey(t *testing.T) {
+	value := bytes.Repeat([]byte("v"), 80)
+	var ups []kv.Update
+	for i := range 4000 {
+		key := fmt.Sprintf("k.%05d", i)
+		if i == 3000 {
+			key = "k.00010"
+		}
+		ups = append(ups, kv.Update{Op: kv.OpPut, Key: key, Value: value, Version: rev(uint64(i + 1))})
+	}
+	data := writeBatches(t, logPath(t), batch{ups, kv.CursorFromUint64(4000), nil})
+	if out, _ := putPrefix(data); out.entries != nil {
+		t.Fatalf("the prefix folded %d entries over a repeated key", len(out.entries))
+	}
+	r, err := replay(data)
+	if err != nil || r.compact || len(r.entries) != 3999 || entryOf(&Snapshot{entries: r.entries, index: r.index}, "k.00010").Version != rev(3001) {
+		t.Fatalf("replay: %v, compact %v, %d entries", err, r.compact, len(r.entries))
+	}
+	requireSameReplay(t, "repeated key", data)
+}
+
 // Whatever a large log holds (a flipped byte, a cut, a run of zeros, anywhere, in particular
 // across the places where the prefix is cut), replay decides as the one-by-one fold does.
 func TestReplayWithParallelPrefixMatchesOneByOne(t *testing.T) {
@@ -108,5 +131,36 @@ func TestReplayWithParallelPrefixMatchesOneByOne(t *testing.T) {
 			clear(data[off:min(len(data), off+rapid.IntRange(1, 300).Draw(t, "zeros"))])
 		}
 		requireSameReplay(t, fmt.Sprintf("damage at %d", off), data)
+	})
+}
+
+// parsePut accepts exactly the records parseRecord finds whole valid PUTs, with the same
+// fields, whatever the bytes: valid records of every kind, damaged, cut, or random.
+func TestParsePutAgreesWithParseRecord(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var r []byte
+		switch rapid.IntRange(0, 2).Draw(t, "kind") {
+		case 0:
+			key := rapid.OneOf(rapid.StringOfN(rapid.Rune(), 0, 20, -1), rapid.Custom(func(t *rapid.T) string { return string(rapid.SliceOfN(rapid.Byte(), 0, 20).Draw(t, "key bytes")) })).Draw(t, "key")
+			value := rapid.SliceOfN(rapid.Byte(), 0, 200).Draw(t, "value")
+			r = appendPut(nil, key, value, rev(rapid.Uint64().Draw(t, "version")))
+		case 1:
+			r = appendCursor(nil, kv.CursorFromUint64(rapid.Uint64().Draw(t, "cursor")))
+		case 2:
+			r = rapid.SliceOfN(rapid.Byte(), 0, 64).Draw(t, "random")
+		}
+		if len(r) > 0 && rapid.Bool().Draw(t, "damage") {
+			r[rapid.IntRange(0, len(r)-1).Draw(t, "at")] ^= rapid.Byte().Draw(t, "xor")
+		}
+		r = r[:rapid.IntRange(0, len(r)).Draw(t, "cut to")]
+		key, value, ver, size, ok := parsePut(r)
+		rec, oc := parseRecord(r)
+		want := oc == recOK && rec.kind == recPut
+		if ok != want {
+			t.Fatalf("parsePut %v, parseRecord %v (kind %#x) on %x", ok, oc, rec.kind, r)
+		}
+		if ok && (!bytes.Equal(key, rec.key) || !bytes.Equal(value, rec.value) || !bytes.Equal(ver, rec.ver) || size != rec.size) {
+			t.Fatalf("parsePut and parseRecord parse %x differently", r)
+		}
 	})
 }
