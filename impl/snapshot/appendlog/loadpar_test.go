@@ -84,6 +84,32 @@ func TestPutPrefixTakesAllPutsOfACompactedLog(t *testing.T) {
 	requireSameReplay(t, "appended", bigLog(t, false))
 }
 
+// Stretches whose first records misjudge their size, values growing (more records than
+// guessed: the rest are parsed aside) or shrinking (fewer: the fold has gaps to close), fold
+// the same, damaged or not.
+func TestPutPrefixWithMisjudgedStretches(t *testing.T) {
+	for _, grow := range []bool{true, false} {
+		var ups []kv.Update
+		for i := range 6000 {
+			size := i / 20
+			if !grow {
+				size = 300 - size
+			}
+			ups = append(ups, kv.Update{Op: kv.OpPut, Key: fmt.Sprintf("k.%05d", i), Value: bytes.Repeat([]byte("v"), size), Version: rev(uint64(i + 1))})
+		}
+		data := writeBatches(t, logPath(t), batch{ups, kv.CursorFromUint64(6000), nil})
+		if out, _ := putPrefix(data); len(out.entries) != 6000 {
+			t.Fatalf("values growing %v: the prefix holds %d entries, want 6000", grow, len(out.entries))
+		}
+		requireSameReplay(t, fmt.Sprintf("values growing %v", grow), data)
+		for _, cut := range findStarts(data, loadPieces)[1:] {
+			damaged := bytes.Clone(data)
+			damaged[cut-3] ^= 1
+			requireSameReplay(t, fmt.Sprintf("values growing %v, damaged before offset %d", grow, cut), damaged)
+		}
+	}
+}
+
 // A key repeated in another stretch of the PUTs is found (then the whole log is replayed one
 // by one, and rewritten).
 func TestPutPrefixFindsARepeatedKey(t *testing.T) {
