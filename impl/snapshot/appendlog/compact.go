@@ -3,6 +3,7 @@ package appendlog
 import (
 	"fmt"
 	"iter"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -59,13 +60,10 @@ func EncodeCompacted(entries map[string]kv.Entry, cursor kv.Cursor) []byte {
 // EncodeCompactedStamped is EncodeCompacted with a stamp: when stamp is not zero, a STAMP
 // record precedes the CURSOR record (which is then written even for the zero cursor).
 func EncodeCompactedStamped(entries map[string]kv.Entry, cursor kv.Cursor, stamp snapshot.Stamp) []byte {
-	f := make(fold, 0, len(entries))
-	for k, e := range entries {
-		f = append(f, fentry{key: k, value: e.Value, ver: e.Version})
-	}
 	buf := append([]byte(nil), header[:]...)
-	for e := range f.sorted() {
-		buf = appendPut(buf, e.Key, e.Value, e.Version)
+	for _, k := range slices.Sorted(maps.Keys(entries)) {
+		e := entries[k]
+		buf = appendPut(buf, k, e.Value, e.Version)
 	}
 	return appendCheckpoint(buf, cursor, stamp)
 }

@@ -137,6 +137,12 @@ func TestIndexFill(t *testing.T) {
 	})
 }
 
+// slot is what the runtime map the fold replaced held per key: BenchmarkFoldGet's baseline.
+type slot struct {
+	value []byte
+	ver   kv.Version
+}
+
 // BenchmarkFoldGet looks up random keys of a 1M-entry fold (100k with -short) in the index and,
 // in the same run, in a runtime map of the same entries: get/map is the ratio (the index must
 // not be notably slower than the map it replaced).
@@ -145,11 +151,11 @@ func BenchmarkFoldGet(b *testing.B) {
 	keys := make([]string, n)
 	var f fold
 	var x index
-	m := make(map[string]fentry, n)
+	m := make(map[string]slot, n)
 	for i := range keys {
 		keys[i] = fmt.Sprintf("route.svc-%04d.%08d", i/1000, i)
 		x.put(&f, keys[i], []byte("v"), kv.VersionFromUint64(uint64(i+1)))
-		m[keys[i]] = fentry{value: []byte("v"), ver: kv.VersionFromUint64(uint64(i + 1))}
+		m[keys[i]] = slot{value: []byte("v"), ver: kv.VersionFromUint64(uint64(i + 1))}
 	}
 	order := rand.New(rand.NewPCG(3, 4)).Perm(n)
 	var inIndex, inMap time.Duration
