@@ -10,7 +10,7 @@ import (
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
 
-// bigLog returns a log of more than parallelMin bytes: a compacted log (4000 PUTs, a stamp, a
+// bigLog returns a log of more than parallelMin bytes (the least putPrefix cuts): a compacted log (4000 PUTs, a stamp, a
 // cursor) when compacted, else the same puts in batches of 500 with a cursor after each, an
 // overwrite and a delete in the third.
 func bigLog(t testing.TB, compacted bool) []byte {
@@ -46,7 +46,7 @@ func requireSameReplay(t interface {
 	Fatalf(string, ...any)
 }, what string, data []byte) {
 	t.Helper()
-	got, err := replay(data)
+	got, err := replayParallel(data, 0)
 	var want replayed
 	wantErr := checkHeader(data)
 	if wantErr == nil {
@@ -73,7 +73,7 @@ func requireSameReplay(t interface {
 // A compacted log's PUTs are all folded by the parallel prefix, which stops at the checkpoint.
 func TestPutPrefixTakesAllPutsOfACompactedLog(t *testing.T) {
 	data := bigLog(t, true)
-	out, from := putPrefix(data)
+	out, from := putPrefix(data, 0)
 	if len(out.entries) != 4000 {
 		t.Fatalf("the prefix holds %d entries, want the 4000 PUTs", len(out.entries))
 	}
@@ -98,7 +98,7 @@ func TestPutPrefixWithMisjudgedStretches(t *testing.T) {
 			ups = append(ups, kv.Update{Op: kv.OpPut, Key: fmt.Sprintf("k.%05d", i), Value: bytes.Repeat([]byte("v"), size), Version: rev(uint64(i + 1))})
 		}
 		data := writeBatches(t, logPath(t), batch{ups, kv.CursorFromUint64(6000), nil})
-		if out, _ := putPrefix(data); len(out.entries) != 6000 {
+		if out, _ := putPrefix(data, 0); len(out.entries) != 6000 {
 			t.Fatalf("values growing %v: the prefix holds %d entries, want 6000", grow, len(out.entries))
 		}
 		requireSameReplay(t, fmt.Sprintf("values growing %v", grow), data)
@@ -123,10 +123,10 @@ func TestPutPrefixFindsARepeatedKey(t *testing.T) {
 		ups = append(ups, kv.Update{Op: kv.OpPut, Key: key, Value: value, Version: rev(uint64(i + 1))})
 	}
 	data := writeBatches(t, logPath(t), batch{ups, kv.CursorFromUint64(4000), nil})
-	if out, _ := putPrefix(data); out.entries != nil {
+	if out, _ := putPrefix(data, 0); out.entries != nil {
 		t.Fatalf("the prefix folded %d entries over a repeated key", len(out.entries))
 	}
-	r, err := replay(data)
+	r, err := replayParallel(data, 0)
 	if err != nil || r.compact || len(r.entries) != 3999 || entryOf(&Snapshot{entries: r.entries, index: r.index}, "k.00010").Version != rev(3001) {
 		t.Fatalf("replay: %v, compact %v, %d entries", err, r.compact, len(r.entries))
 	}

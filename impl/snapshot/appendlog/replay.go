@@ -131,13 +131,16 @@ type replayed struct {
 // replay folds a whole log. It returns snapshot.ErrInvalidFormat for a bad header or a record
 // that cannot be parsed, and snapshot.ErrCorrupted for a checksum failure followed by at least
 // a minimal record's worth of bytes; a damaged or partial last record is a torn tail, dropped.
-func replay(data []byte) (replayed, error) {
+func replay(data []byte) (replayed, error) { return replayParallel(data, loadParallelMin) }
+
+// replayParallel is replay, the PUT records that open a log of minParallel bytes or more (all
+// of a compacted log but its checkpoint) being parsed on two goroutines; the records after
+// them are folded one by one.
+func replayParallel(data []byte, minParallel int) (replayed, error) {
 	if err := checkHeader(data); err != nil {
 		return replayed{}, err
 	}
-	// The PUT records that open the log (all of a compacted log but its checkpoint) are parsed
-	// on two goroutines; the records after them are folded one by one.
-	out, from := putPrefix(data)
+	out, from := putPrefix(data, minParallel)
 	return replayRest(data, out, from)
 }
 
