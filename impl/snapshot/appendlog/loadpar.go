@@ -33,12 +33,13 @@ type putRun struct {
 // putPrefix folds the PUT records that open data, whose header is valid, on two goroutines:
 // each stretch is parsed and checksummed straight into its part of one dense fold, sized from
 // a guess of its record count, its keys aliasing data as its values do (so that a fold loaded
-// from a compacted log pins the whole image until it is rewritten: a copy of the keys cost a
-// tenth of a load, in allocation and page faults, BenchmarkLoad). The prefix is the stretches
-// parsed whole, in order, then the valid PUTs of the first one that was not; since the first
-// stretch starts at the header, each stretch parsed to its end proves that the next one
-// starts at a record, so the prefix is exactly what a one-by-one replay would fold from the
-// same records, and it returns the offset where that replay goes on. It returns no fold (and
+// from a compacted log pins the whole image until it is rewritten; copying the keys added a
+// pass and 23 MiB to a 1M-entry load, peak heap 229 MiB against 206, BenchmarkLoad). The
+// prefix is the stretches parsed whole, in order, then the valid PUTs of the first one that
+// was not; since the first stretch starts at the header, each stretch parsed to its end
+// proves that the next one starts at a record, so the prefix is exactly what a one-by-one
+// replay would fold from the same records, and it returns the offset where that replay goes
+// on. It returns no fold (and
 // the header's end) for a log under minParallel bytes, one it cannot cut, or a prefix in
 // which a key repeats: the replay then folds everything.
 func putPrefix(data []byte, minParallel int) (replayed, int) {
@@ -78,17 +79,25 @@ func putPrefix(data []byte, minParallel int) (replayed, int) {
 // (trusting their lengths), with an eighth more for records smaller than those. A guess
 // rather than a count: walking every record's lengths first cost a cache miss per record (40
 // ms of a 1M-record load with 512-byte values, which took about 300; timed runs of putPrefix
-// alone), where a wrong guess costs only moving a few entries (see gather).
+// alone), where a wrong guess costs only moving a few entries (see gather). But when the
+// guessed entries would take more memory than the stretch's bytes (records of about 60 bytes
+// or less), it counts them: small first records followed by large ones would otherwise make
+// the fold many times the size of the log.
 func (r *putRun) estimate(data []byte) int {
 	pos, k := r.from, 0
-	for ; k < 64; k++ {
+	for ; ; k++ {
 		n, ok := nextPut(data[pos:r.to])
 		if !ok {
 			return k // all of the stretch's records, or all until the first that is not a PUT
 		}
 		pos += n
+		if k == 63 {
+			guess := (r.to-r.from)/((pos-r.from)/(k+1))*9/8 + 16
+			if guess*int(unsafe.Sizeof(fentry{})) <= r.to-r.from {
+				return guess
+			}
+		}
 	}
-	return (r.to-r.from)/((pos-r.from)/k)*9/8 + 16
 }
 
 // nextPut returns the length of the PUT record starting b, trusting its lengths; ok is false

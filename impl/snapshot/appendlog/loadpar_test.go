@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
+	"unsafe"
 
 	"pgregory.net/rapid"
 
@@ -108,6 +109,30 @@ func TestPutPrefixWithMisjudgedStretches(t *testing.T) {
 			requireSameReplay(t, fmt.Sprintf("values growing %v, damaged before offset %d", grow, cut), damaged)
 		}
 	}
+}
+
+// Small first records followed by large ones do not make the fold larger than the log, nor
+// much larger than its entries.
+func TestPutPrefixSmallRecordsFirst(t *testing.T) {
+	var ups []kv.Update
+	for i := range 3000 {
+		value := []byte("v")
+		if i%400 >= 100 {
+			value = bytes.Repeat([]byte("v"), 2000)
+		}
+		ups = append(ups, kv.Update{Op: kv.OpPut, Key: fmt.Sprintf("k.%05d", i), Value: value, Version: rev(uint64(i + 1))})
+	}
+	data := writeBatches(t, logPath(t), batch{ups, kv.CursorFromUint64(3000), nil})
+	out, _ := putPrefix(data, 0)
+	if len(out.entries) != 3000 {
+		t.Fatalf("the prefix holds %d entries, want 3000", len(out.entries))
+	}
+	// A guess from the first stretch's small records alone made the array hold eight times
+	// the entries.
+	if size := cap(out.entries) * int(unsafe.Sizeof(fentry{})); size > len(data) || cap(out.entries) > 2*3000 {
+		t.Fatalf("the fold's array holds %d entries, %d bytes (the log is %d)", cap(out.entries), size, len(data))
+	}
+	requireSameReplay(t, "small records first", data)
 }
 
 // A key repeated in another stretch of the PUTs is found (then the whole log is replayed one
