@@ -3,8 +3,10 @@ package appendlog
 import (
 	"fmt"
 	"iter"
+	"maps"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/impl/snapshot"
@@ -15,41 +17,33 @@ func ioErr(op, path string, err error) error {
 	return fmt.Errorf("%w: %s %s: %w", snapshot.ErrIO, op, path, err)
 }
 
-// slot is one live key's value and version; the key is the map key.
-type slot struct {
-	value []byte
-	ver   kv.Version
-}
-
-// fold maps each live key to its slot (smaller than a map of kv.Entry, which would hold every
-// key twice).
-type fold map[string]slot
-
 // sorted yields the entries of f in ascending byte order of key. The values are f's own.
 func (f fold) sorted() iter.Seq[kv.Entry] {
 	return func(yield func(kv.Entry) bool) {
-		keys := make([]string, 0, len(f))
-		for k := range f {
-			keys = append(keys, k)
+		order := make([]int32, len(f))
+		for i := range order {
+			order[i] = int32(i)
 		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			s := f[k]
-			if !yield(kv.Entry{Key: k, Value: s.value, Version: s.ver}) {
+		slices.SortFunc(order, func(a, b int32) int { return strings.Compare(f[a].key, f[b].key) })
+		for _, i := range order {
+			e := &f[i]
+			if !yield(kv.Entry{Key: e.key, Value: e.value, Version: e.ver}) {
 				return
 			}
 		}
 	}
 }
 
-// unordered yields the entries of f in the map's order. A compaction writes this order: Load
-// needs none, and sorting a large fold under the read lock on every compaction cost a tenth of
-// a hydration (BenchmarkHydrate100k). Only EncodeCompacted, whose bytes must be reproducible,
-// sorts.
+// unordered yields the entries of f in the order of its dense array. A compaction and an
+// export write this order: Load needs none, sorting a large fold under the read lock on every
+// compaction cost a tenth of a hydration (BenchmarkHydrate100k), and walking the array in
+// order reads memory sequentially, where a map's order scattered every read. Only
+// EncodeCompacted, whose bytes must be reproducible, sorts.
 func (f fold) unordered() iter.Seq[kv.Entry] {
 	return func(yield func(kv.Entry) bool) {
-		for k, s := range f {
-			if !yield(kv.Entry{Key: k, Value: s.value, Version: s.ver}) {
+		for i := range f {
+			e := &f[i]
+			if !yield(kv.Entry{Key: e.key, Value: e.value, Version: e.ver}) {
 				return
 			}
 		}
@@ -66,13 +60,10 @@ func EncodeCompacted(entries map[string]kv.Entry, cursor kv.Cursor) []byte {
 // EncodeCompactedStamped is EncodeCompacted with a stamp: when stamp is not zero, a STAMP
 // record precedes the CURSOR record (which is then written even for the zero cursor).
 func EncodeCompactedStamped(entries map[string]kv.Entry, cursor kv.Cursor, stamp snapshot.Stamp) []byte {
-	f := make(fold, len(entries))
-	for k, e := range entries {
-		f[k] = slot{value: e.Value, ver: e.Version}
-	}
 	buf := append([]byte(nil), header[:]...)
-	for e := range f.sorted() {
-		buf = appendPut(buf, e.Key, e.Value, e.Version)
+	for _, k := range slices.Sorted(maps.Keys(entries)) {
+		e := entries[k]
+		buf = appendPut(buf, k, e.Value, e.Version)
 	}
 	return appendCheckpoint(buf, cursor, stamp)
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"iter"
 	"slices"
+	"strings"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/impl/snapshot"
@@ -17,6 +18,7 @@ type Snapshot struct {
 	Cursor  kv.Cursor
 	Stamp   snapshot.Stamp
 	entries fold
+	index   index // over entries; empty in a Snapshot only tests build, which use All alone
 }
 
 // Len returns the number of live entries.
@@ -25,11 +27,11 @@ func (s *Snapshot) Len() int { return len(s.entries) }
 // Get returns the live entry of key; ok is false when the log holds none. The value is shared
 // with the snapshot: do not change it.
 func (s *Snapshot) Get(key string) (e kv.Entry, ok bool) {
-	sl, ok := s.entries[key]
+	p, ok := s.index.get(s.entries, key)
 	if !ok {
 		return kv.Entry{}, false
 	}
-	return kv.Entry{Key: key, Value: sl.value, Version: sl.ver}, true
+	return kv.Entry{Key: key, Value: s.entries[p].value, Version: s.entries[p].ver}, true
 }
 
 // All yields the live entries in ascending byte order of key, values shared as Get's are.
@@ -43,8 +45,8 @@ func (s *Snapshot) StaleKeys(current []string) []string {
 		live[k] = struct{}{}
 	}
 	var stale []string
-	for k := range s.entries {
-		if _, ok := live[k]; !ok {
+	for i := range s.entries {
+		if k := s.entries[i].key; !hasKey(live, k) {
 			stale = append(stale, k)
 		}
 	}
@@ -97,7 +99,7 @@ func Load(path string, opts Options) (*Snapshot, error) {
 		}
 		detach(r.entries)
 	}
-	return &Snapshot{Cursor: r.cursor, Stamp: r.stamp, entries: r.entries}, nil
+	return &Snapshot{Cursor: r.cursor, Stamp: r.stamp, entries: r.entries, index: r.index}, nil
 }
 
 // rewriteEmpty replaces the file at path with a bare header.
@@ -108,18 +110,29 @@ func rewriteEmpty(fsys FS, path string) error {
 	return nil
 }
 
-// detach copies the values of entries into one fresh buffer, so that they stop pinning the
-// file image they were parsed from (which also held the dead records).
+// detach copies the keys and values of entries into fresh buffers, so that they stop pinning
+// the file image they were parsed from (which also held the dead records).
 func detach(entries fold) {
-	total := 0
-	for _, s := range entries {
-		total += len(s.value)
+	total, keyBytes := 0, 0
+	for i := range entries {
+		total += len(entries[i].value)
+		keyBytes += len(entries[i].key)
 	}
 	arena := make([]byte, 0, total)
-	for k, s := range entries {
+	var keys strings.Builder
+	keys.Grow(keyBytes)
+	for i := range entries {
+		e := &entries[i]
 		start := len(arena)
-		arena = append(arena, s.value...)
-		s.value = arena[start:len(arena):len(arena)]
-		entries[k] = s
+		arena = append(arena, e.value...)
+		e.value = arena[start:len(arena):len(arena)]
+		start = keys.Len()
+		keys.WriteString(e.key)
+		e.key = keys.String()[start:]
 	}
+}
+
+func hasKey(set map[string]struct{}, k string) bool {
+	_, ok := set[k]
+	return ok
 }

@@ -21,7 +21,7 @@ const (
 	recInvalid           // the bytes cannot be a record of this format
 )
 
-// record is one parsed record. Its slices alias the input. size is the bytes it spans (for a
+// record is one parsed record. Its slices alias the input, their capacity ending with them. size is the bytes it spans (for a
 // bad CRC: the bytes it claims, which decide whether it can be a torn tail).
 type record struct {
 	kind       byte
@@ -58,7 +58,9 @@ func parseRecord(r []byte) (record, outcome) {
 		if len(r) < vo+vl+1 {
 			return rec, recTruncated
 		}
-		rec.key, rec.value = r[7:7+kl], r[vo:vo+vl]
+		// Capacities end with the slices: an append to a value shared with a caller must
+		// not write over the next record, whose key a fold's string may alias.
+		rec.key, rec.value = r[7:7+kl:7+kl], r[vo:vo+vl:vo+vl]
 		return finish(r, rec, vo+vl)
 	case recDelete:
 		if len(r) < 7 {
@@ -117,6 +119,7 @@ func finish(r []byte, rec record, vl int) (record, outcome) {
 // replayed is the state a log describes.
 type replayed struct {
 	entries fold // values alias the input
+	index   index
 	cursor  kv.Cursor
 	stamp   snapshot.Stamp // the stamp in force at the last CURSOR record
 	// compact: the file is exactly what a compaction would write (no overwritten key, no
@@ -128,18 +131,33 @@ type replayed struct {
 // replay folds a whole log. It returns snapshot.ErrInvalidFormat for a bad header or a record
 // that cannot be parsed, and snapshot.ErrCorrupted for a checksum failure followed by at least
 // a minimal record's worth of bytes; a damaged or partial last record is a torn tail, dropped.
-func replay(data []byte) (replayed, error) {
+func replay(data []byte) (replayed, error) { return replayParallel(data, loadParallelMin) }
+
+// replayParallel is replay, the PUT records that open a log of minParallel bytes or more (all
+// of a compacted log but its checkpoint) being parsed on two goroutines; the records after
+// them are folded one by one.
+func replayParallel(data []byte, minParallel int) (replayed, error) {
 	if err := checkHeader(data); err != nil {
 		return replayed{}, err
 	}
-	puts, keyBytes := countPuts(data)
-	out := replayed{entries: make(fold, puts)}
+	out, from := putPrefix(data, minParallel)
+	return replayRest(data, out, from)
+}
+
+// replayRest folds the records of data from offset from, a record boundary, into out, the fold
+// of the records before it (none when out's fold is nil, from then being HeaderLen), and
+// decides as replay does.
+func replayRest(data []byte, out replayed, from int) (replayed, error) {
+	puts, keyBytes := countPuts(data, from)
+	if out.entries == nil {
+		out.entries, out.index = make(fold, 0, puts), newIndex(puts)
+	}
 	// Keys are cut from one string holding every PUT's key: one allocation, not one per key.
 	var keys strings.Builder
 	keys.Grow(keyBytes)
 	redundant, clean := false, true
 	var pending *snapshot.Stamp // a STAMP read since the last CURSOR
-	for pos := HeaderLen; pos < len(data); {
+	for pos := from; pos < len(data); {
 		rec, oc := parseRecord(data[pos:])
 		switch oc {
 		case recTruncated:
@@ -159,13 +177,11 @@ func replay(data []byte) (replayed, error) {
 				start := keys.Len()
 				keys.Write(rec.key)
 				k := keys.String()[start:]
-				n := len(out.entries)
-				out.entries[k] = slot{value: rec.value, ver: ver}
-				if len(out.entries) == n {
+				if _, had := out.index.put(&out.entries, k, rec.value, ver); had {
 					redundant = true // it overwrote a live key
 				}
 			case recDelete:
-				delete(out.entries, string(rec.key))
+				out.index.del(&out.entries, string(rec.key))
 				redundant = true
 			case recCursor:
 				if !out.cursor.IsZero() {
@@ -206,37 +222,4 @@ func checkHeader(data []byte) error {
 		return fmt.Errorf("%w: unsupported version %d (this build reads version %d)", snapshot.ErrInvalidFormat, v, FormatVersion)
 	}
 	return nil
-}
-
-// countPuts counts the well-framed PUT records and their key bytes, to size the map and the
-// key string once. It trusts lengths without checking CRCs: it is only a hint.
-func countPuts(data []byte) (n, keyBytes int) {
-	for pos := HeaderLen; pos+7 <= len(data); {
-		r := data[pos:]
-		switch r[4] {
-		case recPut:
-			kl := int(binary.LittleEndian.Uint16(r[5:]))
-			if len(r) < 7+kl+5 {
-				return n, keyBytes
-			}
-			vl := int(binary.LittleEndian.Uint32(r[7+kl:]))
-			if vl > MaxValueLen || len(r) < 7+kl+4+vl+1 {
-				return n, keyBytes
-			}
-			pos += 7 + kl + 4 + vl + 1 + int(r[7+kl+4+vl])
-			n, keyBytes = n+1, keyBytes+kl
-		case recDelete:
-			pos += 7 + int(binary.LittleEndian.Uint16(r[5:])) + 1
-			if pos <= len(data) {
-				pos += int(data[pos-1])
-			}
-		case recCursor:
-			pos += 6 + int(r[5])
-		case recStamp:
-			pos += 7 + int(binary.LittleEndian.Uint16(r[5:]))
-		default:
-			return n, keyBytes
-		}
-	}
-	return n, keyBytes
 }

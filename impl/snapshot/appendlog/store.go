@@ -32,7 +32,8 @@ type Store struct {
 	dead uint64 // bytes of the log's records that no longer describe the fold (guarded by wmu)
 
 	mu      sync.RWMutex // guards the fields below
-	entries fold
+	entries fold         // the live entries (the export reads them under mu)
+	index   index        // finds them by key
 	cursor  kv.Cursor
 	stamp   snapshot.Stamp
 	closed  bool
@@ -54,7 +55,7 @@ func Open(path string, opts Options) (*Store, error) {
 	w.markCompact() // Load left the file compact
 	s := &Store{path: path, opts: opts, w: w, entries: fold{}}
 	if snap != nil {
-		s.entries, s.cursor, s.stamp = snap.entries, snap.Cursor, snap.Stamp
+		s.entries, s.index, s.cursor, s.stamp = snap.entries, snap.index, snap.Cursor, snap.Stamp
 	}
 	return s, nil
 }
@@ -119,14 +120,16 @@ func (s *Store) apply(batch []kv.Update, cursor kv.Cursor, stamp *snapshot.Stamp
 	s.noteCheckpoint(stamp)
 	s.mu.Lock()
 	for i, u := range batch {
-		if old, had := s.entries[u.Key]; had {
-			s.dead += uint64(putLen(u.Key, old.value, old.ver))
-		}
+		var old fentry
+		var had bool
 		if u.IsDelete() {
-			delete(s.entries, u.Key)
+			old, had = s.index.del(&s.entries, u.Key)
 			s.dead += uint64(deleteLen(u.Key, u.Version))
 		} else {
-			s.entries[u.Key] = staged[i]
+			old, had = s.index.put(&s.entries, u.Key, staged[i].value, staged[i].ver)
+		}
+		if had {
+			s.dead += uint64(putLen(u.Key, old.value, old.ver))
 		}
 	}
 	s.cursor = cursor
@@ -143,21 +146,21 @@ func (s *Store) apply(batch []kv.Update, cursor kv.Cursor, stamp *snapshot.Stamp
 	return nil
 }
 
-// stage copies the batch's puts into slots (values in one fresh buffer), outside any lock.
-func stage(batch []kv.Update) []slot {
+// stage copies the batch's puts into entries (values in one fresh buffer), outside any lock.
+func stage(batch []kv.Update) []fentry {
 	total := 0
 	for _, u := range batch {
 		total += len(u.Value)
 	}
 	arena := make([]byte, 0, total)
-	out := make([]slot, len(batch))
+	out := make([]fentry, len(batch))
 	for i, u := range batch {
 		if u.IsDelete() {
 			continue
 		}
 		start := len(arena)
 		arena = append(arena, u.Value...)
-		out[i] = slot{value: arena[start:len(arena):len(arena)], ver: u.Version}
+		out[i] = fentry{value: arena[start:len(arena):len(arena)], ver: u.Version}
 	}
 	return out
 }
@@ -169,11 +172,12 @@ func (s *Store) Get(key string) (kv.Entry, bool, error) {
 	if s.closed {
 		return kv.Entry{}, false, s.errClosed()
 	}
-	sl, ok := s.entries[key]
+	p, ok := s.index.get(s.entries, key)
 	if !ok {
 		return kv.Entry{}, false, nil
 	}
-	return kv.Entry{Key: key, Value: slices.Clone(sl.value), Version: sl.ver}, true, nil
+	e := &s.entries[p]
+	return kv.Entry{Key: key, Value: slices.Clone(e.value), Version: e.ver}, true, nil
 }
 
 // Range implements snapshot.Store. It lists the matching keys under the read lock and sorts
@@ -211,8 +215,8 @@ func (s *Store) Keys(prefix string) iter.Seq2[string, error] {
 		if prefix == "" {
 			keys = make([]string, 0, len(s.entries))
 		}
-		for k := range s.entries {
-			if strings.HasPrefix(k, prefix) {
+		for i := range s.entries {
+			if k := s.entries[i].key; strings.HasPrefix(k, prefix) {
 				keys = append(keys, k)
 			}
 		}
@@ -220,7 +224,7 @@ func (s *Store) Keys(prefix string) iter.Seq2[string, error] {
 		slices.Sort(keys)
 		for _, k := range keys {
 			s.mu.RLock()
-			_, ok := s.entries[k]
+			_, ok := s.index.get(s.entries, k)
 			closed := s.closed
 			s.mu.RUnlock()
 			if closed {
@@ -242,7 +246,7 @@ func (s *Store) Close() error {
 		return s.errClosed()
 	}
 	s.mu.Lock()
-	s.closed, s.entries = true, nil
+	s.closed, s.entries, s.index = true, nil, index{}
 	s.mu.Unlock()
 	err := s.w.Close()
 	s.w = nil
