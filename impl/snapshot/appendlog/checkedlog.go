@@ -34,11 +34,13 @@ type checkedLog struct {
 	refused error           // why the copy does not check (as scanCompact says), or nil
 }
 
-// write writes the compacted log of (entries, cursor, stamp) to a new file at path, as
-// writeCompacted's format says, and checks the copy from the file's bytes as scanCompact
+// write writes the compacted log of (entries, cursor, stamp) to a new file PayloadFile in
+// dataDir, which holds nothing else: the header, one PUT per entry in the order entries yields
+// them, then the stamp and the cursor. It checks the copy from the file's bytes as scanCompact
 // would check the whole file. An error means the log could not be written or read back. There
 // is no fsync here: artifact.Export fsyncs the payload once it is checked.
-func (lc logCheck) write(path string, entries iter.Seq[kv.Entry], cursor kv.Cursor, stamp snapshot.Stamp) (checkedLog, error) {
+func (lc logCheck) write(dataDir string, entries iter.Seq[kv.Entry], cursor kv.Cursor, stamp snapshot.Stamp) (checkedLog, error) {
+	path := filepath.Join(dataDir, PayloadFile)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return checkedLog{}, ioErr("create", path, err)
@@ -61,15 +63,15 @@ func (lc logCheck) write(path string, entries iter.Seq[kv.Entry], cursor kv.Curs
 		return checkedLog{}, ioErr("stat", path, err)
 	}
 	if !ck.sound || ck.checked != w.off || fi.Size() != w.off {
-		return canonicalCheck(path)
+		return canonicalCheck(dataDir)
 	}
 	return checkedLog{sc: ck.sc, digest: ck.digest.Digest()}, nil
 }
 
 // canonicalCheck is the verdict on a log whose piecewise check found a fault: scanCompact
 // over the whole file, with its digest, which also gives the fault's canonical message.
-func canonicalCheck(path string) (checkedLog, error) {
-	sc, ds, err := scanPayload(filepath.Dir(path), true)
+func canonicalCheck(dataDir string) (checkedLog, error) {
+	sc, ds, err := scanPayload(dataDir, true)
 	d, hashed := ds[PayloadFile]
 	if !hashed { // the file could not be read
 		return checkedLog{}, err

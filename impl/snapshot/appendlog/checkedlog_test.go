@@ -42,8 +42,9 @@ func inKeyOrder(m map[string]kv.Entry) func(func(kv.Entry) bool) {
 func TestLogCheckWritesTheCompactedLog(t *testing.T) {
 	entries := checkedEntries(3*chunkEntries + 17) // several chunks, then a short one
 	cur, st := kv.CursorFromUint64(99), testStamp(2)
-	p := logPath(t)
-	cl, err := logCheck{}.write(p, inKeyOrder(entries), cur, st)
+	dir := t.TempDir()
+	p := filepath.Join(dir, PayloadFile)
+	cl, err := logCheck{}.write(dir, inKeyOrder(entries), cur, st)
 	if err != nil || cl.refused != nil {
 		t.Fatalf("write: %v, refused: %v", err, cl.refused)
 	}
@@ -67,7 +68,8 @@ func TestLogCheckReadsTheFileBack(t *testing.T) {
 	cur := kv.CursorFromUint64(5)
 	for _, at := range []string{"first chunk", "middle chunk", "cursor"} {
 		t.Run(at, func(t *testing.T) {
-			p := logPath(t)
+			dir := t.TempDir()
+			p := filepath.Join(dir, PayloadFile)
 			spans := 0
 			damage := func(f *os.File, from, to int64) {
 				spans++
@@ -91,7 +93,7 @@ func TestLogCheckReadsTheFileBack(t *testing.T) {
 					t.Error(err)
 				}
 			}
-			cl, err := logCheck{beforeReadBack: damage}.write(p, inKeyOrder(entries), cur, snapshot.Stamp{})
+			cl, err := logCheck{beforeReadBack: damage}.write(dir, inKeyOrder(entries), cur, snapshot.Stamp{})
 			if err != nil {
 				t.Fatal(err)
 			}
