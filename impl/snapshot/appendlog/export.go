@@ -96,71 +96,49 @@ func (s *Store) ExportArtifact(dest string) (*artifact.Manifest, error) {
 	return artifact.Export(&exportSource{s: s}, dest)
 }
 
-// exportSource writes the fold's compacted log and checks the copy against it.
+// exportSource writes the fold's compacted log and checks the copy against it. Export uses its
+// WriteChecked, never the Verify it has from ArtifactFormat, which does not know the live fold.
 type exportSource struct {
 	ArtifactFormat
 	s     *Store
+	check logCheck
 	count int // live entries when the payload was written
 }
 
-// WritePayload implements artifact.Source; the caller holds s.wmu.
-func (e *exportSource) WritePayload(dataDir string) (kv.Cursor, kv.Incarnation, error) {
+var _ artifact.CheckingSource = (*exportSource)(nil)
+
+// WriteChecked implements artifact.CheckingSource; the caller holds s.wmu. The payload is the
+// compacted log of the fold: one PUT per entry, in the fold's own order (sorting a large fold
+// would cost more than writing it; Load needs no order), then the stamp and the cursor. It is
+// read back as it is written (see logCheck) and must hold as many entries as the live fold.
+func (e *exportSource) WriteChecked(dataDir string) (artifact.Checked, error) {
 	if err := os.Mkdir(dataDir, 0o755); err != nil {
-		return kv.Cursor{}, kv.Incarnation{}, fmt.Errorf("%w: create %s: %w", snapshot.ErrIO, dataDir, err)
+		return artifact.Checked{}, fmt.Errorf("%w: create %s: %w", snapshot.ErrIO, dataDir, err)
 	}
 	e.s.mu.RLock()
 	defer e.s.mu.RUnlock()
 	e.count = len(e.s.entries)
-	if err := writeCompacted(filepath.Join(dataDir, PayloadFile), e.s.entries, e.s.cursor, e.s.stamp); err != nil {
-		return kv.Cursor{}, kv.Incarnation{}, err
-	}
-	return e.s.cursor, e.s.stamp.Stream, nil
-}
-
-// writeCompacted writes the compacted log of (entries, cursor) to a new file at path: one PUT
-// per entry, in the map's order (sorting a large fold would cost more than writing it; Load
-// needs no order), then the stamp and the cursor. There is no fsync here: artifact.Export fsyncs every
-// payload file once it is verified, before the artifact is renamed into place.
-func writeCompacted(path string, entries fold, cursor kv.Cursor, stamp snapshot.Stamp) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	cl, err := e.check.write(dataDir, e.s.entries.unordered(), e.s.cursor, e.s.stamp)
 	if err != nil {
-		return ioErr("create", path, err)
+		return artifact.Checked{}, err
 	}
-	defer f.Close()
-	if _, err := f.Write(header[:]); err != nil {
-		return ioErr("write", path, err)
+	if cl.refused == nil && cl.sc.puts != e.count {
+		cl.refused = fmt.Errorf("%w: the exported log holds %d entries, the live fold %d", snapshot.ErrCorrupted, cl.sc.puts, e.count)
 	}
-	if err := writePuts(f, entries.unordered()); err != nil {
-		return ioErr("write", path, err)
-	}
-	if _, err := f.Write(appendCheckpoint(nil, cursor, stamp)); err != nil {
-		return ioErr("write", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return ioErr("close", path, err)
-	}
-	return nil
+	return artifact.Checked{
+		Live: e.s.cursor, LiveIncarnation: e.s.stamp.Stream,
+		Copy: cl.sc.cursor, CopyIncarnation: cl.sc.stamp.Stream,
+		Digests: map[string]artifact.Digest{PayloadFile: cl.digest},
+		Refused: cl.refused,
+	}, nil
 }
 
-// Verify implements artifact.Source: the cursor, the incarnation and the entry count must all
-// match.
-func (e *exportSource) Verify(dataDir string) (kv.Cursor, kv.Incarnation, error) {
-	c, inc, _, err := e.verify(dataDir, false)
-	return c, inc, err
-}
-
-// VerifyHashed implements artifact.HashingVerifier as Verify does, hashing the log meanwhile.
-func (e *exportSource) VerifyHashed(dataDir string) (kv.Cursor, kv.Incarnation, map[string]artifact.Digest, error) {
-	return e.verify(dataDir, true)
-}
-
-func (e *exportSource) verify(dataDir string, hash bool) (kv.Cursor, kv.Incarnation, map[string]artifact.Digest, error) {
-	sc, ds, err := scanPayload(dataDir, hash)
-	if err != nil {
-		return kv.Cursor{}, kv.Incarnation{}, ds, err
+// WritePayload implements artifact.Source as WriteChecked, failing when the copy does not
+// check; the caller holds s.wmu.
+func (e *exportSource) WritePayload(dataDir string) (kv.Cursor, kv.Incarnation, error) {
+	c, err := e.WriteChecked(dataDir)
+	if err == nil {
+		err = c.Refused
 	}
-	if sc.puts != e.count {
-		return kv.Cursor{}, kv.Incarnation{}, ds, fmt.Errorf("%w: the exported log holds %d entries, the live fold %d", snapshot.ErrCorrupted, sc.puts, e.count)
-	}
-	return sc.cursor, sc.stamp.Stream, ds, nil
+	return c.Live, c.LiveIncarnation, err
 }

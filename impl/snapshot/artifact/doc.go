@@ -15,5 +15,8 @@
 // the files it checks implements HashingVerifier too: export and import then read its payload
 // once, verifying and hashing together while the files are fsynced, and an import copies the
 // files without hashing them (the kernel copies file to file) and checks the hashes of the
-// staged copy, the bytes that are renamed into place.
+// staged copy, the bytes that are renamed into place. A source that can check its payload while
+// writing it implements CheckingSource: it reads each part of a file back as soon as it is
+// written, so that export checks, hashes and (through early writeback) syncs the copy while it
+// is still being written, instead of afterwards.
 package artifact

@@ -35,9 +35,9 @@ type Source interface {
 
 // Export writes a verified artifact of src at dest, which must be absent or an empty
 // directory. It stages the artifact in a hidden directory beside dest; src writes its payload;
-// the copy is reopened through src.Verify and its cursor and incarnation must equal the live
-// ones (the manifest records both); then every
-// file is hashed and fsynced, MANIFEST.json is written last (temporary file, fsync, rename),
+// the copy is reopened through src.Verify (or, for a CheckingSource, checked as it is written)
+// and its cursor and incarnation must equal the live ones (the manifest records both); then
+// every file is hashed and fsynced, MANIFEST.json is written last (temporary file, fsync, rename),
 // and the staged directory is renamed to dest and its parent fsynced. Any artifact that exists
 // is therefore complete. On error nothing is left at dest, nor any staging directory.
 func Export(src Source, dest string) (*Manifest, error) {
@@ -64,17 +64,13 @@ func Export(src Source, dest string) (*Manifest, error) {
 
 // exportInto fills the staging directory and returns its manifest.
 func exportInto(src Source, stage string) (*Manifest, error) {
-	data := filepath.Join(stage, DataDir)
-	live, liveInc, err := src.WritePayload(data)
-	if err != nil {
-		return nil, fmt.Errorf("export: write payload: %w", err)
-	}
-	got, gotInc, files, err := verifyPayload(src, stage)
+	x, err := writeAndCheck(src, stage)
 	if err != nil {
 		return nil, err
 	}
-	if got != live || gotInc != liveInc {
-		return nil, invalidf("export: the copy reopens at %v of stream %v, the live fold is at %v of stream %v", got, gotInc, live, liveInc)
+	live, liveInc, files := x.Live, x.LiveIncarnation, x.files
+	if x.Copy != live || x.CopyIncarnation != liveInc {
+		return nil, invalidf("export: the copy reopens at %v of stream %v, the live fold is at %v of stream %v", x.Copy, x.CopyIncarnation, live, liveInc)
 	}
 	m := &Manifest{Identity: src.Identity(), Cursor: live, Incarnation: liveInc, Created: time.Now().UTC().Truncate(time.Second), Files: files}
 	b, err := m.Marshal()

@@ -22,6 +22,27 @@ func DigestOf(data []byte) Digest {
 	return Digest{Size: uint64(len(data)), BLAKE3: hex.EncodeToString(sum[:])}
 }
 
+// Digester computes the Digest of a file from its bytes written to it in order, for a source
+// that reads its files back piece by piece (see CheckingSource).
+type Digester struct {
+	h *blake3.Hasher
+	n uint64
+}
+
+// NewDigester returns a Digester of the empty file.
+func NewDigester() *Digester { return &Digester{h: blake3.New(32, nil)} }
+
+// Write adds p to the bytes hashed; it never fails.
+func (d *Digester) Write(p []byte) (int, error) {
+	d.n += uint64(len(p))
+	return d.h.Write(p)
+}
+
+// Digest returns the Digest of the bytes written so far: DigestOf their concatenation.
+func (d *Digester) Digest() Digest {
+	return Digest{Size: d.n, BLAKE3: hex.EncodeToString(d.h.Sum(nil))}
+}
+
 // HashingVerifier is a Verifier that hashes the payload files in the same read that verifies
 // them, so that Export and Import read a payload once rather than twice. A backend whose
 // payload is one file it only reads implements it; Export and Import fall back to hashing each
