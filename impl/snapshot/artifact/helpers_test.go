@@ -1,6 +1,7 @@
 package artifact_test
 
 import (
+	"bytes"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -77,11 +78,18 @@ func must(t testing.TB, err error) {
 }
 
 // fill applies n puts (key-i = value-i at revision i+1) and a delete of key-0, in batches.
-func fill(t testing.TB, s snapshot.Store, n int) kv.Cursor {
+func fill(t testing.TB, s snapshot.Store, n int) kv.Cursor { return fillSized(t, s, n, 0) }
+
+// fillSized is fill with every value padded to valueLen bytes (0: "value-i" as it is).
+func fillSized(t testing.TB, s snapshot.Store, n, valueLen int) kv.Cursor {
 	t.Helper()
 	var batch []kv.Update
 	for i := range n {
-		batch = append(batch, kv.Update{Op: kv.OpPut, Key: fmt.Sprintf("key-%07d", i), Value: []byte(fmt.Sprintf("value-%d", i)), Version: kv.VersionFromUint64(uint64(i + 1))})
+		v := []byte(fmt.Sprintf("value-%d", i))
+		if len(v) < valueLen {
+			v = append(v, bytes.Repeat([]byte{'.'}, valueLen-len(v))...)
+		}
+		batch = append(batch, kv.Update{Op: kv.OpPut, Key: fmt.Sprintf("key-%07d", i), Value: v, Version: kv.VersionFromUint64(uint64(i + 1))})
 		if len(batch) == 1000 || i == n-1 {
 			must(t, s.Apply(batch, kv.CursorFromUint64(uint64(i+1))))
 			batch = batch[:0]
