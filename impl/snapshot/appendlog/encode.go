@@ -8,10 +8,12 @@ import (
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
 
-// Encoding a compacted log is bound by memory latency, not by the CPU: the fold's map yields
-// its entries in no relation to where their keys and values live, so each record's copy waits
-// for cache misses. writePuts therefore encodes fixed-size chunks of entries on two goroutines
-// while the caller's goroutine walks the entries and writes the encoded chunks, in order.
+// Encoding a compacted log costs a copy and a checksum per record, and the copies wait on
+// memory: the fold's array is walked in order, but the keys and values it points to live
+// wherever their Apply or Load put them (a loaded fold's in the file image, an applied one's in
+// per-batch buffers and decoded keys). writePuts therefore encodes fixed-size chunks of entries
+// on two goroutines while the caller's goroutine walks the entries and writes the encoded
+// chunks, in order.
 const (
 	chunkEntries = 4096 // entries per chunk
 	chunksAhead  = 4    // chunks encoded ahead of the one being written
