@@ -43,26 +43,10 @@ func (o dirObjects) put(_ context.Context, name string, r io.Reader) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(dst), ".upload-*")
-	if err != nil {
+	return writeDurably(dst, ".upload-*", func(f *os.File) error {
+		_, err := io.Copy(f, r)
 		return err
-	}
-	defer os.Remove(f.Name()) // a no-op once renamed
-	if _, err := io.Copy(f, r); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), dst); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(dst))
+	})
 }
 
 func (o dirObjects) get(_ context.Context, name string, w io.Writer) error {

@@ -104,12 +104,22 @@ func flock(f *os.File) error { return syscall.Flock(int(f.Fd()), syscall.LOCK_EX
 
 // writeAtomic writes b beside path, fsyncs it, renames it over path and fsyncs the directory.
 func writeAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".pointer-*")
+	return writeDurably(path, ".pointer-*", func(f *os.File) error {
+		_, err := f.Write(b)
+		return err
+	})
+}
+
+// writeDurably creates a temporary file beside path (named by pattern, as os.CreateTemp takes
+// it), lets fill write it, fsyncs it, renames it over path and fsyncs the directory: a file
+// that exists at path is complete. The temporary file is removed on any failure.
+func writeDurably(path, pattern string, fill func(*os.File) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), pattern)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(b); err != nil {
+	defer os.Remove(f.Name()) // a no-op once renamed
+	if err := fill(f); err != nil {
 		_ = f.Close()
 		return err
 	}

@@ -206,24 +206,7 @@ func (n *node) fold() map[string]string {
 // directory and returns it.
 func artifactAt(t *testing.T, rev uint64, n int) string {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := appendlog.Open(filepath.Join(dir, "fold.log"), appendlog.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	var batch []kv.Update
-	for i := range n {
-		batch = append(batch, kv.Update{Op: kv.OpPut, Key: fmt.Sprintf("k.%d", i), Value: []byte(fmt.Sprint(rev)), Version: kv.VersionFromUint64(uint64(i + 1))})
-	}
-	if err := st.Apply(batch, kv.CursorFromUint64(rev)); err != nil {
-		t.Fatal(err)
-	}
-	art := filepath.Join(dir, "artifact")
-	if _, err := st.Export(art); err != nil {
-		t.Fatal(err)
-	}
-	return art
+	return artifactOf(t, kv.Incarnation{}, rev, n)
 }
 
 // importFold runs ImportRemote into a fresh directory and returns the imported fold's
