@@ -55,7 +55,13 @@ func TestRunBacksOffRepeatedOverruns(t *testing.T) {
 			clock = clock.Add(64 * time.Second)
 		}
 	}
-	waits := make(chan time.Duration)
+	// Each wait reports its duration and the overrun resyncs counted when it began: the watch
+	// goroutine is blocked in it then, so the count cannot run ahead of the test.
+	type waited struct {
+		d        time.Duration
+		overruns uint64
+	}
+	waits := make(chan waited)
 	log := &capture{}
 	p := &Progress{}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -64,7 +70,7 @@ func TestRunBacksOffRepeatedOverruns(t *testing.T) {
 		Logger: slog.New(log), OverrunBackoff: time.Second, clock: now,
 		wait: func(ctx context.Context, d time.Duration) bool {
 			select {
-			case waits <- d:
+			case waits <- waited{d, p.Stats().OverrunResyncs}:
 				return true
 			case <-ctx.Done():
 				return false
@@ -72,15 +78,16 @@ func TestRunBacksOffRepeatedOverruns(t *testing.T) {
 		}}
 	wait := runAsync(ctx, cfg)
 	var got []time.Duration
+	var overruns uint64
 	for range 4 {
 		select {
-		case d := <-waits:
-			got = append(got, d)
+		case w := <-waits:
+			got = append(got, w.d)
+			overruns = w.overruns
 		case <-time.After(10 * time.Second):
 			t.Fatalf("waits so far %v; no further wait (progress %+v)", got, p.Stats())
 		}
 	}
-	overruns := p.Stats().OverrunResyncs
 	cancel()
 	if _, err := wait(); err != nil {
 		t.Fatal(err)

@@ -46,30 +46,6 @@ func (b BatchConfig) withDefaults() BatchConfig {
 	return b
 }
 
-// ExportRequest asks the running loop to export its store into Dir. The loop first flushes the
-// pending batch, so the exported cursor is exactly the applied cursor, then exports between
-// flushes (no Apply runs concurrently). The loop sends one ExportResult on Reply without
-// blocking: give Reply a buffer of at least 1.
-type ExportRequest struct {
-	Dir   string
-	Reply chan<- ExportResult
-}
-
-// ExportResult is the outcome of an ExportRequest. A failed export never stops the loop.
-type ExportResult struct {
-	// Cursor is the cursor of the exported copy (the store's cursor at the time of export).
-	Cursor kv.Cursor
-	// Err is nil on success; it matches ErrNoExporter when the loop has no store or the store
-	// cannot export.
-	Err error
-}
-
-// Exporter is implemented by stores that can write a verified copy of themselves into an
-// empty directory. Export returns the copy's cursor. It is called only between flushes.
-type Exporter interface {
-	Export(dir string) (kv.Cursor, error)
-}
-
 // Config is the input of Run. Watcher is required; everything else is optional.
 type Config[U any] struct {
 	// Watcher streams the bucket's updates.
