@@ -14,11 +14,11 @@
 // before its first watch (a table-tested kernel no model runs yet); the transports
 // (impl/transport) call PointerPublishAllowed in the pointer swap, PayloadPrunable in the
 // prune and CursorRank for both, and RetiredPayloadPrunable and RetiredPointerDeletable when
-// they prune a re-created bucket's earlier incarnations (table- and property-tested kernels no
-// model runs yet); the export lease (impl/lease) calls LeaseStealable; the watch
-// loop calls ExpiryAdmit before its first watch (so does the NATS adapter's ExpiryPolicy), and
-// ExpiryContactLost and ExpiryContactAdvance on a resume, per received update and on each
-// caught-up proof of the watch.
+// they prune a re-created bucket's earlier incarnations (run by model/retire); the export
+// lease (impl/lease) calls LeaseStealable; the watch loop calls ExpiryAdmit before its first
+// watch (so does the NATS adapter's ExpiryPolicy), and ExpiryContactLost and
+// ExpiryContactAdvance on a resume, per received update and on each caught-up proof of the
+// watch.
 //
 // The package imports only the standard library and nothing of the project. Each kernel's doc
 // comment names the invariant it carries and the model property that checks it.

@@ -23,10 +23,15 @@ type RetiredPayload struct {
 // pointer's target of that incarnation is no exception: nothing publishes under a retired key
 // once its bucket was re-created, and a bootstrap from it would resync anyway.
 //
-// Guarantee carried (checked by tests, not by a model: model/exportimport has one pointer and
-// no incarnations): nothing of the live incarnation is ever deleted, since its creation time
+// Guarantee carried: nothing of the live incarnation is ever deleted, since its creation time
 // is not below itself, nor of any incarnation created later than the one the bucket reported
-// (a stale exporter's bucket read ranks below it). An incarnation that is unknown (the zero
+// (a stale exporter's bucket read ranks below it). Model-checked by model/retire (and
+// spec/tla/Retire.tla), property "nothing of the live incarnation is deleted while it is live
+// (its pointer's target is fetchable)", over a live and a stale exporter, a pruner, an importer
+// and a creation clock that may go back once; its mutations MutRetireEqualCreated (<= instead
+// of <) and MutIgnoreAgedOut (the grace ignored, caught only when the clock went back), and the
+// call-site mutation LiveFromFold (the live incarnation read from a stale fold), must violate
+// it. An incarnation that is unknown (the zero
 // incarnation, which may still be some node's live one) is never retired. A reader racing the
 // deletion fails detectably (the payload is missing, or the pointer gone), never with wrong
 // data: its download is checked against the pointer's manifest, and the import re-checks every
@@ -55,7 +60,10 @@ type RetiredPointer struct {
 // payload is left under its key. A pointer goes only after its payloads, so every payload it
 // could name has already aged out of the grace period; a pointer without payloads serves no
 // reader (its download fails as missing), and deleting it gives a reader the plain "nothing
-// published" error instead. Guarantee carried: as RetiredPayloadPrunable's; tests only.
+// published" error instead. Guarantee carried: as RetiredPayloadPrunable's, and model/retire's
+// "an earlier incarnation's pointer is deleted only after the payload it names"; its mutation
+// MutPointerWithPayloads (PayloadsLeft ignored), and the call-site mutation NoCAS (the delete
+// not a compare-and-swap on the version read), must violate it.
 // Production: PruneRetired of impl/transport.
 func RetiredPointerDeletable(p RetiredPointer) bool {
 	return p.Created > 0 && p.Live > 0 && p.Created < p.Live && !p.PayloadsLeft

@@ -95,7 +95,7 @@ func TestTierFollowsTheName(t *testing.T) {
 			t.Errorf("%s missing or not in the default tier", name)
 		}
 	}
-	deep := []string{"ExportImport_Deep_ShippedFailStop_Rev5", "ExportImport_Deep_Shipped3Exporters", "ExportImport_Deep_Legacy3Exporters", "Expiry_Deep_Guarded"}
+	deep := []string{"ExportImport_Deep_ShippedFailStop_Rev5", "ExportImport_Deep_Shipped3Exporters", "ExportImport_Deep_Legacy3Exporters", "Expiry_Deep_Guarded", "Retire_Deep_Shipped"}
 	for _, name := range deep {
 		if c, ok := Lookup(name); !ok || c.Tier() != Deep {
 			t.Errorf("%s missing or not in the deep tier", name)
