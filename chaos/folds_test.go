@@ -73,7 +73,7 @@ func TestBrokenFoldFailsTheRun(t *testing.T) {
 // no open from disk lacks an update the operator had not removed before it. Many keys leave
 // most purged keys unwritten afterwards, so the repairs are reconciliation's, not the watch's.
 func TestOperatorRemovalsAreRepaired(t *testing.T) {
-	folds := foldwl.New(foldwl.Options{Operator: foldwl.DefaultOperator, Keys: 128, WriteRate: 60, GapMin: 20, GapMax: 40,
+	folds := foldwl.New(foldwl.Options{Operator: foldwl.RepairedActions, Keys: 128, WriteRate: 60, GapMin: 20, GapMax: 40,
 		OpGapMin: 3, OpGapMax: 6})
 	res := runT(t, Options{Seed: 20261201, Duration: 8 * time.Second, NoFaults: true, Extra: []workload.Workload{folds}})
 	for _, c := range res.Checks {

@@ -30,9 +30,9 @@ const (
 // before the seeded shuffle.
 var OperatorActions = []string{OpRawDelete, OpSubjectPurge, OpMarkerPurge}
 
-// DefaultOperator are the actions make chaos does by default: those the library's
-// reconciliation repairs (see chaos/README.md for why a raw delete is not among them).
-var DefaultOperator = []string{OpSubjectPurge, OpMarkerPurge}
+// RepairedActions are the operator actions the folds' reconciliation repairs
+// (CHAOS_OPERATOR=purges); chaos/README.md says why a raw delete is not among them.
+var RepairedActions = []string{OpSubjectPurge, OpMarkerPurge}
 
 // operatorSalt separates the operator's draws from the writer's and the KV workload's.
 const operatorSalt = 0x0be7

@@ -27,9 +27,10 @@ type Options struct {
 	// OpGapMin and OpGapMax bound the writer's operations between two operator actions, drawn
 	// from the seed (GapMin and GapMax).
 	OpGapMin, OpGapMax int
-	// ReconcileEvery is the folds' anti-entropy period (applied.Config.ReconcileEvery, 2 s):
-	// short, so that every operator removal is repaired well before the checks. Negative turns
-	// reconciliation off (a fold that cannot repair what the watch cannot see).
+	// ReconcileEvery is the folds' anti-entropy period (applied.Config.ReconcileEvery; 2 s
+	// with an Operator, so that every removal is repaired well before the checks, otherwise
+	// the library's default). Negative turns reconciliation off (a fold that cannot repair
+	// what the watch cannot see).
 	ReconcileEvery time.Duration
 	// BrokenFold makes the first append-log fold move its cursor over deletes it never
 	// applies: a deliberately broken consumer, to show that the checks catch it.
@@ -60,7 +61,7 @@ func (o Options) withDefaults() Options {
 	if o.RequestTimeout == 0 {
 		o.RequestTimeout = time.Second
 	}
-	if o.ReconcileEvery == 0 {
+	if o.ReconcileEvery == 0 && len(o.Operator) > 0 {
 		o.ReconcileEvery = 2 * time.Second
 	}
 	if o.CatchUp == 0 {

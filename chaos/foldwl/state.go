@@ -9,10 +9,10 @@ import (
 
 // Record is one message of a bucket's stream as the control connection read it back.
 type Record struct {
-	Seq    uint64 // stream sequence (the revision)
-	Key    string
-	Delete bool   // a delete or purge marker
-	Value  string // the value of a put
+	Seq    uint64 `json:"seq"` // stream sequence (the revision)
+	Key    string `json:"key"`
+	Delete bool   `json:"delete,omitempty"` // a delete or purge marker
+	Value  string `json:"value,omitempty"`  // the value of a put
 }
 
 // Entry is one key's live state: its value and the revision that wrote it.

@@ -9,8 +9,8 @@
 // CHAOS_DIR (report directory; default a new temporary directory), CHAOS_RAFT=production (keep
 // nats-server's production raft timings), CHAOS_WORKLOADS (comma list of folds, exporters,
 // importers beside the KV workload; "all" (the default) or "none"), CHAOS_OPERATOR (comma list
-// of operator actions on the folds' bucket: raw-delete, subject-purge, marker-purge; "all" or
-// "none"; default: foldwl.DefaultOperator).
+// of operator actions on the folds' bucket: raw-delete, subject-purge, marker-purge; "purges"
+// (the two purges), "all" or "none", the default).
 //
 // It prints a progress line per phase, then the summary table, and exits 1 if any guarantee
 // is violated or incomplete, 2 if the run could not take place.
@@ -161,10 +161,10 @@ func workloadsFromEnv(s string) ([]workload.Workload, error) {
 // operatorFromEnv reads CHAOS_OPERATOR: the operator actions done to the folds' bucket.
 func operatorFromEnv(s string) ([]string, error) {
 	switch s = strings.TrimSpace(s); s {
-	case "":
-		return foldwl.DefaultOperator, nil
-	case "none":
+	case "", "none":
 		return nil, nil
+	case "purges":
+		return foldwl.RepairedActions, nil
 	case "all":
 		return foldwl.OperatorActions, nil
 	}
@@ -172,7 +172,7 @@ func operatorFromEnv(s string) ([]string, error) {
 	for _, a := range strings.Split(s, ",") {
 		a = strings.TrimSpace(a)
 		if !slices.Contains(foldwl.OperatorActions, a) {
-			return nil, fmt.Errorf("CHAOS_OPERATOR: unknown action %q; known: %s, all, none", a, strings.Join(foldwl.OperatorActions, ", "))
+			return nil, fmt.Errorf("CHAOS_OPERATOR: unknown action %q; known: %s, purges, all, none", a, strings.Join(foldwl.OperatorActions, ", "))
 		}
 		out = append(out, a)
 	}
