@@ -11,7 +11,7 @@ import (
 // the bucket's stream: each must hold exactly the bucket's live keys as the stream read back
 // has them, operator removals included (a key whose latest record was removed is what its
 // remaining records make it). A fold whose cursor stayed below the last record read back did
-// not catch up in time, and one that differs but had no reconciliation round since the last
+// not catch up in time, and one that differs but may not have reconciled since the last
 // operator action (Recovered.Unreconciled) may not have repaired it yet: both incomplete. A fold
 // that caught up with other contents violates.
 func MatchesBucket(h History, finals []Recovered) check.Result {

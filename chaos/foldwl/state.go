@@ -33,8 +33,9 @@ type Recovered struct {
 	State  State  `json:"state"`
 	Err    string `json:"error,omitempty"` // the open failed: the fold could not be recovered
 	At     int64  `json:"at_ns"`           // on the run's history clock
-	// Unreconciled marks a final open of a fold that completed no reconciliation round after
-	// the last operator action: it may not have repaired a removal yet.
+	// Unreconciled marks a final open of a fold that, in the settle's wait, did not complete
+	// the two reconciliation rounds that ensure one listed the bucket after the last operator
+	// action: it may not have repaired a removal yet.
 	Unreconciled bool `json:"unreconciled,omitempty"`
 }
 
