@@ -67,3 +67,41 @@ func TestBrokenFoldFailsTheRun(t *testing.T) {
 		}
 	}
 }
+
+// Operator actions on the folds' bucket (history removed with no marker a watch could deliver)
+// are repaired by the folds' reconciliation: after the run every fold equals the bucket, and
+// no open from disk lacks an update the operator had not removed before it. Many keys leave
+// most purged keys unwritten afterwards, so the repairs are reconciliation's, not the watch's.
+func TestOperatorRemovalsAreRepaired(t *testing.T) {
+	folds := foldwl.New(foldwl.Options{Operator: foldwl.RepairedActions, Keys: 128, WriteRate: 60, GapMin: 20, GapMax: 40,
+		OpGapMin: 3, OpGapMax: 6})
+	res := runT(t, Options{Seed: 20261201, Duration: 8 * time.Second, NoFaults: true, Extra: []workload.Workload{folds}})
+	for _, c := range res.Checks {
+		if c.Verdict != check.Holds {
+			t.Errorf("%s (replay with CHAOS_SEED=%d)", c, res.Seed)
+		}
+	}
+	for _, stat := range []string{"folds operator subject-purges", "folds operator marker-purges", "folds reconcile deletes"} {
+		if res.Stats[stat] == 0 {
+			t.Errorf("%s = 0: the run did not exercise it (stats %v)", stat, res.Stats)
+		}
+	}
+}
+
+// fold-matches-bucket has teeth against the operator: with reconciliation off, a fold keeps
+// keys whose history was purged, and the check names them. Many keys and frequent purges make
+// it all but certain that some purged key is not written again before the end.
+func TestFoldWithoutReconciliationFailsAfterPurges(t *testing.T) {
+	folds := foldwl.New(foldwl.Options{Operator: []string{foldwl.OpSubjectPurge}, ReconcileEvery: -1, Keys: 128,
+		WriteRate: 60, GapMin: 200, GapMax: 400, OpGapMin: 3, OpGapMax: 6})
+	res := runT(t, Options{Seed: 9, Duration: 5 * time.Second, NoFaults: true, Extra: []workload.Workload{folds}})
+	for _, c := range res.Checks {
+		if c.Name == "fold-matches-bucket" {
+			if c.Verdict != check.Violates || !strings.Contains(c.Detail, "bucket absent") {
+				t.Errorf("%s, want violates naming a key the bucket no longer has", c)
+			}
+		} else if c.Verdict != check.Holds {
+			t.Errorf("check %s did not hold although only reconciliation is off: %s", c.Name, c)
+		}
+	}
+}

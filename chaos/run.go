@@ -68,7 +68,8 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	kvw := workload.NewKV(opts.KV)
 	works := append([]workload.Workload{kvw}, opts.Extra...)
 	rec := linearizability.NewRecorder()
-	env := workload.Env{Cluster: c, Recorder: rec, Seed: opts.Seed, Dir: opts.Dir}
+	env := workload.Env{Cluster: c, Recorder: rec, Seed: opts.Seed, Dir: opts.Dir,
+		Note: func(line string) { p("  %s", line) }}
 	p("phase 2/5 setup: %d workloads", len(works))
 	for _, w := range works {
 		sctx, cancel := context.WithTimeout(ctx, 2*time.Minute)

@@ -27,6 +27,8 @@ type consumer struct {
 	mu     sync.Mutex
 	store  snapshot.Store // the live store (nil between runs)
 	failed bool           // an open from disk failed: the fold is gone
+	prog   *applied.Progress
+	done   applied.Stats // reconciliation counts of the loops that ended
 }
 
 func (w *Folds) newConsumer(name string, home int, be backend) *consumer {
@@ -159,6 +161,38 @@ func (c *consumer) once(ctx context.Context, st snapshot.Store) error {
 	if err != nil {
 		return fmt.Errorf("open bucket: %w", err)
 	}
-	_, err = applied.Run(ctx, applied.Config[struct{}]{Watcher: b, Reader: b, Store: st, Exports: c.exports})
+	prog := &applied.Progress{}
+	c.mu.Lock()
+	c.prog = prog
+	c.mu.Unlock()
+	defer func() {
+		s := prog.Stats()
+		c.mu.Lock()
+		c.prog = nil
+		c.done.Reconciliations += s.Reconciliations
+		c.done.ReconcileDeletes += s.ReconcileDeletes
+		c.done.ReconcileFetches += s.ReconcileFetches
+		c.done.ReconcileFailures += s.ReconcileFailures
+		c.done.Resyncs += s.Resyncs
+		c.mu.Unlock()
+	}()
+	_, err = applied.Run(ctx, applied.Config[struct{}]{Watcher: b, Reader: b, Store: st, Exports: c.exports,
+		ReconcileEvery: c.w.opts.ReconcileEvery, Progress: prog})
 	return err
+}
+
+// repairs returns the fold's reconciliation and resync counts over all its loops so far.
+func (c *consumer) repairs() applied.Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.done
+	if c.prog != nil {
+		p := c.prog.Stats()
+		s.Reconciliations += p.Reconciliations
+		s.ReconcileDeletes += p.ReconcileDeletes
+		s.ReconcileFetches += p.ReconcileFetches
+		s.ReconcileFailures += p.ReconcileFailures
+		s.Resyncs += p.Resyncs
+	}
+	return s
 }

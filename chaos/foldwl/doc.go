@@ -12,7 +12,11 @@
 // disk and resumed from the recovered cursor. Exporters run transport.RunExportRound with the
 // fleet lease against the folds and publish through the NATS transport's monotonic pointer; a
 // poller reads the pointers through the stream leader. Importers bootstrap fresh folds with
-// transport.ImportRemote and resume them with applied.Run.
+// transport.ImportRemote and resume them with applied.Run. An operator removes history from
+// the bucket at seeded points, with no marker a watch could deliver (a subject purge, a purge
+// of the keys that end in a delete marker, optionally a raw message delete), over the control
+// connection; the folds reconcile every few seconds, and each removal is recorded so the checks
+// know which records the stream lost and when.
 //
 // After the heal every fold is reopened from disk and judged against the bucket's stream,
 // read back from sequence 1 on the control connection (see the check functions).

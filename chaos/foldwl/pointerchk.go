@@ -97,7 +97,7 @@ func inAny(call, ret int64, ws []check.Window) bool {
 // ImportsConverged judges the folds bootstrapped with ImportRemote during the run, reopened
 // from disk after the heal: each must equal the bucket, as MatchesBucket judges it. A run in
 // which no import succeeded is incomplete; failed attempts (faults make some) are reported.
-func ImportsConverged(recs []Record, finals []Recovered, failedAttempts []string) check.Result {
+func ImportsConverged(h History, finals []Recovered, failedAttempts []string) check.Result {
 	note := ""
 	if n := len(failedAttempts); n > 0 {
 		note = fmt.Sprintf("; %d import attempts failed under faults (first: %s)", n, failedAttempts[0])
@@ -105,7 +105,7 @@ func ImportsConverged(recs []Record, finals []Recovered, failedAttempts []string
 	if len(finals) == 0 {
 		return check.Result{Verdict: check.Incomplete, Detail: "no import succeeded" + note}
 	}
-	r := MatchesBucket(recs, finals)
+	r := MatchesBucket(h, finals)
 	r.Detail += note
 	return r
 }

@@ -19,7 +19,7 @@ const ReportFile = "folds.json"
 
 // settled is the workload's state after the heal, computed once for every check.
 type settled struct {
-	recs          []Record // the writer's bucket, read back
+	hist          History // the writer's bucket, read back, and the operator's removals
 	finals        []Recovered
 	importFinals  []Recovered
 	opened        []Recovered
@@ -29,17 +29,20 @@ type settled struct {
 	ptrErr        error // the pointer bucket could not be read back
 }
 
-// settle waits for every fold to reach the bucket's last revision (bounded by CatchUp), stops
-// every consumer, reopens each from disk once more (How "final"), reads the writer's bucket
+// settle waits for every fold to reach the bucket's last revision (bounded by CatchUp), and,
+// when an operator acted, for two more reconciliation rounds of each (the second lists the
+// bucket after the last action; bounded by CatchUp again), stops every consumer, reopens each from disk once more (How "final"), reads the writer's bucket
 // and the pointer bucket back from sequence 1, and writes ReportFile.
 func (w *Folds) settle(ctx context.Context) settled {
 	w.settleOnce.Do(func() {
 		v := &w.view
 		defer w.ctl.Close()
-		v.recs, v.err = readStream(ctx, w.ctl, w.opts.Bucket)
-		last := head(v.recs)
+		recs, err := readStream(ctx, w.ctl, w.opts.Bucket)
+		v.err = err
+		last := head(recs)
 		w.mu.Lock()
 		all := append(slices.Clone(w.primary), w.imported...)
+		v.hist = NewHistory(recs, w.removals)
 		w.mu.Unlock()
 		t0 := time.Now()
 		wctx, cancel := context.WithTimeout(ctx, w.opts.CatchUp)
@@ -55,6 +58,8 @@ func (w *Folds) settle(ctx context.Context) settled {
 			}
 		}
 		cancel()
+		w.count("settle catch-up ms", int(time.Since(t0).Milliseconds()))
+		unreconciled := w.awaitReconciliation(ctx, all)
 		t1 := time.Now()
 		var wg sync.WaitGroup
 		for _, c := range all {
@@ -65,7 +70,6 @@ func (w *Folds) settle(ctx context.Context) settled {
 			})
 		}
 		wg.Wait()
-		w.count("settle catch-up ms", int(t1.Sub(t0).Milliseconds()))
 		w.count("settle reopen ms", int(time.Since(t1).Milliseconds()))
 		w.mu.Lock()
 		v.opened = slices.Clone(w.opened)
@@ -80,6 +84,7 @@ func (w *Folds) settle(ctx context.Context) settled {
 			if o.How != "final" {
 				continue
 			}
+			o.Unreconciled = unreconciled[o.Fold]
 			if imported[o.Fold] {
 				v.importFinals = append(v.importFinals, o)
 			} else {
@@ -92,6 +97,51 @@ func (w *Folds) settle(ctx context.Context) settled {
 		w.writeReport(obs)
 	})
 	return w.view
+}
+
+// awaitReconciliation waits, when the operator acted, until every fold still running has
+// completed two reconciliation rounds more than when it was called (rounds run one after the
+// other, so the second listed the bucket after the last action), bounded by CatchUp; it
+// returns the folds that did not. It also adds the folds' repairs to the stats.
+func (w *Folds) awaitReconciliation(ctx context.Context, all []*consumer) map[string]bool {
+	out := map[string]bool{}
+	defer func() {
+		for _, c := range all {
+			s := c.repairs()
+			w.count("reconciliations", int(s.Reconciliations))
+			w.count("reconcile deletes", int(s.ReconcileDeletes))
+			w.count("reconcile fetches", int(s.ReconcileFetches))
+			w.count("reconcile failures", int(s.ReconcileFailures))
+			w.count("resyncs", int(s.Resyncs))
+		}
+	}()
+	if len(w.opts.Operator) == 0 || w.opts.ReconcileEvery < 0 {
+		return out
+	}
+	t0 := time.Now()
+	defer func() { w.count("settle reconcile ms", int(time.Since(t0).Milliseconds())) }()
+	base := make([]uint64, len(all))
+	for i, c := range all {
+		base[i] = c.repairs().Reconciliations
+	}
+	wctx, cancel := context.WithTimeout(ctx, w.opts.CatchUp)
+	defer cancel()
+	for i, c := range all {
+		for {
+			if _, gone := c.cursor(); gone || c.repairs().Reconciliations >= base[i]+2 {
+				break
+			}
+			if wctx.Err() != nil {
+				out[c.name] = true
+				break
+			}
+			select {
+			case <-wctx.Done():
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}
+	return out
 }
 
 // pointerHistories reads the pointer bucket back and pairs each key's committed values with
@@ -131,12 +181,13 @@ func (w *Folds) writeReport(obs []PointerObs) {
 	defer w.mu.Unlock()
 	raw, err := json.MarshalIndent(struct {
 		Opened   []Recovered       `json:"opened"`
+		Removals []Removal         `json:"operator_removals"`
 		Pointers []PointerObs      `json:"pointer_observations"`
 		Rounds   []round           `json:"export_rounds"`
 		Failed   []string          `json:"failed_imports"`
 		Errors   map[string]string `json:"first_errors"`
 		Stats    map[string]int    `json:"stats"`
-	}{w.opened, obs, w.rounds, w.failedImp, w.errs, w.stats}, "", "  ")
+	}{w.opened, w.removals, obs, w.rounds, w.failedImp, w.errs, w.stats}, "", "  ")
 	if err == nil {
 		_ = os.WriteFile(filepath.Join(w.env.Dir, ReportFile), raw, 0o644)
 	}

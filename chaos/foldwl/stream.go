@@ -22,7 +22,10 @@ func streamOf(bucket string) string { return "KV_" + bucket }
 
 // createBuckets creates the writer's bucket, the pointer bucket and the object store, and
 // lifts the buckets' per-key history limit so every revision can be read back after the run.
-func createBuckets(ctx context.Context, nc *nats.Conn, bucket string) (kv.Incarnation, error) {
+// With allowDeletes the writer's bucket is re-created, before any write, without the
+// deny_delete every KV stream has (which a stream update cannot lift), so that an operator can
+// delete single messages.
+func createBuckets(ctx context.Context, nc *nats.Conn, bucket string, allowDeletes bool) (kv.Incarnation, error) {
 	var inc kv.Incarnation
 	conn, err := natsstore.FromClient(nc, natsstore.Config{RequestTimeout: controlTimeout})
 	if err != nil {
@@ -38,6 +41,11 @@ func createBuckets(ctx context.Context, nc *nats.Conn, bucket string) (kv.Incarn
 		var s *natsstore.Store
 		if err := retry(ctx, func() (err error) { s, err = conn.OpenBucket(ctx, storeConfig(b)); return err }); err != nil {
 			return inc, fmt.Errorf("fold workload: create bucket %s: %w", b, err)
+		}
+		if b == bucket && allowDeletes {
+			if s, err = recreateAllowingDeletes(ctx, js, conn, b); err != nil {
+				return inc, err
+			}
 		}
 		if b == bucket {
 			// The folds store this incarnation, and publish and import under its pointer keys.
@@ -65,6 +73,29 @@ func createBuckets(ctx context.Context, nc *nats.Conn, bucket string) (kv.Incarn
 	return inc, nil
 }
 
+// recreateAllowingDeletes deletes the (still empty) stream of bucket and creates it again with
+// the same configuration but deny_delete off, then opens the bucket again.
+func recreateAllowingDeletes(ctx context.Context, js jetstream.JetStream, conn *natsstore.Conn, bucket string) (*natsstore.Store, error) {
+	st, err := js.Stream(ctx, streamOf(bucket))
+	if err != nil {
+		return nil, fmt.Errorf("fold workload: look up %s: %w", streamOf(bucket), err)
+	}
+	cfg := st.CachedInfo().Config
+	cfg.DenyDelete = false
+	if err := js.DeleteStream(ctx, cfg.Name); err != nil {
+		return nil, fmt.Errorf("fold workload: re-create %s allowing message deletes: %w", cfg.Name, err)
+	}
+	if err := retry(ctx, func() error { _, err := js.CreateStream(ctx, cfg); return err }); err != nil {
+		return nil, fmt.Errorf("fold workload: re-create %s allowing message deletes: %w", cfg.Name, err)
+	}
+	var s *natsstore.Store
+	err = retry(ctx, func() (err error) { s, err = conn.OpenBucket(ctx, storeConfig(bucket)); return err })
+	if err != nil {
+		return nil, fmt.Errorf("fold workload: open re-created bucket %s: %w", bucket, err)
+	}
+	return s, nil
+}
+
 // retry calls f every 250 ms until it succeeds or ctx ends (then it returns f's last error).
 func retry(ctx context.Context, f func() error) error {
 	for {
@@ -81,8 +112,21 @@ func retry(ctx context.Context, f func() error) error {
 }
 
 // readStream reads a bucket's stream back from sequence 1 to its last sequence, keys trimmed
-// of the bucket's subject prefix.
+// of the bucket's subject prefix. Sequences an operator removed are simply absent.
 func readStream(ctx context.Context, nc *nats.Conn, bucket string) ([]Record, error) {
+	st, err := bucketStream(ctx, nc, bucket)
+	if err != nil {
+		return nil, err
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read back %s: %w", streamOf(bucket), err)
+	}
+	return readRecords(ctx, st, bucket, "", info.State.LastSeq, info.State.Msgs)
+}
+
+// bucketStream looks up a bucket's stream on the control connection.
+func bucketStream(ctx context.Context, nc *nats.Conn, bucket string) (jetstream.Stream, error) {
 	js, err := jetstream.New(nc, jetstream.WithDefaultTimeout(controlTimeout))
 	if err != nil {
 		return nil, err
@@ -91,31 +135,33 @@ func readStream(ctx context.Context, nc *nats.Conn, bucket string) ([]Record, er
 	if err != nil {
 		return nil, fmt.Errorf("read back %s: %w", streamOf(bucket), err)
 	}
-	info, err := st.Info(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read back %s: %w", streamOf(bucket), err)
-	}
-	last := info.State.LastSeq
-	if last == 0 {
+	return st, nil
+}
+
+// readRecords reads the stream's records up to sequence last, only those of key when key is
+// not empty, and stops early once it has want records (the stream's message count: messages an
+// operator removed leave sequences that never arrive, the last one included).
+func readRecords(ctx context.Context, st jetstream.Stream, bucket, key string, last, want uint64) ([]Record, error) {
+	if last == 0 || want == 0 {
 		return nil, nil
 	}
-	cons, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
+	prefix := "$KV." + bucket + "."
+	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
+	if key != "" {
+		cfg.FilterSubjects = []string{prefix + key}
+	}
+	cons, err := st.OrderedConsumer(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("read back %s: %w", streamOf(bucket), err)
 	}
-	prefix := "$KV." + bucket + "."
 	var out []Record
-	for len(out) == 0 || out[len(out)-1].Seq < last {
+	for len(out) == 0 || out[len(out)-1].Seq < last && uint64(len(out)) < want {
 		if err := ctx.Err(); err != nil {
-			return out, fmt.Errorf("read back %s: %d of %d records: %w", streamOf(bucket), len(out), last, err)
-		}
-		var got uint64
-		if len(out) > 0 {
-			got = out[len(out)-1].Seq
+			return out, fmt.Errorf("read back %s: %d of %d records: %w", streamOf(bucket), len(out), want, err)
 		}
 		// Ask for no more than is left: a fetch returns as soon as its batch is full, and
 		// otherwise waits out its whole MaxWait.
-		batch, err := cons.Fetch(int(min(1000, last-got)), jetstream.FetchMaxWait(2*time.Second))
+		batch, err := cons.Fetch(int(min(1000, want-uint64(len(out)))), jetstream.FetchMaxWait(2*time.Second))
 		if err != nil {
 			return out, fmt.Errorf("read back %s: %w", streamOf(bucket), err)
 		}

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -16,57 +17,6 @@ import (
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/impl/transport"
 )
-
-// Options configures the fold workload. Zero fields take the defaults shown.
-type Options struct {
-	Bucket  string // the writer's bucket ("folds")
-	Keys    int    // keys the writer spreads its puts and deletes over (16)
-	Exports bool   // run the exporter fleet and the pointer poller
-	Imports bool   // bootstrap folds with ImportRemote during the run (needs Exports)
-	// WriteRate caps the writer's operations per second (25), so that the KV clients keep
-	// most of the operation numbers the nemesis hands out.
-	WriteRate float64
-	// GapMin and GapMax bound the writer's operations between two restarts or imports, drawn
-	// from the seed (40 and 100).
-	GapMin, GapMax int
-	// ExportTTL is the export lease's time to live and the rounds' period (2 s).
-	ExportTTL time.Duration
-	// RequestTimeout bounds each request of the writer, the consumers and the exporters (1 s).
-	RequestTimeout time.Duration
-	// CatchUp bounds the wait, after the heal, for every fold to reach the bucket's last
-	// revision (1 min).
-	CatchUp time.Duration
-	// BrokenFold makes the first append-log fold move its cursor over deletes it never
-	// applies: a deliberately broken consumer, to show that the checks catch it.
-	BrokenFold bool
-}
-
-func (o Options) withDefaults() Options {
-	if o.Bucket == "" {
-		o.Bucket = "folds"
-	}
-	if o.Keys == 0 {
-		o.Keys = 16
-	}
-	if o.WriteRate == 0 {
-		o.WriteRate = 25
-	}
-	if o.GapMin == 0 {
-		o.GapMin, o.GapMax = 40, 100
-	}
-	o.GapMax = max(o.GapMax, o.GapMin)
-	if o.ExportTTL == 0 {
-		o.ExportTTL = 2 * time.Second
-	}
-	if o.RequestTimeout == 0 {
-		o.RequestTimeout = time.Second
-	}
-	if o.CatchUp == 0 {
-		o.CatchUp = time.Minute
-	}
-	o.Imports = o.Imports && o.Exports
-	return o
-}
 
 // Pointer bucket, object store and transport keys. The append-log folds and the Pebble fold
 // publish under their own keys: an importer checks the artifact's backend.
@@ -93,6 +43,7 @@ type Folds struct {
 	obs       []PointerObs // every pointer value observed
 	rounds    []round      // every export round
 	failedImp []string     // failed import attempts
+	removals  []Removal    // every record an operator action tried to remove
 	errs      map[string]string
 
 	settleOnce sync.Once
@@ -138,7 +89,7 @@ func (w *Folds) Setup(ctx context.Context, env workload.Env) error {
 		return fmt.Errorf("fold workload: control connection: %w", err)
 	}
 	w.ctl = nc
-	if w.inc, err = createBuckets(ctx, nc, w.opts.Bucket); err != nil {
+	if w.inc, err = createBuckets(ctx, nc, w.opts.Bucket, slices.Contains(w.opts.Operator, OpRawDelete)); err != nil {
 		return err
 	}
 	for _, s := range []string{streamOf(w.opts.Bucket), streamOf(pointerBucket), "OBJ_" + objectBucket} {
@@ -184,10 +135,29 @@ func (w *Folds) Run(ctx context.Context, env workload.Env, tickets <-chan int64)
 	if w.opts.Imports {
 		wg.Go(func() { w.importer(sctx, imports) })
 	}
-	err := w.write(ctx, tickets, imports)
+	var actions chan opEvent
+	operated := make(chan struct{})
+	if len(w.opts.Operator) > 0 {
+		actions = make(chan opEvent, 1)
+		go func() { defer close(operated); w.operate(ctx, actions) }()
+	} else {
+		close(operated)
+	}
+	err := w.write(ctx, tickets, imports, actions)
+	if actions != nil {
+		close(actions) // the action under way finishes: the checks judge what it removed
+	}
+	<-operated
 	stop()
 	wg.Wait()
 	return err
+}
+
+// note prints a progress line among the fault lines (workload.Env.Note).
+func (w *Folds) note(line string) {
+	if w.env.Note != nil {
+		w.env.Note(line)
+	}
 }
 
 // count adds n to a counter of the summary.
@@ -223,14 +193,14 @@ func (w *Folds) Checks(env workload.Env) []check.Check {
 			if v.err != nil {
 				return check.Result{Verdict: check.Incomplete, Detail: v.err.Error()}
 			}
-			return MatchesBucket(v.recs, v.finals)
+			return MatchesBucket(v.hist, v.finals)
 		}},
 		check.Func{N: "fold-cursor-complete", F: func(ctx context.Context) check.Result {
 			v := w.settle(ctx)
 			if v.err != nil {
 				return check.Result{Verdict: check.Incomplete, Detail: v.err.Error()}
 			}
-			return CursorComplete(v.recs, v.opened)
+			return CursorComplete(v.hist, v.opened)
 		}},
 	}
 	if w.opts.Exports {
@@ -248,7 +218,7 @@ func (w *Folds) Checks(env workload.Env) []check.Check {
 			if v.err != nil {
 				return check.Result{Verdict: check.Incomplete, Detail: v.err.Error()}
 			}
-			return ImportsConverged(v.recs, v.importFinals, v.failedImports)
+			return ImportsConverged(v.hist, v.importFinals, v.failedImports)
 		}})
 	}
 	return cs

@@ -75,9 +75,10 @@ func (s *schedule) next() event {
 }
 
 // write performs one put or delete per ticket (at most WriteRate a second) on the writer's own
-// connection, and hands out the lifecycle events as the writes reach them. Each operation is
-// drawn from the seed and its ticket; every value written is unique ("f<ticket>").
-func (w *Folds) write(ctx context.Context, tickets <-chan int64, imports chan<- string) error {
+// connection, and hands out the lifecycle events and the operator's actions as the writes
+// reach them. Each operation is drawn from the seed and its ticket; every value written is
+// unique ("f<ticket>").
+func (w *Folds) write(ctx context.Context, tickets <-chan int64, imports chan<- string, actions chan<- opEvent) error {
 	nc, conn, err := w.clientConn("writer", 1)
 	if err != nil {
 		return err
@@ -93,6 +94,11 @@ func (w *Folds) write(ctx context.Context, tickets <-chan int64, imports chan<- 
 	}
 	sched := newSchedule(w.env.Seed, w.opts, crash)
 	due := sched.next()
+	ops := newOpSchedule(w.env.Seed, w.opts)
+	var op opEvent
+	if actions != nil {
+		op = ops.next()
+	}
 	writes := 0
 	lim := rate.NewLimiter(rate.Limit(w.opts.WriteRate), 1)
 	for {
@@ -117,6 +123,13 @@ func (w *Folds) write(ctx context.Context, tickets <-chan int64, imports chan<- 
 		}
 		for ; writes >= due.At; due = sched.next() {
 			w.dispatch(due, imports)
+		}
+		for ; actions != nil && writes >= op.At; op = ops.next() {
+			select {
+			case actions <- op:
+			default:
+				w.count("events dropped", 1)
+			}
 		}
 	}
 }

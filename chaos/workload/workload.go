@@ -26,6 +26,9 @@ type Env struct {
 	// LeaderInDoubt are the spans in which a deposed stream leader may still answer leader
 	// reads (partitions and pauses, plus a grace after their heal), filled in before Checks.
 	LeaderInDoubt []check.Window
+	// Note, if set, prints one progress line among the fault lines (a workload's own
+	// disruptions, such as the fold workload's operator actions).
+	Note func(line string)
 }
 
 // Workload is one kind of client activity in a chaos run.

@@ -8,7 +8,9 @@
 // CHAOS_HTML=1 (write the linearizability visualisation even when the history holds),
 // CHAOS_DIR (report directory; default a new temporary directory), CHAOS_RAFT=production (keep
 // nats-server's production raft timings), CHAOS_WORKLOADS (comma list of folds, exporters,
-// importers beside the KV workload; "all" (the default) or "none").
+// importers beside the KV workload; "all" (the default) or "none"), CHAOS_OPERATOR (comma list
+// of operator actions on the folds' bucket: raw-delete, subject-purge, marker-purge; "purges"
+// (the two purges), "all" or "none", the default).
 //
 // It prints a progress line per phase, then the summary table, and exits 1 if any guarantee
 // is violated or incomplete, 2 if the run could not take place.
@@ -149,5 +151,30 @@ func workloadsFromEnv(s string) ([]workload.Workload, error) {
 	if !folds {
 		return nil, nil
 	}
+	var err error
+	if fo.Operator, err = operatorFromEnv(os.Getenv("CHAOS_OPERATOR")); err != nil {
+		return nil, err
+	}
 	return []workload.Workload{foldwl.New(fo)}, nil
+}
+
+// operatorFromEnv reads CHAOS_OPERATOR: the operator actions done to the folds' bucket.
+func operatorFromEnv(s string) ([]string, error) {
+	switch s = strings.TrimSpace(s); s {
+	case "", "none":
+		return nil, nil
+	case "purges":
+		return foldwl.RepairedActions, nil
+	case "all":
+		return foldwl.OperatorActions, nil
+	}
+	var out []string
+	for _, a := range strings.Split(s, ",") {
+		a = strings.TrimSpace(a)
+		if !slices.Contains(foldwl.OperatorActions, a) {
+			return nil, fmt.Errorf("CHAOS_OPERATOR: unknown action %q; known: %s, purges, all, none", a, strings.Join(foldwl.OperatorActions, ", "))
+		}
+		out = append(out, a)
+	}
+	return out, nil
 }
