@@ -1,10 +1,7 @@
 package appendlog
 
 import (
-	"encoding/binary"
 	"fmt"
-	"hash/crc32"
-	"unicode/utf8"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/impl/snapshot"
@@ -80,29 +77,12 @@ func scanRange(data []byte, from, to int) piece {
 
 // soundPut returns the size of the PUT record at the start of r when parseRecord would accept
 // it (recOK), and 0 for anything else, which scanRange then hands to parseRecord for its
-// verdict and message. It makes the same checks in the same order without building a record:
-// parseRecord's result, a large struct returned by value, cost as much as the checksum per
-// small record (pprof of scanCompact over a log of 1M ~40-byte records).
+// verdict and message. It is parsePut's verdict: parseRecord's result, a large struct returned
+// by value, cost as much as the checksum per small record (pprof of scanCompact over a log of
+// 1M ~40-byte records).
 func soundPut(r []byte) int {
-	if len(r) < 7 || r[4] != recPut {
-		return 0
+	if _, _, _, n, ok := parsePut(r); ok {
+		return n
 	}
-	kl := int(binary.LittleEndian.Uint16(r[5:]))
-	vo := 7 + kl + 4 // value offset
-	if len(r) < vo {
-		return 0
-	}
-	vl := int(binary.LittleEndian.Uint32(r[7+kl:]))
-	if vl > MaxValueLen || len(r) < vo+vl+1 {
-		return 0
-	}
-	n := int(r[vo+vl])
-	total := vo + vl + 1 + n
-	if n > kv.MaxVersionLen || len(r) < total {
-		return 0
-	}
-	if binary.LittleEndian.Uint32(r) != crc32.ChecksumIEEE(r[crcLen:total]) || !utf8.Valid(r[7:7+kl]) {
-		return 0
-	}
-	return total
+	return 0
 }
