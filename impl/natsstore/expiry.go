@@ -54,9 +54,16 @@ func (s *Store) Expiry(ctx context.Context) (Expiry, error) {
 	if err != nil {
 		return Expiry{}, failRead(op, "", err)
 	}
+	return s.keepExpiry(cfg), nil
+}
+
+// keepExpiry records the expiry of the stream configuration cfg, just read or set, as the
+// store's own (Capabilities and the cadence of later WatchCaughtUp proofs follow it) and
+// returns it.
+func (s *Store) keepExpiry(cfg jetstream.StreamConfig) Expiry {
 	e := expiryOf(cfg)
 	s.expiry.set(e)
-	return e, nil
+	return e
 }
 
 // streamConfig reads the bucket stream's configuration fresh from the server, bounded by the
@@ -96,9 +103,7 @@ func (s *Store) EnableExpiryMarkers(ctx context.Context, markerTTL time.Duration
 	case markerTTL > 0:
 		cfg.SubjectDeleteMarkerTTL = markerTTL
 	case cfg.SubjectDeleteMarkerTTL > 0:
-		e := expiryOf(cfg)
-		s.expiry.set(e)
-		return e, nil
+		return s.keepExpiry(cfg), nil
 	default:
 		cfg.SubjectDeleteMarkerTTL = s.conn.cfg.markerTTL()
 	}
@@ -109,7 +114,5 @@ func (s *Store) EnableExpiryMarkers(ctx context.Context, markerTTL time.Duration
 	if err != nil {
 		return Expiry{}, failWrite(op, "", err)
 	}
-	e := expiryOf(updated.CachedInfo().Config)
-	s.expiry.set(e) // the cadence of later caught-up proofs follows the new marker TTL
-	return e, nil
+	return s.keepExpiry(updated.CachedInfo().Config), nil
 }

@@ -47,7 +47,7 @@ func newStore(c *Conn, js jetstream.JetStream, b jetstream.KeyValue, info *jetst
 	}
 	if info != nil {
 		s.allowTTL = info.Config.AllowMsgTTL
-		s.expiry.set(expiryOf(info.Config))
+		s.keepExpiry(info.Config)
 		s.maxMsgSize = int64(info.Config.MaxMsgSize)
 	}
 	return s
