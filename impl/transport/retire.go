@@ -66,7 +66,7 @@ func (t *Remote) PruneRetired(ctx context.Context, base string, live kv.Incarnat
 			continue // not even an empty key of this incarnation would go: spare the lock
 		}
 		removed, err := t.ptrs.remove(ctx, key, func(cur []byte) (bool, error) {
-			c := keyCreated(base, key)
+			c := created // as read from the key: the pointer read now must still name it
 			if !ownedBy(cur, live.Name(), c) {
 				c = 0
 			}
