@@ -2,8 +2,8 @@ package artifact
 
 import (
 	"fmt"
+	"path"
 	"path/filepath"
-	"strings"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
@@ -74,17 +74,17 @@ func writeAndCheck(src Source, stage string) (exported, error) {
 	if c.Refused != nil {
 		return exported{}, copyDoesNotOpen(c.Refused)
 	}
-	files := make([]File, len(paths))
 	full := make([]string, len(paths), len(paths)+len(dirs))
 	for i, p := range paths {
 		full[i] = filepath.Join(stage, filepath.FromSlash(p))
-		d, ok := c.Digests[strings.TrimPrefix(p, DataDir+"/")] // walkPayload lists paths under data/
-		if !ok {
-			if d, err = hashFile(full[i], make([]byte, bufSize)); err != nil {
-				return exported{}, err
-			}
-		}
-		files[i] = File{Path: p, Size: d.Size, BLAKE3: d.BLAKE3}
+	}
+	known := make(map[string]Digest, len(c.Digests)) // walkPayload lists paths under data/
+	for p, d := range c.Digests {
+		known[path.Join(DataDir, p)] = d
+	}
+	files, err := payloadFiles(paths, full, known)
+	if err != nil {
+		return exported{}, err
 	}
 	if err := syncAll(append(full, dirs...)); err != nil {
 		return exported{}, err

@@ -115,17 +115,29 @@ func verifyPayload(src Source, stage string) (kv.Cursor, kv.Incarnation, []File,
 	if err != nil {
 		return kv.Cursor{}, kv.Incarnation{}, nil, copyDoesNotOpen(err)
 	}
+	files, err := payloadFiles(paths, full, digests)
+	if err != nil {
+		return kv.Cursor{}, kv.Incarnation{}, nil, err
+	}
+	return got, gotInc, files, nil
+}
+
+// payloadFiles returns the manifest's entry of each payload file, paths relative to the
+// artifact root and full their paths on disk: its digest from known (keyed by the relative
+// path) when the verifier hashed it while reading it, else hashed here.
+func payloadFiles(paths, full []string, known map[string]Digest) ([]File, error) {
 	files := make([]File, len(paths))
 	for i, p := range paths {
-		d, ok := digests[p]
+		d, ok := known[p]
 		if !ok {
+			var err error
 			if d, err = hashFile(full[i], make([]byte, bufSize)); err != nil {
-				return kv.Cursor{}, kv.Incarnation{}, nil, err
+				return nil, err
 			}
 		}
 		files[i] = File{Path: p, Size: d.Size, BLAKE3: d.BLAKE3}
 	}
-	return got, gotInc, files, nil
+	return files, nil
 }
 
 func copyDoesNotOpen(err error) error {
