@@ -74,7 +74,7 @@ func newOpSchedule(seed uint64, opts Options) *opSchedule {
 // next returns the next action, its At drawn after the previous one's.
 func (s *opSchedule) next() opEvent {
 	s.at += s.opts.OpGapMin + s.rng.IntN(s.opts.OpGapMax-s.opts.OpGapMin+1)
-	e := opEvent{At: s.at, Key: fmt.Sprintf("k%02d", s.rng.IntN(s.opts.Keys))}
+	e := opEvent{At: s.at, Key: keyName(s.rng.IntN(s.opts.Keys))}
 	if s.issued < len(s.first) {
 		e.Action = s.first[s.issued]
 	} else {
@@ -133,7 +133,7 @@ func (w *Folds) act(ctx context.Context, st jetstream.Stream, e opEvent) ([]Remo
 	ctx, cancel := context.WithTimeout(ctx, controlTimeout) // a stalled stream must not hold the run
 	defer cancel()
 	at := w.env.Recorder.Now()
-	subject := "$KV." + w.opts.Bucket + "." + e.Key
+	subject := keySubject(w.opts.Bucket, e.Key)
 	switch e.Action {
 	case OpRawDelete:
 		last, err := st.GetLastMsgForSubject(ctx, subject)
@@ -150,7 +150,7 @@ func (w *Folds) act(ctx context.Context, st jetstream.Stream, e opEvent) ([]Remo
 	case OpMarkerPurge:
 		var all []Removal
 		for i := range w.opts.Keys {
-			rm, err := w.purgeSubject(ctx, st, fmt.Sprintf("k%02d", i), e.Action, at, true)
+			rm, err := w.purgeSubject(ctx, st, keyName(i), e.Action, at, true)
 			all = append(all, rm...)
 			if err != nil {
 				return all, err
@@ -165,7 +165,7 @@ func (w *Folds) act(ctx context.Context, st jetstream.Stream, e opEvent) ([]Remo
 // onlyMarked), after reading back the records it removes. The purge is bounded by the latest
 // record's sequence, so a write landing meanwhile survives it.
 func (w *Folds) purgeSubject(ctx context.Context, st jetstream.Stream, key, action string, at int64, onlyMarked bool) ([]Removal, error) {
-	subject := "$KV." + w.opts.Bucket + "." + key
+	subject := keySubject(w.opts.Bucket, key)
 	last, err := st.GetLastMsgForSubject(ctx, subject)
 	if errors.Is(err, jetstream.ErrMsgNotFound) {
 		return nil, nil // the key has no record left
@@ -193,6 +193,5 @@ func (w *Folds) purgeSubject(ctx context.Context, st jetstream.Stream, key, acti
 
 // rawRecord is a message fetched from the stream as a Record.
 func rawRecord(m *jetstream.RawStreamMsg, key string) Record {
-	op := m.Header.Get("KV-Operation")
-	return Record{Seq: m.Sequence, Key: key, Delete: op == "DEL" || op == "PURGE", Value: string(m.Data)}
+	return kvRecord(m.Sequence, key, m.Header, m.Data)
 }

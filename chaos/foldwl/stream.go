@@ -20,6 +20,19 @@ const controlTimeout = 30 * time.Second
 
 func streamOf(bucket string) string { return "KV_" + bucket }
 
+// keyName is the writer's i-th key; the operator acts on the same names.
+func keyName(i int) string { return fmt.Sprintf("k%02d", i) }
+
+// keySubject is the stream subject of key in bucket ("" gives the bucket's subject prefix).
+func keySubject(bucket, key string) string { return "$KV." + bucket + "." + key }
+
+// kvRecord is one message of a bucket's stream as a Record: a delete or purge marker (its
+// KV-Operation header) or a value.
+func kvRecord(seq uint64, key string, h nats.Header, data []byte) Record {
+	op := h.Get("KV-Operation")
+	return Record{Seq: seq, Key: key, Delete: op == "DEL" || op == "PURGE", Value: string(data)}
+}
+
 // createBuckets creates the writer's bucket, the pointer bucket and the object store, and
 // lifts the buckets' per-key history limit so every revision can be read back after the run.
 // With allowDeletes the writer's bucket is re-created, before any write, without the
@@ -145,7 +158,7 @@ func readRecords(ctx context.Context, st jetstream.Stream, bucket, key string, l
 	if last == 0 || want == 0 {
 		return nil, nil
 	}
-	prefix := "$KV." + bucket + "."
+	prefix := keySubject(bucket, "")
 	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
 	if key != "" {
 		cfg.FilterSubjects = []string{prefix + key}
@@ -170,9 +183,7 @@ func readRecords(ctx context.Context, st jetstream.Stream, bucket, key string, l
 			if err != nil || meta.Sequence.Stream > last {
 				continue
 			}
-			op := m.Headers().Get("KV-Operation")
-			out = append(out, Record{Seq: meta.Sequence.Stream, Key: strings.TrimPrefix(m.Subject(), prefix),
-				Delete: op == "DEL" || op == "PURGE", Value: string(m.Data())})
+			out = append(out, kvRecord(meta.Sequence.Stream, strings.TrimPrefix(m.Subject(), prefix), m.Headers(), m.Data()))
 		}
 		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
 			return out, fmt.Errorf("read back %s: %w", streamOf(bucket), err)

@@ -110,7 +110,7 @@ func (w *Folds) write(ctx context.Context, tickets <-chan int64, imports chan<- 
 			return nil
 		}
 		r := rand.New(rand.NewPCG(w.env.Seed^writerSalt, uint64(n)))
-		key := fmt.Sprintf("k%02d", r.IntN(w.opts.Keys))
+		key := keyName(r.IntN(w.opts.Keys))
 		if r.IntN(4) == 0 {
 			err = b.Delete(context.Background(), key)
 		} else {
