@@ -39,7 +39,7 @@ type checkedLog struct {
 // them, then the stamp and the cursor. It checks the copy from the file's bytes as scanCompact
 // would check the whole file. An error means the log could not be written or read back. There
 // is no fsync here: artifact.Export fsyncs the payload once it is checked.
-func (lc logCheck) write(dataDir string, entries iter.Seq[kv.Entry], cursor kv.Cursor, stamp snapshot.Stamp) (checkedLog, error) {
+func (lc logCheck) write(dataDir string, entries iter.Seq2[kv.Entry, uint32], cursor kv.Cursor, stamp snapshot.Stamp) (checkedLog, error) {
 	path := filepath.Join(dataDir, PayloadFile)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
@@ -108,12 +108,13 @@ func (w *spanWriter) startWriteback() {
 	w.started = w.off
 }
 
-// writeLog writes the header, one PUT per entry (see writePuts), then the stamp and cursor.
-func (w *spanWriter) writeLog(entries iter.Seq[kv.Entry], cursor kv.Cursor, stamp snapshot.Stamp) error {
+// writeLog writes the header, one PUT per entry (see writeSealedPuts: every record is read
+// back and checked), then the stamp and cursor.
+func (w *spanWriter) writeLog(entries iter.Seq2[kv.Entry, uint32], cursor kv.Cursor, stamp snapshot.Stamp) error {
 	if _, err := w.Write(header[:]); err != nil {
 		return err
 	}
-	if err := writePuts(w, entries); err != nil {
+	if err := writeSealedPuts(w, entries); err != nil {
 		return err
 	}
 	if _, err := w.Write(appendCheckpoint(nil, cursor, stamp)); err != nil {

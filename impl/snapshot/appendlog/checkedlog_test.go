@@ -2,6 +2,7 @@ package appendlog
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"maps"
@@ -26,37 +27,79 @@ func checkedEntries(n int) map[string]kv.Entry {
 	return m
 }
 
-// inKeyOrder yields entries sorted by key, so that the log written is EncodeCompacted's.
-func inKeyOrder(m map[string]kv.Entry) func(func(kv.Entry) bool) {
-	return func(yield func(kv.Entry) bool) {
+// inKeyOrder yields entries sorted by key, so that the log written is EncodeCompacted's, with
+// no checksum known: the writer computes them.
+func inKeyOrder(m map[string]kv.Entry) func(func(kv.Entry, uint32) bool) {
+	return withChecksums(m, func(kv.Entry) uint32 { return 0 })
+}
+
+// withChecksums yields entries sorted by key, each with the checksum crc gives it.
+func withChecksums(m map[string]kv.Entry, crc func(kv.Entry) uint32) func(func(kv.Entry, uint32) bool) {
+	return func(yield func(kv.Entry, uint32) bool) {
 		for _, k := range slices.Sorted(maps.Keys(m)) {
-			if !yield(m[k]) {
+			if !yield(m[k], crc(m[k])) {
 				return
 			}
 		}
 	}
 }
 
+// recordCRC is the checksum of e's PUT record, computed afresh.
+func recordCRC(e kv.Entry) uint32 {
+	return binary.LittleEndian.Uint32(appendPut(nil, e.Key, e.Value, e.Version))
+}
+
 // A log written and checked span by span is byte for byte the compacted log of its entries;
 // the check reports its entry count, cursor and stamp, and the digest of the file's bytes.
+// Records whose checksums come with their entries are the same bytes as records whose
+// checksums are computed.
 func TestLogCheckWritesTheCompactedLog(t *testing.T) {
 	entries := checkedEntries(3*chunkEntries + 17) // several chunks, then a short one
 	cur, st := kv.CursorFromUint64(99), testStamp(2)
+	for name, seq := range map[string]func(func(kv.Entry, uint32) bool){
+		"checksums computed": inKeyOrder(entries),
+		"checksums known":    withChecksums(entries, recordCRC),
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, PayloadFile)
+			cl, err := logCheck{}.write(dir, seq, cur, st)
+			if err != nil || cl.refused != nil {
+				t.Fatalf("write: %v, refused: %v", err, cl.refused)
+			}
+			got := readFile(t, p)
+			if want := EncodeCompactedStamped(entries, cur, st); !bytes.Equal(got, want) {
+				t.Fatalf("the log written (%d bytes) is not EncodeCompactedStamped's (%d bytes)", len(got), len(want))
+			}
+			if cl.sc.puts != len(entries) || cl.sc.cursor != cur || !cl.sc.stamp.Equal(st) {
+				t.Fatalf("checked %d puts at %v stamped %v, want %d at %v stamped %v", cl.sc.puts, cl.sc.cursor, cl.sc.stamp, len(entries), cur, st)
+			}
+			if cl.digest != artifact.DigestOf(got) {
+				t.Fatalf("digest %+v, the file's %+v", cl.digest, artifact.DigestOf(got))
+			}
+		})
+	}
+}
+
+// A checksum handed in with its entry is written as given, and the read-back refuses a wrong
+// one: a fold whose kept checksum went stale gets a refused export, never an artifact that
+// does not load.
+func TestLogCheckRefusesAWrongKnownChecksum(t *testing.T) {
+	entries := checkedEntries(2*chunkEntries + 5)
+	stale := slices.Sorted(maps.Keys(entries))[chunkEntries+3]
+	crc := func(e kv.Entry) uint32 {
+		if e.Key == stale {
+			return recordCRC(e) ^ 0x10
+		}
+		return recordCRC(e)
+	}
 	dir := t.TempDir()
-	p := filepath.Join(dir, PayloadFile)
-	cl, err := logCheck{}.write(dir, inKeyOrder(entries), cur, st)
-	if err != nil || cl.refused != nil {
-		t.Fatalf("write: %v, refused: %v", err, cl.refused)
+	cl, err := logCheck{}.write(dir, withChecksums(entries, crc), kv.CursorFromUint64(7), snapshot.Stamp{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	got := readFile(t, p)
-	if want := EncodeCompactedStamped(entries, cur, st); !bytes.Equal(got, want) {
-		t.Fatalf("the log written (%d bytes) is not EncodeCompactedStamped's (%d bytes)", len(got), len(want))
-	}
-	if cl.sc.puts != len(entries) || cl.sc.cursor != cur || !cl.sc.stamp.Equal(st) {
-		t.Fatalf("checked %d puts at %v stamped %v, want %d at %v stamped %v", cl.sc.puts, cl.sc.cursor, cl.sc.stamp, len(entries), cur, st)
-	}
-	if cl.digest != artifact.DigestOf(got) {
-		t.Fatalf("digest %+v, the file's %+v", cl.digest, artifact.DigestOf(got))
+	if !errors.Is(cl.refused, snapshot.ErrCorrupted) {
+		t.Fatalf("refused: %v, want ErrCorrupted for the record of %q", cl.refused, stale)
 	}
 }
 

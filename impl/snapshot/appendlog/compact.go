@@ -50,6 +50,18 @@ func (f fold) unordered() iter.Seq[kv.Entry] {
 	}
 }
 
+// sealed is unordered with each entry's record checksum (see fentry), for an export.
+func (f fold) sealed() iter.Seq2[kv.Entry, uint32] {
+	return func(yield func(kv.Entry, uint32) bool) {
+		for i := range f {
+			e := &f[i]
+			if !yield(kv.Entry{Key: e.key, Value: e.value, Version: e.ver}, e.crc) {
+				return
+			}
+		}
+	}
+}
+
 // EncodeCompacted returns the bytes a compaction writes for this state without a stamp: the
 // header, one PUT per entry in ascending key order, then a CURSOR record unless cursor is
 // zero. Equal states give equal bytes.

@@ -20,9 +20,11 @@ const (
 	encoders     = 2
 )
 
-// putChunk is a run of entries and, once done is closed, their PUT records.
+// putChunk is a run of entries, with their records' checksums where known (0: compute it),
+// and, once done is closed, their PUT records.
 type putChunk struct {
 	ents []kv.Entry
+	crcs []uint32
 	out  []byte
 	done chan struct{}
 	sink byte // what the sizing pass read, kept so that its reads are not optimised away
@@ -49,16 +51,33 @@ func (c *putChunk) encode() {
 		c.out = make([]byte, 0, n)
 	}
 	c.out = c.out[:0]
-	for _, e := range c.ents {
-		c.out = appendPut(c.out, e.Key, e.Value, e.Version)
+	for i, e := range c.ents {
+		if crc := c.crcs[i]; crc != 0 {
+			c.out = appendSealedPut(c.out, e.Key, e.Value, e.Version, crc)
+		} else {
+			c.out = appendPut(c.out, e.Key, e.Value, e.Version)
+		}
 	}
 	close(c.done)
 }
 
-// writePuts writes one PUT record per entry to w, in the order entries yields them, and
-// returns the first write error. The entries' values must stay unchanged until it returns. A
-// short sequence (one chunk) is encoded on the calling goroutine.
+// writePuts writes one PUT record per entry to w, in the order entries yields them, computing
+// every record's checksum, and returns the first write error.
 func writePuts(w io.Writer, entries iter.Seq[kv.Entry]) error {
+	return writeSealedPuts(w, func(yield func(kv.Entry, uint32) bool) {
+		for e := range entries {
+			if !yield(e, 0) {
+				return
+			}
+		}
+	})
+}
+
+// writeSealedPuts is writePuts for entries that come with their records' checksums (0 where
+// not known, to be computed): see appendSealedPut for when that is safe. The entries' values
+// must stay unchanged until it returns. A short sequence (one chunk) is encoded on the calling
+// goroutine.
+func writeSealedPuts(w io.Writer, entries iter.Seq2[kv.Entry, uint32]) error {
 	var (
 		jobs     chan *putChunk
 		wg       sync.WaitGroup
@@ -70,10 +89,10 @@ func writePuts(w io.Writer, entries iter.Seq[kv.Entry]) error {
 		if n := len(free); n > 0 {
 			c := free[n-1]
 			free = free[:n-1]
-			c.ents, c.done = c.ents[:0], make(chan struct{})
+			c.ents, c.crcs, c.done = c.ents[:0], c.crcs[:0], make(chan struct{})
 			return c
 		}
-		return &putChunk{ents: make([]kv.Entry, 0, chunkEntries), done: make(chan struct{})}
+		return &putChunk{ents: make([]kv.Entry, 0, chunkEntries), crcs: make([]uint32, 0, chunkEntries), done: make(chan struct{})}
 	}
 	writeOldest := func() {
 		c := inflight[0]
@@ -85,8 +104,8 @@ func writePuts(w io.Writer, entries iter.Seq[kv.Entry]) error {
 		free = append(free, c)
 	}
 	cur := newChunk()
-	for e := range entries {
-		cur.ents = append(cur.ents, e)
+	for e, crc := range entries {
+		cur.ents, cur.crcs = append(cur.ents, e), append(cur.crcs, crc)
 		if len(cur.ents) < chunkEntries {
 			continue
 		}

@@ -102,14 +102,28 @@ func appendUpdate(dst []byte, u kv.Update) []byte {
 
 func appendPut(dst []byte, key string, value []byte, ver kv.Version) []byte {
 	start := len(dst)
+	return sealRecord(appendPutBody(dst, key, value, ver), start)
+}
+
+// appendSealedPut appends a PUT record whose checksum the caller knows (crc, not zero) instead
+// of computing it. It serves only writes that are read back and checked (an export): a wrong
+// crc there makes the copy fail its check, where a log written without a check would keep it.
+func appendSealedPut(dst []byte, key string, value []byte, ver kv.Version, crc uint32) []byte {
+	start := len(dst)
+	dst = appendPutBody(dst, key, value, ver)
+	binary.LittleEndian.PutUint32(dst[start:], crc)
+	return dst
+}
+
+// appendPutBody appends a PUT record with a zero checksum field.
+func appendPutBody(dst []byte, key string, value []byte, ver kv.Version) []byte {
 	dst = append(dst, 0, 0, 0, 0, recPut)
 	dst = binary.LittleEndian.AppendUint16(dst, uint16(len(key)))
 	dst = append(dst, key...)
 	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(value)))
 	dst = append(dst, value...)
 	dst = append(dst, byte(ver.Len()))
-	dst = ver.AppendBytes(dst)
-	return sealRecord(dst, start)
+	return ver.AppendBytes(dst)
 }
 
 // appendCursor appends a CURSOR record; the zero cursor is written with length 0.

@@ -14,12 +14,15 @@ import (
 // the index over them is a table of 8-byte slots (16 MB for 1M entries) whose probes compare a
 // hash tag, reading an entry's key only when the tags match.
 
-// fentry is one live entry of a fold. tag is the top half of its key's hash (see tagOf).
+// fentry is one live entry of a fold. tag is the top half of its key's hash (see tagOf). crc
+// is the checksum of the entry's PUT record, kept from the record the entry was applied as or
+// loaded from, so that an export copies it instead of computing it again; 0 when not known.
 type fentry struct {
 	key   string
 	value []byte
 	ver   kv.Version
 	tag   uint32
+	crc   uint32
 }
 
 // fold is the dense array of a fold's live entries, in no particular order; an index finds
@@ -81,15 +84,15 @@ func (x *index) get(f fold, key string) (int, bool) {
 	return int(uint32(x.slots[i])) - 1, ok
 }
 
-// put sets key's value and version in *f, appending a new entry when key is absent, and
-// returns the entry it replaced.
-func (x *index) put(f *fold, key string, value []byte, ver kv.Version) (old fentry, had bool) {
+// put sets key's value, version and record checksum (0 if not known) in *f, appending a new
+// entry when key is absent, and returns the entry it replaced.
+func (x *index) put(f *fold, key string, value []byte, ver kv.Version, crc uint32) (old fentry, had bool) {
 	tag := tagOf(key)
 	if x.slots != nil {
 		if i, ok := x.lookup(*f, key, tag); ok {
 			e := &(*f)[uint32(x.slots[i])-1]
 			old = *e
-			e.value, e.ver = value, ver
+			e.value, e.ver, e.crc = value, ver, crc
 			return old, true
 		}
 	}
@@ -100,7 +103,7 @@ func (x *index) put(f *fold, key string, value []byte, ver kv.Version) (old fent
 		copy(grown, *f)
 		*f = grown
 	}
-	*f = append(*f, fentry{key: key, value: value, ver: ver, tag: tag})
+	*f = append(*f, fentry{key: key, value: value, ver: ver, tag: tag, crc: crc})
 	if (x.n+1)*4 > len(x.slots)*3 {
 		*x = newIndex(max(len(*f), 2*x.n+1))
 		x.fill(*f)

@@ -24,12 +24,13 @@ func (m *indexModel) put(t *rapid.T, key string) {
 	m.rev++
 	value := []byte(fmt.Sprint(m.rev))
 	ver := kv.VersionFromUint64(m.rev)
-	old, had := m.x.put(&m.f, key, value, ver)
+	crc := uint32(m.rev)*2654435761 | 1 // any non-zero checksum, distinct per put
+	old, had := m.x.put(&m.f, key, value, ver, crc)
 	want, wantHad := m.model[key]
 	if had != wantHad || (had && (string(old.value) != string(want.value) || old.ver != want.ver)) {
 		t.Fatalf("put %q replaced (%q, %v), want (%q, %v)", key, old.value, had, want.value, wantHad)
 	}
-	m.model[key] = fentry{key: key, value: value, ver: ver}
+	m.model[key] = fentry{key: key, value: value, ver: ver, crc: crc}
 }
 
 func (m *indexModel) del(t *rapid.T, key string) {
@@ -49,7 +50,7 @@ func (m *indexModel) check(t *rapid.T, absent []string) {
 	}
 	for k, want := range m.model {
 		p, ok := m.x.get(m.f, k)
-		if !ok || m.f[p].key != k || string(m.f[p].value) != string(want.value) || m.f[p].ver != want.ver {
+		if !ok || m.f[p].key != k || string(m.f[p].value) != string(want.value) || m.f[p].ver != want.ver || m.f[p].crc != want.crc {
 			t.Fatalf("get %q: position %d, found %v; want value %q", k, p, ok, want.value)
 		}
 	}
@@ -67,11 +68,18 @@ func (m *indexModel) check(t *rapid.T, absent []string) {
 		}
 		seen[e.Key] = true
 	}
+	sealed := 0
+	for e, crc := range m.f.sealed() {
+		if want := m.model[e.Key]; string(e.Value) != string(want.value) || crc != want.crc {
+			t.Fatalf("sealed yielded %q with value %q and checksum %x, want %q and %x", e.Key, e.Value, crc, want.value, want.crc)
+		}
+		sealed++
+	}
 	var keys []string
 	for e := range m.f.sorted() {
 		keys = append(keys, e.Key)
 	}
-	if len(seen) != len(m.model) || len(keys) != len(m.model) || !slices.IsSorted(keys) {
+	if len(seen) != len(m.model) || sealed != len(m.model) || len(keys) != len(m.model) || !slices.IsSorted(keys) {
 		t.Fatalf("unordered yielded %d keys, sorted %d (sorted: %v), want %d", len(seen), len(keys), slices.IsSorted(keys), len(m.model))
 	}
 }
@@ -154,7 +162,7 @@ func BenchmarkFoldGet(b *testing.B) {
 	m := make(map[string]slot, n)
 	for i := range keys {
 		keys[i] = fmt.Sprintf("route.svc-%04d.%08d", i/1000, i)
-		x.put(&f, keys[i], []byte("v"), kv.VersionFromUint64(uint64(i+1)))
+		x.put(&f, keys[i], []byte("v"), kv.VersionFromUint64(uint64(i+1)), 0)
 		m[keys[i]] = slot{value: []byte("v"), ver: kv.VersionFromUint64(uint64(i + 1))}
 	}
 	order := rand.New(rand.NewPCG(3, 4)).Perm(n)

@@ -86,7 +86,7 @@ func (r *putRun) parse(data []byte, dst fold) {
 		}
 		ver, _ := kv.VersionFromBytes(vb) // length checked by parsePut
 		k := aliasString(key)
-		e := fentry{key: k, value: value, ver: ver, tag: tagOf(k)}
+		e := fentry{key: k, value: value, ver: ver, tag: tagOf(k), crc: binary.LittleEndian.Uint32(data[pos:])}
 		if r.filled < len(dst) {
 			dst[r.filled] = e
 			r.filled++

@@ -30,6 +30,7 @@ type record struct {
 	size       int
 	msg        string
 	stamp      snapshot.Stamp // a STAMP record's stamp
+	crc        uint32         // the record's checksum, once it checked
 }
 
 // parseRecord parses the record at the start of r. The order of checks is part of the format:
@@ -106,7 +107,7 @@ func finish(r []byte, rec record, vl int) (record, outcome) {
 		return rec, recTruncated
 	}
 	rec.ver, rec.size = r[vl+1:total], total
-	if binary.LittleEndian.Uint32(r) != crc32.ChecksumIEEE(r[crcLen:total]) {
+	if rec.crc = binary.LittleEndian.Uint32(r); rec.crc != crc32.ChecksumIEEE(r[crcLen:total]) {
 		return rec, recBadCRC
 	}
 	if !utf8.Valid(rec.key) {
@@ -177,7 +178,7 @@ func replayRest(data []byte, out replayed, from int) (replayed, error) {
 				start := keys.Len()
 				keys.Write(rec.key)
 				k := keys.String()[start:]
-				if _, had := out.index.put(&out.entries, k, rec.value, ver); had {
+				if _, had := out.index.put(&out.entries, k, rec.value, ver, rec.crc); had {
 					redundant = true // it overwrote a live key
 				}
 			case recDelete:

@@ -99,8 +99,10 @@ func (s *Store) apply(batch []kv.Update, cursor kv.Cursor, stamp *snapshot.Stamp
 			return fmt.Errorf("apply to %s: update %d of %d: %w", s.path, i, len(batch), err)
 		}
 	}
-	for _, u := range batch {
-		if err := s.w.WriteUpdate(u); err != nil {
+	staged := stage(batch)
+	for i, u := range batch {
+		var err error
+		if staged[i].crc, err = s.w.writeUpdate(u); err != nil {
 			s.w.abandon()
 			return fmt.Errorf("apply: %w", err)
 		}
@@ -116,7 +118,6 @@ func (s *Store) apply(batch []kv.Update, cursor kv.Cursor, stamp *snapshot.Stamp
 		s.w.abandon()
 		return fmt.Errorf("apply: %w", err)
 	}
-	staged := stage(batch)
 	s.noteCheckpoint(stamp)
 	s.mu.Lock()
 	for i, u := range batch {
@@ -126,7 +127,7 @@ func (s *Store) apply(batch []kv.Update, cursor kv.Cursor, stamp *snapshot.Stamp
 			old, had = s.index.del(&s.entries, u.Key)
 			s.dead += uint64(deleteLen(u.Key, u.Version))
 		} else {
-			old, had = s.index.put(&s.entries, u.Key, staged[i].value, staged[i].ver)
+			old, had = s.index.put(&s.entries, u.Key, staged[i].value, staged[i].ver, staged[i].crc)
 		}
 		if had {
 			s.dead += uint64(putLen(u.Key, old.value, old.ver))
@@ -147,6 +148,7 @@ func (s *Store) apply(batch []kv.Update, cursor kv.Cursor, stamp *snapshot.Stamp
 }
 
 // stage copies the batch's puts into entries (values in one fresh buffer), outside any lock.
+// Their checksums are filled in as their records are written.
 func stage(batch []kv.Update) []fentry {
 	total := 0
 	for _, u := range batch {

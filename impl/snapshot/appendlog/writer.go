@@ -1,6 +1,7 @@
 package appendlog
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"iter"
@@ -104,17 +105,25 @@ func (w *Writer) poison(what string, cause error) error {
 // WriteUpdate buffers the record of one update (a purge is written as a delete). It refuses,
 // writing nothing, an update that ValidateUpdate rejects.
 func (w *Writer) WriteUpdate(u kv.Update) error {
+	_, err := w.writeUpdate(u)
+	return err
+}
+
+// writeUpdate is WriteUpdate, also returning the checksum of the record it buffered.
+func (w *Writer) writeUpdate(u kv.Update) (crc uint32, err error) {
 	if err := w.usable(); err != nil {
-		return err
+		return 0, err
 	}
 	if err := ValidateUpdate(u); err != nil {
-		return fmt.Errorf("append to %s: %w", w.path, err)
+		return 0, fmt.Errorf("append to %s: %w", w.path, err)
 	}
+	start := len(w.buf)
 	w.buf = appendUpdate(w.buf, u)
+	crc = binary.LittleEndian.Uint32(w.buf[start:])
 	if len(w.buf) >= flushAt {
-		return w.flush()
+		return crc, w.flush()
 	}
-	return nil
+	return crc, nil
 }
 
 // Checkpoint appends a CURSOR record and writes everything buffered to the file (no fsync).
