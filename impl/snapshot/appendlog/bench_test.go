@@ -1,10 +1,10 @@
 package appendlog
 
 import (
+	"bufio"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
-	"iter"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -33,18 +33,28 @@ func writeBenchLog(b *testing.B, path string, n, valueLen int) {
 	b.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
 	value := make([]byte, valueLen)
-	entries := func(yield func(kv.Entry) bool) {
-		for i := range n {
-			for j := range value {
-				value[j] = byte(rng.Uint32())
-			}
-			e := kv.Entry{Key: fmt.Sprintf("route.svc-%04d.%08d", i/1000, i), Value: value, Version: kv.VersionFromUint64(uint64(i + 1))}
-			if !yield(e) {
-				return
-			}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	w := bufio.NewWriterSize(f, 1<<20)
+	buf := append([]byte(nil), header[:]...)
+	for i := range n {
+		for j := range value {
+			value[j] = byte(rng.Uint32())
+		}
+		buf = appendPut(buf, fmt.Sprintf("route.svc-%04d.%08d", i/1000, i), value, kv.VersionFromUint64(uint64(i+1)))
+		if len(buf) >= 1<<16 {
+			_, _ = w.Write(buf)
+			buf = buf[:0]
 		}
 	}
-	if _, err := compactToFile(OSFS{}, path, iter.Seq[kv.Entry](entries), kv.CursorFromUint64(uint64(n)), snapshot.Stamp{}); err != nil {
+	_, _ = w.Write(appendCheckpoint(buf, kv.CursorFromUint64(uint64(n)), snapshot.Stamp{}))
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Sync(); err != nil {
 		b.Fatal(err)
 	}
 }

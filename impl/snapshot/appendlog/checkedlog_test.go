@@ -27,21 +27,20 @@ func checkedEntries(n int) map[string]kv.Entry {
 	return m
 }
 
-// inKeyOrder yields entries sorted by key, so that the log written is EncodeCompacted's, with
-// no checksum known: the writer computes them.
-func inKeyOrder(m map[string]kv.Entry) func(func(kv.Entry, uint32) bool) {
-	return withChecksums(m, func(kv.Entry) uint32 { return 0 })
+// sortedSource is the source of m's entries in key order, so that the log written is
+// EncodeCompacted's, with no checksum kept: the writer computes them.
+func sortedSource(m map[string]kv.Entry) putSource {
+	return keptSource(m, func(kv.Entry) uint32 { return 0 })
 }
 
-// withChecksums yields entries sorted by key, each with the checksum crc gives it.
-func withChecksums(m map[string]kv.Entry, crc func(kv.Entry) uint32) func(func(kv.Entry, uint32) bool) {
-	return func(yield func(kv.Entry, uint32) bool) {
-		for _, k := range slices.Sorted(maps.Keys(m)) {
-			if !yield(m[k], crc(m[k])) {
-				return
-			}
-		}
+// keptSource is the source of m's entries in key order, each keeping the checksum crc gives it.
+func keptSource(m map[string]kv.Entry, crc func(kv.Entry) uint32) putSource {
+	var f fold
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		e := m[k]
+		f = append(f, fentry{key: k, value: e.Value, ver: e.Version, crc: crc(e)})
 	}
+	return putSource{f: f, kept: true}
 }
 
 // recordCRC is the checksum of e's PUT record, computed afresh.
@@ -51,19 +50,19 @@ func recordCRC(e kv.Entry) uint32 {
 
 // A log written and checked span by span is byte for byte the compacted log of its entries;
 // the check reports its entry count, cursor and stamp, and the digest of the file's bytes.
-// Records whose checksums come with their entries are the same bytes as records whose
-// checksums are computed.
+// Records written with their kept checksums are the same bytes as records whose checksums are
+// computed.
 func TestLogCheckWritesTheCompactedLog(t *testing.T) {
 	entries := checkedEntries(3*chunkEntries + 17) // several chunks, then a short one
 	cur, st := kv.CursorFromUint64(99), testStamp(2)
-	for name, seq := range map[string]func(func(kv.Entry, uint32) bool){
-		"checksums computed": inKeyOrder(entries),
-		"checksums known":    withChecksums(entries, recordCRC),
+	for name, src := range map[string]putSource{
+		"checksums computed": sortedSource(entries),
+		"checksums kept":     keptSource(entries, recordCRC),
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			p := filepath.Join(dir, PayloadFile)
-			cl, err := logCheck{}.write(dir, seq, cur, st)
+			cl, err := logCheck{}.write(dir, src, cur, st)
 			if err != nil || cl.refused != nil {
 				t.Fatalf("write: %v, refused: %v", err, cl.refused)
 			}
@@ -81,10 +80,9 @@ func TestLogCheckWritesTheCompactedLog(t *testing.T) {
 	}
 }
 
-// A checksum handed in with its entry is written as given, and the read-back refuses a wrong
-// one: a fold whose kept checksum went stale gets a refused export, never an artifact that
+// A kept checksum is written as kept, and the read-back refuses a wrong one: a fold whose kept checksum went stale gets a refused export, never an artifact that
 // does not load.
-func TestLogCheckRefusesAWrongKnownChecksum(t *testing.T) {
+func TestLogCheckRefusesAWrongKeptChecksum(t *testing.T) {
 	entries := checkedEntries(2*chunkEntries + 5)
 	stale := slices.Sorted(maps.Keys(entries))[chunkEntries+3]
 	crc := func(e kv.Entry) uint32 {
@@ -94,7 +92,7 @@ func TestLogCheckRefusesAWrongKnownChecksum(t *testing.T) {
 		return recordCRC(e)
 	}
 	dir := t.TempDir()
-	cl, err := logCheck{}.write(dir, withChecksums(entries, crc), kv.CursorFromUint64(7), snapshot.Stamp{})
+	cl, err := logCheck{}.write(dir, keptSource(entries, crc), kv.CursorFromUint64(7), snapshot.Stamp{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +134,7 @@ func TestLogCheckReadsTheFileBack(t *testing.T) {
 					t.Error(err)
 				}
 			}
-			cl, err := logCheck{beforeReadBack: damage}.write(dir, inKeyOrder(entries), cur, snapshot.Stamp{})
+			cl, err := logCheck{beforeReadBack: damage}.write(dir, sortedSource(entries), cur, snapshot.Stamp{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -186,5 +184,27 @@ func TestExportRefusesADamagedCopy(t *testing.T) {
 	ents, rerr := os.ReadDir(dir)
 	if rerr != nil || len(ents) != 1 || ents[0].Name() != "fold.log" {
 		t.Fatalf("export left %v behind (%v)", ents, rerr)
+	}
+}
+
+// A background fsync that fails while the log is written fails the write, even though the
+// fsyncs after it succeed: a failed fsync may have dropped pages that no later fsync reports.
+func TestLogCheckFailsOnAFailedBackgroundSync(t *testing.T) {
+	entries := checkedEntries(300_000) // about 15 MB: two background fsyncs or more
+	errDevice := errors.New("injected: device error")
+	calls := 0
+	failFirst := func(f *os.File) error {
+		calls++ // the writer waits for each fsync before it starts the next
+		if calls == 1 {
+			return errDevice
+		}
+		return f.Sync()
+	}
+	_, err := logCheck{sync: failFirst}.write(t.TempDir(), sortedSource(entries), kv.CursorFromUint64(1), snapshot.Stamp{})
+	if !errors.Is(err, errDevice) || !errors.Is(err, snapshot.ErrIO) {
+		t.Fatalf("write: %v, want the injected fsync error as ErrIO", err)
+	}
+	if calls < 2 {
+		t.Fatalf("%d background fsyncs of a 15 MB log, want at least 2", calls)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/impl/snapshot"
@@ -20,42 +19,10 @@ func ioErr(op, path string, err error) error {
 // sorted yields the entries of f in ascending byte order of key. The values are f's own.
 func (f fold) sorted() iter.Seq[kv.Entry] {
 	return func(yield func(kv.Entry) bool) {
-		order := make([]int32, len(f))
-		for i := range order {
-			order[i] = int32(i)
-		}
-		slices.SortFunc(order, func(a, b int32) int { return strings.Compare(f[a].key, f[b].key) })
-		for _, i := range order {
-			e := &f[i]
+		src := inKeyOrder(f)
+		for i := range src.len() {
+			e := src.at(i)
 			if !yield(kv.Entry{Key: e.key, Value: e.value, Version: e.ver}) {
-				return
-			}
-		}
-	}
-}
-
-// unordered yields the entries of f in the order of its dense array. A compaction and an
-// export write this order: Load needs none, sorting a large fold under the read lock on every
-// compaction cost a tenth of a hydration (BenchmarkHydrate100k), and walking the array in
-// order reads memory sequentially, where a map's order scattered every read. Only
-// EncodeCompacted, whose bytes must be reproducible, sorts.
-func (f fold) unordered() iter.Seq[kv.Entry] {
-	return func(yield func(kv.Entry) bool) {
-		for i := range f {
-			e := &f[i]
-			if !yield(kv.Entry{Key: e.key, Value: e.value, Version: e.ver}) {
-				return
-			}
-		}
-	}
-}
-
-// sealed is unordered with each entry's record checksum (see fentry), for an export.
-func (f fold) sealed() iter.Seq2[kv.Entry, uint32] {
-	return func(yield func(kv.Entry, uint32) bool) {
-		for i := range f {
-			e := &f[i]
-			if !yield(kv.Entry{Key: e.key, Value: e.value, Version: e.ver}, e.crc) {
 				return
 			}
 		}
@@ -81,12 +48,11 @@ func EncodeCompactedStamped(entries map[string]kv.Entry, cursor kv.Cursor, stamp
 }
 
 // compactToFile replaces the file at path with the compacted form of (entries, cursor, stamp),
-// in the order entries yields them (Load and Writer.Compact sort, so their output is
-// reproducible; a live store's compaction does not). It writes a temporary file beside path
+// in the order of entries (see putSource). It writes a temporary file beside path
 // (same file system, so the rename is atomic), fsyncs it, renames it over path, then fsyncs
 // the directory so the rename itself survives a power loss. renamed reports whether path now
 // names the new file, even when a later step (the directory fsync) failed.
-func compactToFile(fs FS, path string, entries iter.Seq[kv.Entry], cursor kv.Cursor, stamp snapshot.Stamp) (renamed bool, err error) {
+func compactToFile(fs FS, path string, entries putSource, cursor kv.Cursor, stamp snapshot.Stamp) (renamed bool, err error) {
 	dir := filepath.Dir(path)
 	tmp, err := fs.CreateTemp(dir, filepath.Base(path)+".compact-*")
 	if err != nil {

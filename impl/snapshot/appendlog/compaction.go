@@ -5,7 +5,7 @@ import "github.com/slipstream-go/slipstream/impl/snapshot"
 // compact rewrites the log from the fold in RAM. Readers keep running meanwhile.
 func (s *Store) compact() {
 	s.mu.RLock()
-	err := s.w.replaceWith(s.entries.unordered(), s.cursor, s.stamp)
+	err := s.w.replaceWith(putSource{f: s.entries}, s.cursor, s.stamp)
 	s.mu.RUnlock()
 	if err == nil {
 		s.dead = 0

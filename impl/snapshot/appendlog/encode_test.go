@@ -4,20 +4,18 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"iter"
 	"testing"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
 
-func seqEntries(n int) iter.Seq[kv.Entry] {
-	return func(yield func(kv.Entry) bool) {
-		for i := range n {
-			if !yield(kv.Entry{Key: fmt.Sprintf("k%07d", i), Value: bytes.Repeat([]byte{byte(i)}, i%37), Version: kv.VersionFromUint64(uint64(i))}) {
-				return
-			}
-		}
+// seqEntries is a fold of n entries, in the order of their keys.
+func seqEntries(n int) fold {
+	f := make(fold, n)
+	for i := range f {
+		f[i] = fentry{key: fmt.Sprintf("k%07d", i), value: bytes.Repeat([]byte{byte(i)}, i%37), ver: kv.VersionFromUint64(uint64(i))}
 	}
+	return f
 }
 
 // writePuts writes, in the order given, exactly the records a one-by-one encoding writes,
@@ -25,11 +23,12 @@ func seqEntries(n int) iter.Seq[kv.Entry] {
 func TestWritePutsKeepsOrder(t *testing.T) {
 	for _, n := range []int{0, 1, chunkEntries - 1, chunkEntries, chunkEntries + 1, chunkEntries*(chunksAhead+3) + 17} {
 		var want []byte
-		for e := range seqEntries(n) {
-			want = appendPut(want, e.Key, e.Value, e.Version)
+		f := seqEntries(n)
+		for _, e := range f {
+			want = appendPut(want, e.key, e.value, e.ver)
 		}
 		var got bytes.Buffer
-		if err := writePuts(&got, seqEntries(n)); err != nil || !bytes.Equal(got.Bytes(), want) {
+		if err := writePuts(&got, putSource{f: f}); err != nil || !bytes.Equal(got.Bytes(), want) {
 			t.Fatalf("n=%d: %d bytes (err %v), want the %d bytes of one-by-one encoding", n, got.Len(), err, len(want))
 		}
 	}
@@ -52,7 +51,7 @@ func (f *failAfter) Write(p []byte) (int, error) {
 func TestWritePutsReturnsTheWriteError(t *testing.T) {
 	for _, n := range []int{1, 2, chunksAhead + 2} {
 		w := &failAfter{n: n}
-		if err := writePuts(w, seqEntries(chunkEntries*(chunksAhead+4))); !errors.Is(err, errWrite) || w.writes != n {
+		if err := writePuts(w, putSource{f: seqEntries(chunkEntries * (chunksAhead + 4))}); !errors.Is(err, errWrite) || w.writes != n {
 			t.Fatalf("fail at write %d: %v after %d writes", n, err, w.writes)
 		}
 	}

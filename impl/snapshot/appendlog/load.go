@@ -94,7 +94,7 @@ func Load(path string, opts Options) (*Snapshot, error) {
 		return nil, nil
 	}
 	if !r.compact {
-		if _, err := compactToFile(fsys, path, r.entries.sorted(), r.cursor, r.stamp); err != nil {
+		if _, err := compactToFile(fsys, path, inKeyOrder(r.entries), r.cursor, r.stamp); err != nil {
 			return nil, fmt.Errorf("rewrite %s after replay: %w", path, err)
 		}
 		detach(r.entries)
@@ -104,7 +104,7 @@ func Load(path string, opts Options) (*Snapshot, error) {
 
 // rewriteEmpty replaces the file at path with a bare header.
 func rewriteEmpty(fsys FS, path string) error {
-	if _, err := compactToFile(fsys, path, fold{}.sorted(), kv.Cursor{}, snapshot.Stamp{}); err != nil {
+	if _, err := compactToFile(fsys, path, putSource{}, kv.Cursor{}, snapshot.Stamp{}); err != nil {
 		return fmt.Errorf("rewrite %s as an empty log: %w", path, err)
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"iter"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/impl/snapshot"
@@ -229,14 +228,14 @@ func (w *Writer) Compact() error {
 	if err != nil {
 		return fmt.Errorf("compact %s: %w", w.path, err)
 	}
-	return w.replaceWith(r.entries.sorted(), r.cursor, r.stamp)
+	return w.replaceWith(inKeyOrder(r.entries), r.cursor, r.stamp)
 }
 
 // replaceWith replaces the file with the compacted (entries, cursor, stamp), which must hold
 // every record written so far, in any order. Once the rename has happened the old handle
 // names an orphaned file, so it is closed and the path reopened whatever else failed; a failed
 // reopen poisons the writer.
-func (w *Writer) replaceWith(entries iter.Seq[kv.Entry], cursor kv.Cursor, stamp snapshot.Stamp) error {
+func (w *Writer) replaceWith(entries putSource, cursor kv.Cursor, stamp snapshot.Stamp) error {
 	renamed, err := compactToFile(w.fs, w.path, entries, cursor, stamp)
 	if !renamed {
 		return err // the old file is intact and still ours
