@@ -17,7 +17,7 @@ type CheckingSource interface {
 	// WriteChecked writes the payload into dataDir, which does not exist yet, as WritePayload
 	// does, and checks the copy as Verify would, from the bytes it reads back from the files
 	// it wrote: what it reports of the copy must be what Verify would recover from the whole
-	// files. It may start the files' writeback; Export fsyncs them afterwards. An error means
+	// files. It may fsync them as it writes them; Export fsyncs them afterwards. An error means
 	// the payload could not be written; a copy that was written but does not check is reported
 	// in Checked.Refused.
 	WriteChecked(dataDir string) (Checked, error)

@@ -17,6 +17,6 @@
 // files without hashing them (the kernel copies file to file) and checks the hashes of the
 // staged copy, the bytes that are renamed into place. A source that can check its payload while
 // writing it implements CheckingSource: it reads each part of a file back as soon as it is
-// written, so that export checks, hashes and (through early writeback) syncs the copy while it
-// is still being written, instead of afterwards.
+// written, so that export checks, hashes and (through fsyncs on the side) syncs the copy while
+// it is still being written, instead of afterwards.
 package artifact
