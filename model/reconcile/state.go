@@ -40,11 +40,15 @@ const (
 	MarkerPurged
 	// KeyPurged: K's live record was removed by a subject purge.
 	KeyPurged
+	// LatestDeleted: K's latest record was removed by a message delete, so its previous
+	// record is current again.
+	LatestDeleted
 )
 
 // State is one state of the model.
 type State struct {
-	Head, KRevs, BRev      uint8
+	Head, KRevs, KDels     uint8
+	BRev, PRev             uint8
 	BLive, FLive           bool
 	FRev, Frontier         uint8
 	Phase                  Phase
@@ -59,7 +63,7 @@ type State struct {
 
 // String formats the state for traces.
 func (s State) String() string {
-	return fmt.Sprintf("head=%d krevs=%03b b=(%d,%v) f=(%v,%d) frontier=%d phase=%v l=(pos %d,%v,%v,%d) need=%v rounds=%d dirty=%v settled=%v missed=%v removal=%d last=%v lost=%v spurious=%v",
-		s.Head, s.KRevs, s.BRev, s.BLive, s.FLive, s.FRev, s.Frontier, s.Phase, s.LPos, s.LPresent, s.LLive, s.LRev,
+	return fmt.Sprintf("head=%d krevs=%04b kdels=%04b b=(%d,%v) prev=%d f=(%v,%d) frontier=%d phase=%v l=(pos %d,%v,%v,%d) need=%v rounds=%d dirty=%v settled=%v missed=%v removal=%d last=%v lost=%v spurious=%v",
+		s.Head, s.KRevs, s.KDels, s.BRev, s.BLive, s.PRev, s.FLive, s.FRev, s.Frontier, s.Phase, s.LPos, s.LPresent, s.LLive, s.LRev,
 		s.Need, s.Rounds, s.Dirty, s.Settled, s.Missed, s.Removal, s.LastRepair, s.Lost, s.Spurious)
 }
