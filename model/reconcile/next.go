@@ -38,31 +38,6 @@ func writeK(s, t State, name string, emit func(check.Action, State)) {
 	}
 }
 
-// bit is revision r's bit in KRevs and KDels.
-func bit(r uint8) uint8 { return 1 << (r - 1) }
-
-// nextRetained is the next revision above the frontier the stream still holds (0 = none):
-// every write of another key, K's current record and K's previous record.
-func nextRetained(s State) uint8 {
-	for r := s.Frontier + 1; r <= s.Head; r++ {
-		if s.KRevs&bit(r) == 0 || r == s.BRev || r == s.PRev {
-			return r
-		}
-	}
-	return 0
-}
-
-// record is K's record at revision r (r = 0: no record) as the fold would hold it.
-func record(s State, r uint8) (live bool, rev uint8) {
-	if r > 0 && s.KDels&bit(r) == 0 {
-		return true, r
-	}
-	return false, 0
-}
-
-// view is the bucket's K as the fold should hold it.
-func view(s State) (live bool, rev uint8) { return record(s, s.BRev) }
-
 // agrees reports whether the fold holds K exactly as the bucket does.
 func agrees(s State) bool {
 	live, rev := view(s)
@@ -208,12 +183,6 @@ func (m *Model) repair(s State, emit func(check.Action, State)) {
 			stale(r)
 		}
 	}
-}
-
-// readOf is a read of K answering its record at revision r (0: no record).
-func readOf(s State, r uint8) protocol.ListedRecord {
-	live, _ := record(s, r)
-	return protocol.ListedRecord{Present: r > 0, Live: live, Rev: uint64(r)}
 }
 
 // fold folds repair d, taken on the record read, and ends the round: a fetch or rollback folds
