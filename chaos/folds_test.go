@@ -81,7 +81,8 @@ func TestOperatorRemovalsAreRepaired(t *testing.T) {
 			t.Errorf("%s (replay with CHAOS_SEED=%d)", c, res.Seed)
 		}
 	}
-	for _, stat := range []string{"folds operator subject-purges", "folds operator marker-purges", "folds reconcile deletes"} {
+	for _, stat := range []string{"folds operator subject-purges", "folds operator marker-purges", "folds operator raw-deletes",
+		"folds reconcile deletes", "folds reconcile rollbacks"} {
 		if res.Stats[stat] == 0 {
 			t.Errorf("%s = 0: the run did not exercise it (stats %v)", stat, res.Stats)
 		}

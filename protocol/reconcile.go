@@ -23,6 +23,14 @@ const (
 	// RepairFetch: fold the key's current entry (the watch passed it without the fold
 	// taking it).
 	RepairFetch
+	// RepairRollback: fold the key's current entry although it is OLDER than the fold's (the
+	// fold's record was removed from the stream, say by a message delete, and the key's
+	// previous record is current again). The fold's store must take it by position, not
+	// refuse it as older.
+	RepairRollback
+	// RepairDeferred: a repair would be due, but the confirming read may lag (it was not
+	// linearizable), so the key is left alone until a later round reads it again.
+	RepairDeferred
 )
 
 // String names the repair.
@@ -34,6 +42,10 @@ func (r Repair) String() string {
 		return "delete"
 	case RepairFetch:
 		return "fetch"
+	case RepairRollback:
+		return "rollback"
+	case RepairDeferred:
+		return "deferred"
 	}
 	return "repair(?)"
 }
@@ -65,8 +77,11 @@ func ListingCovers(foldRev, listPos uint64) bool { return foldRev <= listPos }
 // ReconcileRepair is the listing filter: it decides from a key's fold record, its listed
 // record, the listing's position and the watch's frontier whether the key is a candidate for
 // repair. It never flags a record above the frontier (the watch delivers it), never a fold
-// entry newer than the listing, and flags a fetch only when the listed entry is newer than the
-// fold's and the watch has passed it. A candidate is repaired only if ConfirmRepair agrees.
+// entry newer than the listing, flags a fetch only when the listed entry is newer than the
+// fold's and the watch has passed it, and flags a rollback (or, for a marker, a delete) when
+// the listed record is OLDER than a fold entry the listing covers: revisions only grow, so a
+// listing that began after the fold's record was written and shows an older one means that
+// record was removed. A candidate is repaired only if ConfirmRepair agrees.
 func ReconcileRepair(fold FoldRecord, listed ListedRecord, listPos, frontier uint64) Repair {
 	if !listed.Present {
 		if fold.Live && ListingCovers(fold.Rev, listPos) {
@@ -77,8 +92,17 @@ func ReconcileRepair(fold FoldRecord, listed ListedRecord, listPos, frontier uin
 	if !WithinFrontier(listed.Rev, frontier) {
 		return RepairNone
 	}
-	if fold.Live && fold.Rev >= listed.Rev {
+	if fold.Live && fold.Rev == listed.Rev {
 		return RepairNone
+	}
+	if fold.Live && fold.Rev > listed.Rev {
+		if !ListingCovers(fold.Rev, listPos) {
+			return RepairNone
+		}
+		if listed.Live {
+			return RepairRollback
+		}
+		return RepairDelete
 	}
 	if listed.Live {
 		return RepairFetch
@@ -90,14 +114,28 @@ func ReconcileRepair(fold FoldRecord, listed ListedRecord, listPos, frontier uin
 }
 
 // ConfirmRepair decides the repair of a candidate key (one ReconcileRepair did not leave
-// alone) from the key's CURRENT record, read on the loop while no delivery is folded, and the
-// frontier at that moment. The listing alone is not enough: it is not one point in time, and a
-// listed record at or below the frontier may have been superseded by a newer one the watch has
-// not delivered yet (the watch then skipped the listed record, not missed it). The current
-// record settles it: none at all means the key is gone for good (delete); a record above the
-// frontier is the watch's to deliver; a record at or below it is one the watch passed, so the
-// fold must hold exactly it (fetch a put, delete for a marker).
-func ConfirmRepair(fold FoldRecord, current ListedRecord, frontier uint64) Repair {
+// alone) from the key's CURRENT record, read on the loop while no delivery is folded, whether
+// that read was linearizable, and the frontier at that moment. The listing alone is not
+// enough: it is not one point in time, and a listed record at or below the frontier may have
+// been superseded by a newer one the watch has not delivered yet (the watch then skipped the
+// listed record, not missed it). The current record settles it: none at all means the key is
+// gone for good (delete); a record above the frontier is the watch's to deliver; a record at
+// or below it is one the watch passed, so the fold must hold exactly it (fetch a put newer
+// than the fold's entry, roll back to a put older than it, delete for a marker).
+//
+// It decides nothing on a read that is not linearizable: a lagging replica or a deposed
+// leader may answer a record older than the current one, and a rollback or delete taken on it
+// would lose a good entry, while leaving the key alone on it would call a wrong fold right.
+// Such a candidate gets RepairDeferred: no change, and the round does not count as settled.
+func ConfirmRepair(fold FoldRecord, current ListedRecord, frontier uint64, linearizable bool) Repair {
+	if !linearizable {
+		return RepairDeferred
+	}
+	return confirmed(fold, current, frontier)
+}
+
+// confirmed is ConfirmRepair's decision on a read that can be trusted.
+func confirmed(fold FoldRecord, current ListedRecord, frontier uint64) Repair {
 	if !current.Present {
 		if fold.Live {
 			return RepairDelete
@@ -108,10 +146,13 @@ func ConfirmRepair(fold FoldRecord, current ListedRecord, frontier uint64) Repai
 		return RepairNone
 	}
 	if current.Live {
-		if fold.Live && fold.Rev >= current.Rev {
-			return RepairNone
+		switch {
+		case !fold.Live || fold.Rev < current.Rev:
+			return RepairFetch
+		case fold.Rev > current.Rev:
+			return RepairRollback
 		}
-		return RepairFetch
+		return RepairNone
 	}
 	if fold.Live {
 		return RepairDelete

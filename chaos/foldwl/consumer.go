@@ -169,11 +169,7 @@ func (c *consumer) once(ctx context.Context, st snapshot.Store) error {
 		s := prog.Stats()
 		c.mu.Lock()
 		c.prog = nil
-		c.done.Reconciliations += s.Reconciliations
-		c.done.ReconcileDeletes += s.ReconcileDeletes
-		c.done.ReconcileFetches += s.ReconcileFetches
-		c.done.ReconcileFailures += s.ReconcileFailures
-		c.done.Resyncs += s.Resyncs
+		addRepairs(&c.done, s)
 		c.mu.Unlock()
 	}()
 	_, err = applied.Run(ctx, applied.Config[struct{}]{Watcher: b, Reader: b, Store: st, Exports: c.exports,
@@ -187,12 +183,18 @@ func (c *consumer) repairs() applied.Stats {
 	defer c.mu.Unlock()
 	s := c.done
 	if c.prog != nil {
-		p := c.prog.Stats()
-		s.Reconciliations += p.Reconciliations
-		s.ReconcileDeletes += p.ReconcileDeletes
-		s.ReconcileFetches += p.ReconcileFetches
-		s.ReconcileFailures += p.ReconcileFailures
-		s.Resyncs += p.Resyncs
+		addRepairs(&s, c.prog.Stats())
 	}
 	return s
+}
+
+// addRepairs adds the reconciliation and resync counts of s to dst.
+func addRepairs(dst *applied.Stats, s applied.Stats) {
+	dst.Reconciliations += s.Reconciliations
+	dst.ReconcileDeletes += s.ReconcileDeletes
+	dst.ReconcileFetches += s.ReconcileFetches
+	dst.ReconcileRollbacks += s.ReconcileRollbacks
+	dst.ReconcileDeferred += s.ReconcileDeferred
+	dst.ReconcileFailures += s.ReconcileFailures
+	dst.Resyncs += s.Resyncs
 }

@@ -31,8 +31,8 @@ const (
 var OperatorActions = []string{OpRawDelete, OpSubjectPurge, OpMarkerPurge}
 
 // RepairedActions are the operator actions the folds' reconciliation repairs
-// (CHAOS_OPERATOR=purges); chaos/README.md says why a raw delete is not among them.
-var RepairedActions = []string{OpSubjectPurge, OpMarkerPurge}
+// (CHAOS_OPERATOR=purges): a raw delete too, rolled back to the key's earlier record.
+var RepairedActions = []string{OpRawDelete, OpSubjectPurge, OpMarkerPurge}
 
 // operatorSalt separates the operator's draws from the writer's and the KV workload's.
 const operatorSalt = 0x0be7

@@ -111,6 +111,8 @@ func (w *Folds) awaitReconciliation(ctx context.Context, all []*consumer) map[st
 			w.count("reconciliations", int(s.Reconciliations))
 			w.count("reconcile deletes", int(s.ReconcileDeletes))
 			w.count("reconcile fetches", int(s.ReconcileFetches))
+			w.count("reconcile rollbacks", int(s.ReconcileRollbacks))
+			w.count("reconcile deferred", int(s.ReconcileDeferred))
 			w.count("reconcile failures", int(s.ReconcileFailures))
 			w.count("resyncs", int(s.Resyncs))
 		}

@@ -133,7 +133,7 @@ type kernels struct {
 	requeue      func(failed, newer []kv.Update) []kv.Update
 
 	reconcile func(fold protocol.FoldRecord, listed protocol.ListedRecord, listPos, frontier uint64) protocol.Repair
-	confirm   func(fold protocol.FoldRecord, current protocol.ListedRecord, frontier uint64) protocol.Repair
+	confirm   func(fold protocol.FoldRecord, current protocol.ListedRecord, frontier uint64, linearizable bool) protocol.Repair
 
 	resumePlan func(protocol.ResumeFacts[kv.Incarnation]) (protocol.ResumeAction, protocol.ResumeReason)
 

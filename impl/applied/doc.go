@@ -53,8 +53,11 @@
 // protocol.ReconcileRepair are confirmed against the key's current record by
 // protocol.ConfirmRepair: a key the bucket no longer has at all (a purged delete marker, a
 // subject purged by an operator, an expired marker) gets a delete, an update the watch passed
-// without folding is fetched, and anything above the applied cursor is left to the watch.
-// Repairs never move the cursor; Stats counts them by kind.
+// without folding is fetched, a key whose current record is older than the store's (the
+// newer one deleted from the stream by a message delete) is rolled back to it, and anything
+// above the applied cursor is left to the watch. The confirming read goes through the stream
+// leader; a read that is not linearizable (kv.Record.Linearizable) repairs nothing and is
+// counted as deferred. Repairs never move the cursor; Stats counts them by kind.
 //
 // Restart with a store: resume from store.Cursor(), which Run does by default. The cursor Run
 // returns, and the one OnApplied reports, is the in-memory cursor, which can run ahead of the

@@ -21,6 +21,8 @@ type Progress struct {
 	reconciliations           atomic.Uint64
 	reconcileDeletes          atomic.Uint64
 	reconcileFetches          atomic.Uint64
+	reconcileRollbacks        atomic.Uint64
+	reconcileDeferred         atomic.Uint64
 	reconcileFailures         atomic.Uint64
 	applied, stored           atomic.Pointer[kv.Cursor]
 }
@@ -60,6 +62,12 @@ type Stats struct {
 	// no longer has: a purged marker, a purged subject), ReconcileFetches those repaired by
 	// fetching a missed update. ReconcileFailures counts rounds whose listing failed.
 	Reconciliations, ReconcileDeletes, ReconcileFetches, ReconcileFailures uint64
+	// ReconcileRollbacks counts the divergences repaired by folding a key's current record
+	// although it is older than the store's (the store's record was removed from the stream by
+	// a message delete, and the previous one is current again). ReconcileDeferred counts the
+	// candidate keys left alone because their confirming read was not linearizable; a later
+	// round reads them again.
+	ReconcileRollbacks, ReconcileDeferred uint64
 }
 
 // Stats returns the current counters. Each field is read atomically; the fields are not read
@@ -80,6 +88,8 @@ func (p *Progress) Stats() Stats {
 		ReconcileDeletes:   p.reconcileDeletes.Load(),
 		ReconcileFetches:   p.reconcileFetches.Load(),
 		ReconcileFailures:  p.reconcileFailures.Load(),
+		ReconcileRollbacks: p.reconcileRollbacks.Load(),
+		ReconcileDeferred:  p.reconcileDeferred.Load(),
 	}
 	if c := p.applied.Load(); c != nil {
 		s.Applied = *c

@@ -38,9 +38,12 @@ type candidate struct {
 // Two kernels decide, with the loop's applied cursor as the frontier. The listing filter,
 // protocol.ReconcileRepair, picks candidates: it leaves a record above the frontier to the
 // watch and keeps a fold entry newer than the listing. Each candidate's current record is then
-// read (kv.RevisionLister.Latest) and protocol.ConfirmRepair decides: the listing is not one
-// point in time, and a listed record the watch seems to have passed may since have been
-// superseded by one it has not delivered yet. Repairs never move the cursor.
+// read (kv.RevisionLister.Latest, through the stream leader) and protocol.ConfirmRepair
+// decides: the listing is not one point in time, and a listed record the watch seems to have
+// passed may since have been superseded by one it has not delivered yet. A current record
+// older than the fold's is folded as a rollback (the fold's record was deleted from the
+// stream); a read that was not linearizable repairs nothing and is counted as deferred.
+// Repairs never move the cursor.
 func (l *loop[U]) onReconcile(ctx context.Context, req reconcileRequest) error {
 	defer close(req.done)
 	if err := l.flush(); err != nil {
@@ -70,7 +73,7 @@ func (l *loop[U]) onReconcile(ctx context.Context, req reconcileRequest) error {
 			"candidates", len(cands), "err", err)
 		cands, current = nil, nil
 	}
-	var deleted, fetched int
+	var n repairCounts
 	for i, c := range cands {
 		cur := current[i]
 		rev, known := cur.Version.Uint64()
@@ -78,26 +81,50 @@ func (l *loop[U]) onReconcile(ctx context.Context, req reconcileRequest) error {
 			continue // a record without a revision cannot be compared
 		}
 		rec := protocol.ListedRecord{Present: cur.Present, Live: cur.Live, Rev: rev}
-		switch l.k.confirm(c.fold, rec, frontier) {
+		switch d := l.k.confirm(c.fold, rec, frontier, cur.Linearizable); d {
 		case protocol.RepairDelete:
 			l.noteRepair(kv.Update{Op: kv.OpDelete, Key: c.key})
-			deleted++
-		case protocol.RepairFetch:
+			n.deleted++
+		case protocol.RepairFetch, protocol.RepairRollback:
+			// The store folds by position, never comparing versions, so an older entry
+			// replaces the fold's as a rollback must.
 			l.noteRepair(kv.Update{Op: kv.OpPut, Key: c.key, Value: cur.Value, Version: cur.Version})
-			fetched++
+			if d == protocol.RepairRollback {
+				n.rolledBack++
+				l.log.Warn("applied: reconciliation rolled a key back to its current, older record (the newer one was deleted from the stream)",
+					"key", c.key, "from", c.fold.Rev, "to", rev)
+			} else {
+				n.fetched++
+			}
+		case protocol.RepairDeferred:
+			n.deferred++
 		}
 	}
 	if err := l.flush(); err != nil {
 		return err
 	}
-	l.prog.reconciliations.Add(1)
-	l.prog.reconcileDeletes.Add(uint64(deleted))
-	l.prog.reconcileFetches.Add(uint64(fetched))
-	if deleted > 0 || fetched > 0 {
-		l.log.Warn("applied: reconciliation repaired a divergence from the bucket",
-			"deleted", deleted, "fetched", fetched, "candidates", len(cands))
-	}
+	l.countRepairs(n, len(cands))
 	return nil
+}
+
+// repairCounts are one round's repairs by kind.
+type repairCounts struct{ deleted, fetched, rolledBack, deferred int }
+
+// countRepairs adds a completed round and its repairs to the progress and logs them.
+func (l *loop[U]) countRepairs(n repairCounts, candidates int) {
+	l.prog.reconciliations.Add(1)
+	l.prog.reconcileDeletes.Add(uint64(n.deleted))
+	l.prog.reconcileFetches.Add(uint64(n.fetched))
+	l.prog.reconcileRollbacks.Add(uint64(n.rolledBack))
+	l.prog.reconcileDeferred.Add(uint64(n.deferred))
+	if n.deleted > 0 || n.fetched > 0 || n.rolledBack > 0 {
+		l.log.Warn("applied: reconciliation repaired a divergence from the bucket",
+			"deleted", n.deleted, "fetched", n.fetched, "rolled_back", n.rolledBack, "candidates", candidates)
+	}
+	if n.deferred > 0 {
+		l.log.Warn("applied: reconciliation left keys alone: their confirming read was not linearizable (the next round reads them again)",
+			"deferred", n.deferred, "candidates", candidates)
+	}
 }
 
 // candidates streams the fold in scope against the listing and returns the keys the filter

@@ -45,7 +45,7 @@ func newLiveQuick(t *testing.T, cfg kv.StoreConfig) *live {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &live{t: t, bucket: b, js: js, name: cfg.Name, snap: filepath.Join(t.TempDir(), "fold.snap")}
+	return &live{t: t, conn: conn, cfg: cfg, bucket: b, js: js, name: cfg.Name, snap: filepath.Join(t.TempDir(), "fold.snap")}
 }
 
 // startReconciling starts Run like start, with reconciliation every period; edit, if not nil,

@@ -17,6 +17,7 @@ import (
 type fakeLister struct {
 	kv.Reader // only Revisions and Latest are called
 	latest    map[string]kv.Record
+	lagging   bool // Latest answers reads that are not linearizable
 	mu        sync.Mutex
 	reads     []string
 }
@@ -29,7 +30,9 @@ func (f *fakeLister) Latest(_ context.Context, key string) (kv.Record, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.reads = append(f.reads, key)
-	return f.latest[key], nil
+	rec := f.latest[key]
+	rec.Linearizable = !f.lagging
+	return rec, nil
 }
 
 func TestReconcileEveryZeroIsTheDefaultNegativeIsOff(t *testing.T) {
@@ -130,5 +133,45 @@ func TestReconcileConfirmsEveryCandidate(t *testing.T) {
 	}
 	if s := l.prog.Stats(); s.Reconciliations != 1 || s.ReconcileDeletes != 1 || s.ReconcileFetches != 1 {
 		t.Errorf("stats %+v, want 1 round, 1 delete, 1 fetch", s)
+	}
+}
+
+// A key whose fold entry at 6 the listing shows older, at 5 (written before the listing began,
+// so the record at 6 was removed), is rolled back to its current record at 5 when the
+// confirming read is linearizable, counted as a rollback; on a read that may lag it is left
+// alone and counted as deferred.
+func TestReconcileRollsBackOnlyOnALinearizableRead(t *testing.T) {
+	v := kv.VersionFromUint64
+	for _, lagging := range []bool{false, true} {
+		st := openFold(t)
+		if err := st.Apply([]kv.Update{{Op: kv.OpPut, Key: "k", Value: []byte("v2"), Version: v(6)}}, kv.CursorFromUint64(6)); err != nil {
+			t.Fatal(err)
+		}
+		lister := &fakeLister{lagging: lagging, latest: map[string]kv.Record{
+			"k": {Present: true, Live: true, Version: v(5), Value: []byte("v1")},
+		}}
+		cfg := Config[string]{Store: st, Reader: lister, Progress: &Progress{}}
+		l := newLoop(&cfg, kv.CursorFromUint64(6))
+		listing := kv.Revisions{Position: v(6), Records: map[string]kv.Listed{"k": {Version: v(5), Live: true}}}
+		if err := l.onReconcile(context.Background(), reconcileRequest{listing: listing, done: make(chan struct{})}); err != nil {
+			t.Fatal(err)
+		}
+		e, ok, err := st.Get("k")
+		if err != nil || !ok {
+			t.Fatalf("lagging=%v: k absent (%v)", lagging, err)
+		}
+		s := l.prog.Stats()
+		if lagging {
+			if string(e.Value) != "v2" || e.Version != v(6) || s.ReconcileDeferred != 1 || s.ReconcileRollbacks != 0 {
+				t.Errorf("lagging read: k = %q@%v, stats %+v; want v2@6 kept and 1 deferred", e.Value, e.Version, s)
+			}
+			continue
+		}
+		if string(e.Value) != "v1" || e.Version != v(5) || s.ReconcileRollbacks != 1 || s.ReconcileFetches != 0 || s.ReconcileDeferred != 0 {
+			t.Errorf("linearizable read: k = %q@%v, stats %+v; want v1@5 and 1 rollback", e.Value, e.Version, s)
+		}
+		if st.Cursor() != kv.CursorFromUint64(6) {
+			t.Errorf("the rollback moved the cursor to %v", st.Cursor())
+		}
 	}
 }

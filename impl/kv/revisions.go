@@ -29,8 +29,9 @@ type RevisionLister interface {
 	// never returns a partial listing with a nil error.
 	Revisions(ctx context.Context, prefix string) (Revisions, error)
 	// Latest reads one key's latest record as the bucket's authority holds it now (NATS: the
-	// stream leader), markers included. A repair is decided on this read, never on the
-	// listing alone: the listing is not one point in time.
+	// stream leader), markers included, and says in Record.Linearizable whether it did. A
+	// repair is decided on this read, never on the listing alone: the listing is not one
+	// point in time.
 	Latest(ctx context.Context, key string) (Record, error)
 }
 
@@ -44,4 +45,10 @@ type Record struct {
 	// Version is the record's version; Value is set for a put.
 	Version Version
 	Value   []byte
+	// Linearizable is true when the bucket's authority answered (NATS: the stream leader's
+	// message-get API, not a direct get any replica may serve), so the record is not older
+	// than any record the bucket acknowledged before the read began. Reconciliation repairs
+	// nothing on a read without it: a lagging replica may answer a record since superseded or
+	// removed, and a rollback or delete taken on it would lose a good entry.
+	Linearizable bool
 }

@@ -38,7 +38,8 @@ func (s *Store) Revisions(ctx context.Context, prefix string) (kv.Revisions, err
 }
 
 // Latest reads the key's latest record through the stream leader's message-get API (as
-// LeaderReads does), markers included, so a replica that lags cannot answer.
+// LeaderReads does), markers included, so a replica that lags cannot answer; the record is
+// marked Linearizable, also when the key has no record at all.
 func (s *Store) Latest(ctx context.Context, key string) (kv.Record, error) {
 	if err := s.ready("latest", key); err != nil {
 		return kv.Record{}, err
@@ -49,10 +50,13 @@ func (s *Store) Latest(ctx context.Context, key string) (kv.Record, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.conn.timeout())
 	defer cancel()
 	rec, found, err := s.leaderLast(ctx, "latest", key)
-	if err != nil || !found {
+	if err != nil {
 		return kv.Record{}, err
 	}
-	out := kv.Record{Present: true, Live: rec.op == kv.OpPut, Version: kv.VersionFromUint64(rec.seq)}
+	if !found {
+		return kv.Record{Linearizable: true}, nil
+	}
+	out := kv.Record{Present: true, Live: rec.op == kv.OpPut, Version: kv.VersionFromUint64(rec.seq), Linearizable: true}
 	if out.Live {
 		out.Value = rec.data
 	}

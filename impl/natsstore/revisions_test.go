@@ -59,7 +59,8 @@ func TestRevisionsListsLatestRecordPerKeyWithoutValues(t *testing.T) {
 }
 
 // Latest reads one key's latest record: a put with its value, a marker (not live), nothing for
-// a subject purged by the stream API.
+// a subject purged by the stream API; every answer comes from the stream leader, so each is
+// marked linearizable, "no record" included.
 func TestLatestReadsMarkersAndPurgedSubjects(t *testing.T) {
 	t.Parallel()
 	d := newTestBucket(t, "latest")
@@ -75,15 +76,15 @@ func TestLatestReadsMarkersAndPurgedSubjects(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := testCtx(t)
-	if r, err := d.store.Latest(ctx, "a"); err != nil || !r.Present || !r.Live || r.Version != va || string(r.Value) != "x" {
+	if r, err := d.store.Latest(ctx, "a"); err != nil || !r.Present || !r.Live || r.Version != va || string(r.Value) != "x" || !r.Linearizable {
 		t.Errorf("a = %+v, %v; want the put at %v", r, err, va)
 	}
-	if r, err := d.store.Latest(ctx, "b"); err != nil || !r.Present || r.Live || r.Value != nil {
+	if r, err := d.store.Latest(ctx, "b"); err != nil || !r.Present || r.Live || r.Value != nil || !r.Linearizable {
 		t.Errorf("b = %+v, %v; want its delete marker", r, err)
 	}
 	for _, k := range []string{"c", "never"} {
-		if r, err := d.store.Latest(ctx, k); err != nil || r.Present {
-			t.Errorf("%s = %+v, %v; want no record", k, r, err)
+		if r, err := d.store.Latest(ctx, k); err != nil || r.Present || !r.Linearizable {
+			t.Errorf("%s = %+v, %v; want no record, read linearizably", k, r, err)
 		}
 	}
 	if _, err := d.store.Latest(ctx, "a..b"); !errors.Is(err, kv.ErrInvalidKey) {

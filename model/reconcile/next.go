@@ -12,11 +12,13 @@ const (
 	ActWriteOther    = "WriteOther"
 	ActPurgeMarker   = "PurgeMarker"
 	ActPurgeKey      = "PurgeKey"
+	ActRawDelete     = "RawDeleteLatest"
 	ActDeliver       = "Deliver"
 	ActMissUpdate    = "MissUpdate"
 	ActStartRound    = "StartRound"
 	ActFinishListing = "FinishListing"
 	ActRepair        = "Repair"
+	ActRepairStale   = "RepairOnStaleRead"
 )
 
 func act(name string) check.Action { return check.Action{Name: name, Actor: -1} }
@@ -24,23 +26,16 @@ func act(name string) check.Action { return check.Action{Name: name, Actor: -1} 
 // changedK marks a change of K's record.
 func changedK(t *State) { t.Dirty, t.Settled = true, false }
 
-// nextRetained is the next revision above the frontier the stream still holds (0 = none):
-// every write of another key, and K's current record.
-func nextRetained(s State) uint8 {
-	for r := s.Frontier + 1; r <= s.Head; r++ {
-		if s.KRevs&(1<<(r-1)) == 0 || r == s.BRev {
-			return r
-		}
+// writeK emits a write of K from s to t twice: the stream drops K's previous record (a bucket
+// keeping one record per key), and it keeps it (a longer history), so a message delete of the
+// new record can make it current again. Whatever retention the stream has is one of these.
+func writeK(s, t State, name string, emit func(check.Action, State)) {
+	t.PRev = 0
+	emit(act(name), t)
+	if s.BRev > 0 {
+		t.PRev = s.BRev
+		emit(act(name+"KeepPrev"), t)
 	}
-	return 0
-}
-
-// view is the bucket's K as the fold should hold it.
-func view(s State) (live bool, rev uint8) {
-	if s.BRev > 0 && s.BLive {
-		return true, s.BRev
-	}
-	return false, 0
 }
 
 // agrees reports whether the fold holds K exactly as the bucket does.
@@ -78,18 +73,19 @@ func (m *Model) next(s State, emit func(check.Action, State)) {
 	if s.Head < MaxRev {
 		t := s
 		t.Head++
-		t.KRevs |= 1 << (t.Head - 1)
+		t.KRevs |= bit(t.Head)
 		t.BRev, t.BLive = t.Head, true
 		changedK(&t)
-		emit(act(ActPutK), t)
+		writeK(s, t, ActPutK, emit)
 	}
 	if s.Head < MaxRev && s.BRev > 0 && s.BLive {
 		t := s
 		t.Head++
-		t.KRevs |= 1 << (t.Head - 1)
+		t.KRevs |= bit(t.Head)
+		t.KDels |= bit(t.Head)
 		t.BRev, t.BLive = t.Head, false
 		changedK(&t)
-		emit(act(ActDelK), t)
+		writeK(s, t, ActDelK, emit)
 	}
 	if s.Head < MaxRev {
 		t := s
@@ -98,21 +94,28 @@ func (m *Model) next(s State, emit func(check.Action, State)) {
 	}
 	if s.BRev > 0 && !s.BLive {
 		t := s
-		t.BRev, t.Removal = 0, MarkerPurged
+		t.BRev, t.PRev, t.Removal = 0, 0, MarkerPurged
 		changedK(&t)
 		emit(act(ActPurgeMarker), t)
 	}
 	if s.BRev > 0 && s.BLive {
 		t := s
-		t.BRev, t.BLive, t.Removal = 0, false, KeyPurged
+		t.BRev, t.BLive, t.PRev, t.Removal = 0, false, 0, KeyPurged
 		changedK(&t)
 		emit(act(ActPurgeKey), t)
+	}
+	if !m.cfg.DenyDelete && s.BRev > 0 && s.PRev > 0 {
+		t := s
+		t.BRev, t.PRev, t.Removal = s.PRev, 0, LatestDeleted
+		t.BLive, _ = record(s, s.PRev)
+		changedK(&t)
+		emit(act(ActRawDelete), t)
 	}
 	if r := nextRetained(s); r > 0 {
 		t := s
 		t.Frontier = r
-		if r == s.BRev {
-			t.FLive, t.FRev = view(s)
+		if r == s.BRev || r == s.PRev {
+			t.FLive, t.FRev = record(s, r)
 		}
 		emit(act(ActDeliver), t)
 	}
@@ -144,7 +147,7 @@ func (m *Model) next(s State, emit func(check.Action, State)) {
 		emit(act(ActFinishListing), t)
 	}
 	if s.Phase == Listed {
-		emit(act(ActRepair), m.repair(s))
+		m.repair(s, emit)
 	}
 }
 
@@ -154,35 +157,61 @@ func snapshot(t *State) {
 	t.Need = needsRepair(*t)
 }
 
-// repair is the loop's reconciliation of K: filter, confirm against the current record, fold.
-func (m *Model) repair(s State) State {
-	t := s
+// repair is the loop's reconciliation of K: filter, confirm against a read of K's record,
+// fold. The confirming read is linearizable (Repair) or, in the Shipped mode, may lag
+// (RepairOnStaleRead): it then answers any record K ever had, or none.
+func (m *Model) repair(s State, emit func(check.Action, State)) {
 	fold := protocol.FoldRecord{Live: s.FLive, Rev: uint64(s.FRev)}
 	listed := protocol.ListedRecord{Present: s.LPresent, Live: s.LLive, Rev: uint64(s.LRev)}
+	current := readOf(s, s.BRev)
 	d := m.k.Repair(fold, listed, uint64(s.LPos), uint64(s.Frontier))
-	if d != protocol.RepairNone && m.confirms() {
-		current := protocol.ListedRecord{Present: s.BRev > 0, Live: s.BLive, Rev: uint64(s.BRev)}
-		d = m.k.Confirm(fold, current, uint64(s.Frontier))
+	if d == protocol.RepairNone || !m.confirms() {
+		if d == protocol.RepairRollback {
+			current = listed // a listing-only rollback folds the listed record
+		}
+		emit(act(ActRepair), m.fold(s, d, current))
+		return
 	}
+	emit(act(ActRepair), m.fold(s, m.k.Confirm(fold, current, uint64(s.Frontier), true), current))
+	stale := func(r uint8) {
+		read := readOf(s, r)
+		emit(act(ActRepairStale), m.fold(s, m.k.Confirm(fold, read, uint64(s.Frontier), false), read))
+	}
+	stale(0)
+	for r := uint8(1); r <= s.Head; r++ {
+		if s.KRevs&bit(r) != 0 {
+			stale(r)
+		}
+	}
+}
+
+// fold folds repair d, taken on the record read, and ends the round: a fetch or rollback folds
+// the read's entry if it is a put the watch has passed. A deferred repair changes nothing
+// and leaves the round unsettled.
+func (m *Model) fold(s State, d protocol.Repair, read protocol.ListedRecord) State {
+	t := s
 	switch d {
 	case protocol.RepairDelete:
 		t.FLive, t.FRev = false, 0
-	case protocol.RepairFetch:
-		if live, rev := view(s); live && protocol.WithinFrontier(uint64(rev), uint64(s.Frontier)) {
-			t.FLive, t.FRev = true, rev
+	case protocol.RepairFetch, protocol.RepairRollback:
+		if read.Present && read.Live && protocol.WithinFrontier(read.Rev, uint64(s.Frontier)) {
+			t.FLive, t.FRev = true, uint8(read.Rev)
 		}
 	}
 	changed := t.FLive != s.FLive || t.FRev != s.FRev
 	t.LastRepair = protocol.RepairNone
-	if changed {
+	switch {
+	case !changed:
+	case !t.FLive:
+		t.LastRepair = protocol.RepairDelete
+	case s.FLive && t.FRev < s.FRev:
+		t.LastRepair = protocol.RepairRollback
+	default:
 		t.LastRepair = protocol.RepairFetch
-		if !t.FLive {
-			t.LastRepair = protocol.RepairDelete
-		}
 	}
 	t.Lost = s.Lost || (agrees(s) && !agrees(t))
 	t.Spurious = s.Spurious || (changed && !s.Need)
-	t.Settled = !s.Dirty
+	t.Settled = !s.Dirty && d != protocol.RepairDeferred
 	t.Rounds++
 	t.Phase, t.LPos, t.LPresent, t.LLive, t.LRev, t.Need = Idle, 0, false, false, 0, false
 	return t

@@ -13,11 +13,12 @@ const (
 	PropMarkerRepaired   = "a purged delete marker is repaired by a synthetic delete"
 	PropKeyRepaired      = "a subject purge of a live key is repaired by a synthetic delete"
 	PropMissFetched      = "an update the watch passed without folding is fetched"
+	PropRolledBack       = "a message delete of the key's latest record is repaired by a rollback to its previous record"
 	PropHazardDiverged   = "HAZARD reachable: without reconciliation a purge leaves the fold diverged forever"
 )
 
 // Properties returns the configured properties: the hazard witness for NoReconcile, else the
-// three safety properties and three witnesses.
+// three safety properties and four witnesses.
 func (m *Model) Properties() []check.Property[State] {
 	if m.cfg.Mode == NoReconcile {
 		return []check.Property[State]{{Name: PropHazardDiverged, Kind: check.Sometimes,
@@ -37,6 +38,9 @@ func (m *Model) Properties() []check.Property[State] {
 		}},
 		{Name: PropMissFetched, Kind: check.Sometimes, Holds: func(s State) bool {
 			return s.LastRepair == protocol.RepairFetch && agrees(s)
+		}},
+		{Name: PropRolledBack, Kind: check.Sometimes, Holds: func(s State) bool {
+			return s.LastRepair == protocol.RepairRollback && s.Removal == LatestDeleted && agrees(s)
 		}},
 	}
 }

@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/slipstream-go/slipstream/model/check"
@@ -16,7 +17,7 @@ func run(cfg Config) (*Model, *check.Result[State]) {
 func TestShippedReconciliationIsSoundAndConverges(t *testing.T) {
 	m, r := run(Config{})
 	checktest.RequireAll(t, r)
-	for _, name := range []string{PropMarkerRepaired, PropKeyRepaired, PropMissFetched} {
+	for _, name := range []string{PropMarkerRepaired, PropKeyRepaired, PropMissFetched, PropRolledBack} {
 		if err := check.Replay[State](m, checktest.RequireReached(t, r, name)); err != nil {
 			t.Fatalf("witness of %q does not replay: %v", name, err)
 		}
@@ -49,9 +50,11 @@ func TestMutationsAreCaught(t *testing.T) {
 		prop string
 	}{
 		{"RepairAboveFrontier", Config{Kernels: Kernels{Repair: MutRepairAboveFrontier, Confirm: MutConfirmAboveFrontier}}, PropNeverSpurious},
-		{"ListingOnly", Config{Mode: ListingOnly}, PropNeverSpurious},
-		{"ListingOnlyPositionAfter", Config{Mode: ListingOnlyPositionAfter}, PropNeverLoses},
-		{"ListingOnlyDeleteNewer", Config{Mode: ListingOnly, Kernels: Kernels{Repair: MutDeleteNewerThanListing}}, PropNeverLoses},
+		{"ListingOnly", Config{Mode: ListingOnly, DenyDelete: true}, PropNeverSpurious},
+		{"ListingOnlyPositionAfter", Config{Mode: ListingOnlyPositionAfter, DenyDelete: true}, PropNeverLoses},
+		{"ListingOnlyDeleteNewer", Config{Mode: ListingOnly, DenyDelete: true, Kernels: Kernels{Repair: MutDeleteNewerThanListing}}, PropNeverLoses},
+		{"ListingOnlyRollbackNewer", Config{Mode: ListingOnly, DenyDelete: true, Kernels: Kernels{Repair: MutRollbackNewerThanListing}}, PropNeverLoses},
+		{"RollbackOnStaleRead", Config{Kernels: Kernels{Confirm: MutRollbackOnStaleRead}}, PropNeverLoses},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m, r := run(c.cfg)
@@ -63,10 +66,38 @@ func TestMutationsAreCaught(t *testing.T) {
 	}
 }
 
+// The kernels as they were before rollbacks: a message delete of K's latest record leaves a
+// settled round with a fold that differs from the bucket, and the counterexample goes
+// through that delete.
+func TestWithoutRollbackARawDeleteDiverges(t *testing.T) {
+	m, r := run(Config{Kernels: Kernels{Repair: MutNoRollbackRepair, Confirm: MutNoRollbackConfirm}})
+	tr := checktest.RequireViolated(t, r, PropSettledConverges)
+	if err := check.Replay[State](m, tr); err != nil {
+		t.Fatalf("counterexample does not replay: %v\n%v", err, tr)
+	}
+	if !slices.ContainsFunc(tr.Actions(), func(a check.Action) bool { return a.Name == ActRawDelete }) {
+		t.Fatalf("the counterexample has no raw delete:\n%v", tr)
+	}
+}
+
+// On a bucket that denies message deletes the listing-only mode keeps every fold that agreed
+// with the bucket, so each listing-only mutation caught as a lost update is caught by the
+// check it removes. With message deletes the listing alone is unsound: a delete makes a key's
+// previous record current again after the listing was taken.
+func TestListingOnlyLosesOnlyWithMessageDeletes(t *testing.T) {
+	_, r := run(Config{Mode: ListingOnly, DenyDelete: true})
+	checktest.RequireHolds(t, r, PropNeverLoses)
+	m, r := run(Config{Mode: ListingOnly})
+	tr := checktest.RequireViolated(t, r, PropNeverLoses)
+	if err := check.Replay[State](m, tr); err != nil {
+		t.Fatalf("counterexample does not replay: %v\n%v", err, tr)
+	}
+}
+
 // With the confirming read, a broken listing filter cannot make a repair unsound: the
 // filter's mutations only change which keys are read again.
 func TestConfirmationMakesTheFilterMutationsHarmless(t *testing.T) {
-	for _, k := range []Kernels{{Repair: MutDeleteNewerThanListing}, {Repair: MutRepairAboveFrontier}} {
+	for _, k := range []Kernels{{Repair: MutDeleteNewerThanListing}, {Repair: MutRepairAboveFrontier}, {Repair: MutRollbackNewerThanListing}} {
 		_, r := run(Config{Kernels: k})
 		checktest.RequireAll(t, r)
 	}

@@ -10,7 +10,8 @@
 // nats-server's production raft timings), CHAOS_WORKLOADS (comma list of folds, exporters,
 // importers beside the KV workload; "all" (the default) or "none"), CHAOS_OPERATOR (comma list
 // of operator actions on the folds' bucket: raw-delete, subject-purge, marker-purge; "purges"
-// (the two purges), "all" or "none", the default).
+// (the three removals reconciliation repairs, every action today), "all" or "none", the
+// default).
 //
 // It prints a progress line per phase, then the summary table, and exits 1 if any guarantee
 // is violated or incomplete, 2 if the run could not take place.

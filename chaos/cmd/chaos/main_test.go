@@ -14,7 +14,7 @@ func TestOperatorFromEnv(t *testing.T) {
 	}{
 		{"", nil},
 		{"none", nil},
-		{"purges", foldwl.RepairedActions},
+		{"purges", []string{foldwl.OpRawDelete, foldwl.OpSubjectPurge, foldwl.OpMarkerPurge}},
 		{"all", foldwl.OperatorActions},
 		{" raw-delete , subject-purge", []string{foldwl.OpRawDelete, foldwl.OpSubjectPurge}},
 	} {
