@@ -2,6 +2,7 @@ package natsstore
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,8 +23,13 @@ const (
 // stallProbe and declare a stall after stallWindow.
 func newStallBucket(t *testing.T, name string) *bucketFixture {
 	t.Helper()
-	srv := embedded.StartT(t)
-	conn := connectTo(t, srv, Config{FloorGuardInterval: stallProbe})
+	return openStallBucket(t, embedded.StartT(t), "", name)
+}
+
+// openStallBucket is newStallBucket on srv, through url if not empty (a proxy in front of srv).
+func openStallBucket(t *testing.T, srv *embedded.Server, url, name string) *bucketFixture {
+	t.Helper()
+	conn := connectTo(t, srv, Config{URL: url, FloorGuardInterval: stallProbe})
 	conn.hooks.watchStallAfter = stallWindow
 	st, err := conn.OpenBucket(testCtx(t), kv.StoreConfig{Name: name, MaxBytes: 8 << 20})
 	if err != nil {
@@ -137,4 +143,47 @@ func TestQuietWatchIsNotStalled(t *testing.T) {
 	if u := w.next(t); u.Key != "p.b" || rev(t, u.Version) != rev(t, want) {
 		t.Fatalf("quiet watch then delivered %s@%v, want p.b@%v", u.Key, u.Version, want)
 	}
+}
+
+// A delivery lost on its way to the client (as on a link that is cut and re-established: the
+// consumer sends without acknowledgements and never sends again) leaves the watch one update
+// behind with nothing to reveal it: no later delivery shows a gap, and the heartbeats still
+// arrive. The watch ends with ErrWatchStalled and the resume from its cursor delivers the
+// update. This is how a fold stayed one write behind its bucket after the last write of a
+// chaos run.
+func TestLostLastDeliveryEndsTheWatch(t *testing.T) {
+	t.Parallel()
+	srv := embedded.StartT(t)
+	proxy := newLossyProxy(t, strings.TrimPrefix(srv.URL(), "nats://"))
+	d := openStallBucket(t, srv, proxy.URL(), "lost")
+	w := d.startWatch(kv.All(), kv.Cursor{})
+	d.establish(w, "a")
+	e, ok, err := d.store.Entry(testCtx(t), "a")
+	if err != nil || !ok {
+		t.Fatalf("entry a: %v, %v", ok, err)
+	}
+	proxy.dropNextDelivery()
+	want := d.put("b", "lost on the way")
+	waitSignalValue(t, proxy.dropped, 10*time.Second, "the delivery of b is dropped")
+	err = w.result(t, 10*stallWindow)
+	if !errors.Is(err, ErrWatchStalled) {
+		t.Fatalf("watch that lost its last delivery ended with %v, want ErrWatchStalled", err)
+	}
+	resumed := d.startWatch(kv.All(), kv.CursorFromVersion(e.Version))
+	if u := resumed.next(t); u.Key != "b" || rev(t, u.Version) != rev(t, want) {
+		t.Fatalf("resumed watch delivered %s@%v, want b@%v", u.Key, u.Version, want)
+	}
+}
+
+// waitSignalValue waits for a value on ch, failing the test after within.
+func waitSignalValue[T any](t testing.TB, ch <-chan T, within time.Duration, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(within):
+		t.Fatalf("%s: not within %v", what, within)
+	}
+	var zero T
+	return zero
 }
