@@ -12,7 +12,7 @@ func TestOperatorFromEnv(t *testing.T) {
 		in   string
 		want []string
 	}{
-		{"", nil},
+		{"", foldwl.RepairedActions},
 		{"none", nil},
 		{"purges", foldwl.RepairedActions},
 		{"all", foldwl.OperatorActions},
