@@ -9,7 +9,8 @@
 //
 // Production callers: the NATS adapter (impl/natsstore) calls ResumeWindowOK and
 // ResumeStartSequence when a watch resumes, and FloorGuardProbeNeeded, FloorGuardTrips and
-// FloorGuardFrontier in the live floor guard of an All-scope watch; the watch loop
+// FloorGuardFrontier in the live floor guard of an All-scope watch, and WatchStall (a
+// table-tested kernel no model runs yet) in every watch's stall detector; the watch loop
 // (impl/applied) calls BatchHigh, StoreFailure and Requeue in its flush, and ResumePlanFor
 // before its first watch (a table-tested kernel no model runs yet); the transports
 // (impl/transport) call PointerPublishAllowed in the pointer swap, PayloadPrunable in the

@@ -2,11 +2,13 @@ package foldwl
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 
 	"github.com/slipstream-go/slipstream/impl/applied"
+	"github.com/slipstream-go/slipstream/impl/natsstore"
 	"github.com/slipstream-go/slipstream/impl/snapshot"
 )
 
@@ -142,6 +144,9 @@ func (c *consumer) live(ctx context.Context, st snapshot.Store) {
 			continue
 		}
 		c.w.count("loop errors", 1)
+		if errors.Is(err, natsstore.ErrWatchStalled) {
+			c.w.count("watch stalls", 1) // a consumer that stopped delivering, restarted from the cursor
+		}
 		c.w.noteErr(c.name+" loop", err)
 		select {
 		case <-ctx.Done():

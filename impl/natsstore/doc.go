@@ -29,9 +29,11 @@
 // retention evicts before it delivers them). Every watch — every scope, resumed or state-sync,
 // in its snapshot and live phase — runs the floor guard, which fails the watch with kv.ErrWatch
 // wrapping ErrFloorGuardTripped (which matches kv.ErrWatchOverrun; applied.Run resyncs on it)
-// before anything after such a gap is forwarded. A bucket deleted and re-created is a new
-// stream incarnation, which Store.Incarnation reports. NATS.md in this directory
-// explains each such behaviour, what the store does about it (the resume check, the floor
-// guard, the delivery-gap check, the two wrong-last-sequence codes, stale direct gets) and which
-// test pins it.
+// before anything after such a gap is forwarded, and a stall detector, which ends with
+// ErrWatchStalled a watch whose consumer keeps its heartbeats but stopped delivering while the
+// stream holds updates in its scope (the caller resumes from its cursor). A bucket deleted and
+// re-created is a new stream incarnation, which Store.Incarnation reports. NATS.md in this
+// directory explains each such behaviour, what the store does about it (the resume check, the
+// floor guard, the stall detector, the delivery-gap check, the two wrong-last-sequence codes,
+// stale direct gets) and which test pins it.
 package natsstore

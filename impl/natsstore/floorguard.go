@@ -50,6 +50,8 @@ type floorGuard struct {
 	// consumer had nothing pending and had sent nothing unreceived, or the frontier reached the
 	// stream's last sequence); zero once reported.
 	caughtAt time.Time
+	// stall notices a consumer that stopped delivering; the backstop probe runs it.
+	stall stallDetector
 }
 
 // newFloorGuard returns a guard whose frontier is protocol.FloorGuardStart(cursor, start, 0):
@@ -87,12 +89,16 @@ func (g *floorGuard) delivered(rev uint64) {
 	g.frontier = protocol.FloorGuardFrontier(g.frontier, rev)
 }
 
-// backstop runs the periodic probe if it is due.
+// backstop runs the periodic probe if it is due, and then the stall detector on the stream's
+// last sequence the probe read.
 func (g *floorGuard) backstop(ctx context.Context) error {
 	if g.now().Before(g.due) {
 		return nil
 	}
-	return g.check(ctx, true)
+	if err := g.check(ctx, true); err != nil {
+		return err
+	}
+	return g.stall.probe(ctx, g.now(), g.last)
 }
 
 // check is one probe: when the previous probe's last sequence lies beyond the frontier it

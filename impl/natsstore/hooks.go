@@ -1,5 +1,7 @@
 package natsstore
 
+import "time"
+
 // hooks are the test seams of a Store or a Conn. The zero value changes nothing; tests set
 // fields on their own store or connection before using it, so tests never share them.
 type hooks struct {
@@ -14,4 +16,6 @@ type hooks struct {
 	// createRetry runs when Create has read a deleted key's marker and is about to write again
 	// expecting it, with the attempt's number (2 for the first retry).
 	createRetry func(attempt int)
+	// watchStallAfter, if positive, replaces the stall window of every watch (watchStallAfter).
+	watchStallAfter time.Duration
 }

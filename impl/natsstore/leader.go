@@ -88,31 +88,42 @@ func (s *Store) leaderGet(ctx context.Context, op, key string) (kv.Entry, bool, 
 // leaderLast reads the key's last record, delete and purge markers included, through the
 // stream leader. found is false when the stream holds no record of the key.
 func (s *Store) leaderLast(ctx context.Context, op, key string) (rec lastRecord, found bool, err error) {
-	body, err := json.Marshal(msgGetRequest{LastBySubject: s.subjectPrefix + key})
+	rec, found, err = s.lastOn(ctx, s.subjectPrefix+key)
 	if err != nil {
 		return lastRecord{}, false, failRead(op, key, err)
+	}
+	return rec, found, nil
+}
+
+// lastOn reads the last record the stream holds on subject (a key's subject, or a filter with
+// wildcards: then the last record on any matching subject) through the stream leader. found is
+// false when the stream holds none; errors are the server's or the transport's, unwrapped.
+func (s *Store) lastOn(ctx context.Context, subject string) (rec lastRecord, found bool, err error) {
+	body, err := json.Marshal(msgGetRequest{LastBySubject: subject})
+	if err != nil {
+		return lastRecord{}, false, err
 	}
 	reply, err := s.js.Conn().RequestWithContext(ctx, s.apiPrefix()+"STREAM.MSG.GET."+s.stream, body)
 	if err != nil {
-		return lastRecord{}, false, failRead(op, key, err)
+		return lastRecord{}, false, err
 	}
 	var resp msgGetResponse
 	if err := json.Unmarshal(reply.Data, &resp); err != nil {
-		return lastRecord{}, false, failRead(op, key, fmt.Errorf("decode STREAM.MSG.GET response: %w", err))
+		return lastRecord{}, false, fmt.Errorf("decode STREAM.MSG.GET response: %w", err)
 	}
 	if resp.Error != nil {
 		if resp.Error.ErrorCode == jetstream.JSErrCodeMessageNotFound {
 			return lastRecord{}, false, nil
 		}
-		return lastRecord{}, false, failRead(op, key, resp.Error)
+		return lastRecord{}, false, resp.Error
 	}
 	if resp.Message == nil {
-		return lastRecord{}, false, failRead(op, key, jetstream.ErrInvalidJetStreamResponse)
+		return lastRecord{}, false, jetstream.ErrInvalidJetStreamResponse
 	}
 	var h nats.Header
 	if len(resp.Message.Header) > 0 {
 		if h, err = nats.DecodeHeadersMsg(resp.Message.Header); err != nil {
-			return lastRecord{}, false, failRead(op, key, fmt.Errorf("decode stored headers: %w", err))
+			return lastRecord{}, false, fmt.Errorf("decode stored headers: %w", err)
 		}
 	}
 	return lastRecord{seq: resp.Message.Sequence, op: opOf(h), data: resp.Message.Data}, true, nil

@@ -123,6 +123,7 @@ func (s *Store) receive(msg jetstream.Msg, deliveries *deliveryCounter, guard *f
 		}
 		guard.received = ack.consumerSeq
 	}
+	guard.stall.arrived(ack.streamSeq, ackOK)
 	return held{u: u, rev: ack.streamSeq, tracked: ackOK}, ok, nil
 }
 

@@ -1,6 +1,8 @@
 package natsstore
 
 import (
+	"sync/atomic"
+
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
@@ -23,14 +25,15 @@ type Store struct {
 	conn          *Conn
 	js            jetstream.JetStream
 	kv            jetstream.KeyValue
-	name          string       // bucket name
-	stream        string       // "KV_" + name
-	subjectPrefix string       // "$KV." + name + "."
-	allowTTL      bool         // the stream allows per-message TTLs
-	expiry        *knownExpiry // what the stream removes by age, as last read or set (nil: zero Store)
-	maxMsgSize    int64        // the stream's own message size limit (MaxMsgSize); <= 0: none
-	leader        bool         // Get and Entry go through the stream leader (see LeaderReads)
-	hooks         hooks        // test seams (copied from the Conn at open)
+	name          string         // bucket name
+	stream        string         // "KV_" + name
+	subjectPrefix string         // "$KV." + name + "."
+	allowTTL      bool           // the stream allows per-message TTLs
+	expiry        *knownExpiry   // what the stream removes by age, as last read or set (nil: zero Store)
+	maxMsgSize    int64          // the stream's own message size limit (MaxMsgSize); <= 0: none
+	leader        bool           // Get and Entry go through the stream leader (see LeaderReads)
+	hooks         hooks          // test seams (copied from the Conn at open)
+	stalls        *atomic.Uint64 // watches ended as stalled (shared with LeaderReads views)
 }
 
 // newStore wraps an opened bucket. info is the bucket's stream info as returned at open time.
@@ -44,6 +47,7 @@ func newStore(c *Conn, js jetstream.JetStream, b jetstream.KeyValue, info *jetst
 		subjectPrefix: "$KV." + b.Bucket() + ".",
 		hooks:         c.hooks,
 		expiry:        &knownExpiry{},
+		stalls:        &atomic.Uint64{},
 	}
 	if info != nil {
 		s.allowTTL = info.Config.AllowMsgTTL
@@ -63,6 +67,16 @@ func (s *Store) ready(op, key string) error {
 		return notConnected(op, key)
 	}
 	return nil
+}
+
+// WatchStalls returns how many watches of this store (and of its LeaderReads views) ended with
+// ErrWatchStalled: their consumer kept its heartbeats but stopped delivering (NATS.md, "Stalled
+// consumer"). 0 for the zero Store.
+func (s *Store) WatchStalls() uint64 {
+	if s == nil || s.stalls == nil {
+		return 0
+	}
+	return s.stalls.Load()
 }
 
 // Name returns the bucket name ("" for the zero Store).

@@ -31,8 +31,10 @@ const (
 //   - kv.ErrWatch: ctx carries a deadline (refused at call time: a deadline would end a healthy
 //     stream; use context.WithCancel); from is the maximum uint64 (it cannot be resumed without
 //     wrapping to 0); the consumer could not be created; the stream ended on its own (consumer
-//     lost, two missed heartbeats, a delivery gap); or the live floor guard tripped
-//     (errors.Is(err, ErrFloorGuardTripped) tells that case apart).
+//     lost, two missed heartbeats, a delivery gap); the live floor guard tripped
+//     (errors.Is(err, ErrFloorGuardTripped) tells that case apart); or the consumer stopped
+//     delivering while the stream held updates in scope (ErrWatchStalled; NATS.md, "Stalled
+//     consumer").
 //   - kv.ErrCursorExpired: the bucket no longer holds every update after from (see "Resume
 //     check" in NATS.md); resync and watch from the zero cursor.
 //   - kv.ErrTimeout: a setup request (stream lookup, consumer creation) timed out.
@@ -65,7 +67,10 @@ const (
 // threshold (5 min) lets the server reap the idle consumer, and the watch then ends with
 // kv.ErrWatch. If the server goes away the watch keeps waiting while the client reconnects;
 // once reconnected, a consumer the server lost (or two missed heartbeats, 10 s) ends the watch
-// with kv.ErrWatch. Resume from your cursor.
+// with kv.ErrWatch. A consumer that keeps its heartbeats but delivers nothing while the stream
+// holds an update in scope after the last one received ends the watch with ErrWatchStalled
+// after two heartbeat periods at least (detected on the backstop probe, so within about two
+// Config.FloorGuardInterval). Resume from your cursor.
 func (s *Store) Watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out chan<- kv.Update) error {
 	return s.watch(ctx, scope, from, out, nil)
 }
@@ -146,6 +151,11 @@ func (s *Store) watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out c
 		}
 		return info.NumPending, info.Delivered.Consumer, nil
 	})
+	filters := make([]string, len(prefixes))
+	for i, p := range prefixes {
+		filters[i] = s.filterFor(p)
+	}
+	guard.stall = s.newStallDetector(guard.frontier, filters)
 	if caughtUp != nil {
 		guard.caughtUp = caughtUp
 		guard.proveEvery(s.expiry.get().MarkerTTL)

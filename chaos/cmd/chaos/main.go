@@ -10,8 +10,8 @@
 // nats-server's production raft timings), CHAOS_WORKLOADS (comma list of folds, exporters,
 // importers beside the KV workload; "all" (the default) or "none"), CHAOS_OPERATOR (comma list
 // of operator actions on the folds' bucket: raw-delete, subject-purge, marker-purge; "purges"
-// (the three removals reconciliation repairs, every action today), "all" or "none", the
-// default).
+// (the three removals reconciliation repairs, every action today; the default), "all" or
+// "none").
 //
 // It prints a progress line per phase, then the summary table, and exits 1 if any guarantee
 // is violated or incomplete, 2 if the run could not take place.
@@ -159,12 +159,13 @@ func workloadsFromEnv(s string) ([]workload.Workload, error) {
 	return []workload.Workload{foldwl.New(fo)}, nil
 }
 
-// operatorFromEnv reads CHAOS_OPERATOR: the operator actions done to the folds' bucket.
+// operatorFromEnv reads CHAOS_OPERATOR: the operator actions done to the folds' bucket. Unset
+// is "purges": the folds repair every one of them, so every run exercises the reconciliation.
 func operatorFromEnv(s string) ([]string, error) {
 	switch s = strings.TrimSpace(s); s {
-	case "", "none":
+	case "none":
 		return nil, nil
-	case "purges":
+	case "", "purges":
 		return foldwl.RepairedActions, nil
 	case "all":
 		return foldwl.OperatorActions, nil

@@ -12,7 +12,7 @@ func TestOperatorFromEnv(t *testing.T) {
 		in   string
 		want []string
 	}{
-		{"", nil},
+		{"", foldwl.RepairedActions},
 		{"none", nil},
 		{"purges", []string{foldwl.OpRawDelete, foldwl.OpSubjectPurge, foldwl.OpMarkerPurge}},
 		{"all", foldwl.OperatorActions},
