@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
@@ -122,20 +124,40 @@ func verifyPayload(src Source, stage string) (kv.Cursor, kv.Incarnation, []File,
 	return got, gotInc, files, nil
 }
 
+// hashWorkers is how many files payloadFiles hashes at once: while one worker waits on a read,
+// another hashes. One file after another, a 1M-key Pebble export spent about 40 ms hashing its
+// 40 MB of tables, with a core idle during every read.
+const hashWorkers = 2
+
 // payloadFiles returns the manifest's entry of each payload file, paths relative to the
 // artifact root and full their paths on disk: its digest from known (keyed by the relative
-// path) when the verifier hashed it while reading it, else hashed here.
+// path) when the verifier hashed it while reading it, else hashed here. On failure it returns
+// the error of the first file, in order, that failed.
 func payloadFiles(paths, full []string, known map[string]Digest) ([]File, error) {
 	files := make([]File, len(paths))
-	for i, p := range paths {
-		d, ok := known[p]
-		if !ok {
-			var err error
-			if d, err = hashFile(full[i], make([]byte, bufSize)); err != nil {
-				return nil, err
+	errs := make([]error, len(paths))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(hashWorkers, len(paths)) {
+		wg.Go(func() {
+			var buf []byte
+			for i := int(next.Add(1) - 1); i < len(paths); i = int(next.Add(1) - 1) {
+				d, ok := known[paths[i]]
+				if !ok {
+					if buf == nil {
+						buf = make([]byte, bufSize)
+					}
+					d, errs[i] = hashFile(full[i], buf)
+				}
+				files[i] = File{Path: paths[i], Size: d.Size, BLAKE3: d.BLAKE3}
 			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
-		files[i] = File{Path: p, Size: d.Size, BLAKE3: d.BLAKE3}
 	}
 	return files, nil
 }

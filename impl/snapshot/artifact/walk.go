@@ -67,24 +67,23 @@ func hashFile(path string, buf []byte) (Digest, error) {
 }
 
 // hashPayload hashes every file under root/data, fsyncs every file and directory there, and
-// returns the manifest's file list.
+// returns the manifest's file list. The fsyncs run while the files are hashed.
 func hashPayload(root string) ([]File, error) {
 	paths, dirs, err := walkPayload(root)
 	if err != nil {
 		return nil, err
 	}
-	buf := make([]byte, bufSize)
-	files := make([]File, len(paths))
-	full := make([]string, len(paths))
+	full := make([]string, len(paths), len(paths)+len(dirs))
 	for i, p := range paths {
 		full[i] = filepath.Join(root, filepath.FromSlash(p))
-		d, err := hashFile(full[i], buf)
-		if err != nil {
-			return nil, err
-		}
-		files[i] = File{Path: p, Size: d.Size, BLAKE3: d.BLAKE3}
 	}
-	if err := syncAll(append(full, dirs...)); err != nil {
+	synced := make(chan error, 1)
+	go func() { synced <- syncAll(append(full, dirs...)) }()
+	files, err := payloadFiles(paths, full, nil)
+	if serr := <-synced; err == nil {
+		err = serr
+	}
+	if err != nil {
 		return nil, err
 	}
 	return files, nil
