@@ -19,11 +19,12 @@ const (
 	encoders     = 2
 )
 
-// putSource is what writePuts writes: the entries of a fold, in the array's order or in order
-// (positions in the fold), and whether each record's kept checksum (see fentry) is written
-// instead of computed. A compaction keeps none of the three choices fixed: it writes the
-// array's order (Load needs no order, and walking the array reads memory in sequence), while
-// Load's rewrite and Writer.Compact sort, so that their bytes are reproducible.
+// putSource is what writePuts writes: the entries of a fold, either in the array's order or in
+// a given order of positions, and whether each record's kept checksum (see fentry) is written
+// instead of computed. A live store's compaction and an export write the array's order (Load
+// needs no order, and walking the array reads memory in sequence); Load's rewrite and
+// Writer.Compact sort by key, so that their bytes are reproducible; only an export writes the
+// kept checksums.
 type putSource struct {
 	f     fold
 	order []int32 // when not nil, the positions to write, in this order
