@@ -1,6 +1,7 @@
 package applied
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/impl/natsstore"
+	"github.com/slipstream-go/slipstream/impl/snapshot/appendlog"
 )
 
 // restartRetry is the WatchRetry of these tests: short, so a server that stays away a moment
@@ -129,25 +131,41 @@ func TestWatchRestartsAfterStalledConsumer(t *testing.T) {
 }
 
 // An error no new watch can outlive still ends Run with WatchRetry on: a bucket deleted under
-// the watch fails the watch, and the restart's incarnation check finds the bucket gone.
+// the watch fails the watch, and the restart finds the bucket gone, through its incarnation
+// check (with a store) or the new watch's setup (without one).
 func TestWatchRestartEndsOnMissingBucket(t *testing.T) {
-	l := newLive(t, kv.StoreConfig{Name: "gone"})
-	l.tweak = func(c *Config[string]) { c.WatchRetry = restartRetry }
-	head := l.put("a", "1")
-	s := l.start(nil)
-	eventually(t, "the first update stored", func() bool {
-		r, _ := s.prog.Stats().Stored.Uint64()
-		return r >= head
-	})
-	if err := l.js.DeleteStream(tctx(t), "KV_"+l.name); err != nil {
-		t.Fatal(err)
-	}
-	_, err := s.wait()
-	if !errors.Is(err, kv.ErrKeyNotFound) {
-		t.Fatalf("Run ended with %v, want the missing bucket (kv.ErrKeyNotFound)", err)
-	}
-	if n := s.prog.Stats().WatchRestarts; n != 1 {
-		t.Fatalf("WatchRestarts = %d, want the one attempt that found the bucket gone", n)
+	for _, withStore := range []bool{true, false} {
+		t.Run(fmt.Sprintf("store=%v", withStore), func(t *testing.T) {
+			l := newLive(t, kv.StoreConfig{Name: "gone"})
+			head := l.put("a", "1")
+			p := &Progress{}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			cfg := Config[string]{Watcher: l.bucket, Progress: p, WatchRetry: restartRetry, ReconcileEvery: ReconcileOff}
+			if withStore {
+				st, err := appendlog.Open(l.snap, appendlog.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer st.Close()
+				cfg.Store, cfg.Reader = st, l.bucket
+			}
+			wait := runAsync(ctx, cfg)
+			eventually(t, "the first update applied", func() bool {
+				r, _ := p.Stats().Applied.Uint64()
+				return r >= head
+			})
+			if err := l.js.DeleteStream(tctx(t), "KV_"+l.name); err != nil {
+				t.Fatal(err)
+			}
+			_, err := wait()
+			if !errors.Is(err, kv.ErrKeyNotFound) || errors.Is(err, kv.ErrWatch) {
+				t.Fatalf("Run ended with %v, want the missing bucket (kv.ErrKeyNotFound) alone", err)
+			}
+			if n := p.Stats().WatchRestarts; n != 1 {
+				t.Fatalf("WatchRestarts = %d, want the one attempt that found the bucket gone", n)
+			}
+		})
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,136 +12,8 @@ import (
 	"github.com/slipstream-go/slipstream/protocol"
 )
 
-// flake is one scripted failure: the watch call delivers after updates of what it would
-// deliver, then returns err.
-type flake struct {
-	after int
-	err   error
-	then  func() // if set, runs just before the call returns err
-}
-
-// flakyWatcher runs its script (held open after the stream) but fails its first calls as
-// scripted; the calls after them run the script alone.
-type flakyWatcher struct {
-	script *scriptWatcher
-	mu     sync.Mutex
-	fails  []flake
-	n      int
-}
-
-func newFlaky(stream []rec, fails ...flake) *flakyWatcher {
-	return &flakyWatcher{script: &scriptWatcher{stream: stream, hold: true}, fails: fails}
-}
-
-func (w *flakyWatcher) Watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out chan<- kv.Update) error {
-	w.mu.Lock()
-	i := w.n
-	w.n++
-	w.mu.Unlock()
-	if i >= len(w.fails) {
-		return w.script.Watch(ctx, scope, from, out)
-	}
-	f := w.fails[i]
-	inner := make(chan kv.Update)
-	ictx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go func() { _ = w.script.Watch(ictx, scope, from, inner) }()
-	for range f.after {
-		select {
-		case u := <-inner:
-			select {
-			case out <- u:
-			case <-ctx.Done():
-				return nil
-			}
-		case <-ctx.Done():
-			return nil
-		}
-	}
-	if f.then != nil {
-		f.then()
-	}
-	return f.err
-}
-
-// flakyIncWatcher also reports the bucket's incarnation, which a test may change.
-type flakyIncWatcher struct {
-	*flakyWatcher
-	mu   sync.Mutex
-	live kv.Incarnation
-	err  error
-}
-
-func (w *flakyIncWatcher) Incarnation(context.Context) (kv.Incarnation, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.live, w.err
-}
-
-// flakyExpiryWatcher's bucket ages keys out with markers.
-type flakyExpiryWatcher struct {
-	*flakyWatcher
-}
-
-func (w *flakyExpiryWatcher) Expiry(context.Context) (kv.Expiry, error) { return guardedExpiry, nil }
-
-// waits records the restart backoff's waits (Config.wait) without waiting.
-type waits struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-func (w *waits) wait(ctx context.Context, d time.Duration) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.d = append(w.d, d)
-	return ctx.Err() == nil
-}
-
-func (w *waits) all() []time.Duration {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return slices.Clone(w.d)
-}
-
 // overwritten is a stream whose state sync (last record per key) is a@3 c@4 b@5 d@6.
 var overwritten = []rec{put(1, "a", "1"), put(2, "b", "1"), put(3, "a", "2"), put(4, "c", "1"), put(5, "b", "2"), put(6, "d", "1")}
-
-// runUntil runs cfg until the applied cursor reaches head, then stops it and returns Run's
-// result.
-func runUntil(t *testing.T, cfg Config[string], head uint64) (kv.Cursor, error) {
-	t.Helper()
-	return runWhile(t, cfg, func(s Stats) bool {
-		r, _ := s.Applied.Uint64()
-		return r >= head
-	})
-}
-
-// runWhile runs cfg until done holds of its progress, then stops it and returns Run's result.
-func runWhile(t *testing.T, cfg Config[string], done func(Stats) bool) (kv.Cursor, error) {
-	t.Helper()
-	if cfg.Progress == nil {
-		cfg.Progress = &Progress{}
-	}
-	ctx, cancel := context.WithCancel(bg())
-	defer cancel()
-	wait := runAsync(ctx, cfg)
-	ended := make(chan struct{})
-	var c kv.Cursor
-	var err error
-	go func() { c, err = wait(); close(ended) }()
-	eventually(t, "the run's goal", func() bool {
-		select {
-		case <-ended:
-			return true
-		default:
-		}
-		return done(cfg.Progress.Stats())
-	})
-	cancel()
-	<-ended
-	return c, err
-}
 
 // A state-sync watch that fails in its snapshot phase, and a restart that fails before it
 // delivers anything, are started again after the last update taken off them: every record is

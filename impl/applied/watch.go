@@ -12,7 +12,8 @@ import (
 // watch is the watch goroutine: the only sender on rx. It resumes after the resume cursor (or
 // watches from scratch without one); when the cursor belongs to another stream incarnation,
 // when the resume has expired, or when retention overruns a watch, it resyncs and then starts
-// a state-sync watch. Its result is read by the loop once rx is closed.
+// a state-sync watch; with Config.WatchRetry, a watch that failed for a transient reason is
+// started again in place (restart.go). Its result is read by the loop once rx is closed.
 func (l *loop[U]) watch(ctx context.Context) {
 	defer func() {
 		if r := recover(); r != nil {
