@@ -120,8 +120,9 @@ type Config[U any] struct {
 	// would resume once the loop's pending updates are stored; the stream incarnation and the
 	// contact with a bucket that ages keys out are checked first, as on a start, and resync when
 	// they call for it. Each restart is logged with its cause and counted (Stats.WatchRestarts).
-	// The first restart after a watch that kept going is immediate; each restart that follows a
-	// failed one waits WatchRetry, doubling up to 64 times it. Any other error (a refused
+	// A restart is immediate unless it follows another one whose watch ran less than 64 times
+	// WatchRetry: then it waits WatchRetry, doubling with each such restart in a row up to 64
+	// times it (a server that stays away is not hammered). Any other error (a refused
 	// configuration, a missing bucket, permissions) still ends Run, as does ctx. Zero (the
 	// default) ends Run with the watch's error, for the caller to restart.
 	WatchRetry time.Duration
