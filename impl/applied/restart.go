@@ -45,15 +45,15 @@ func (l *loop[U]) restartable(ctx context.Context, err error) bool {
 
 // restartPlan decides how the watch starts again after a transient failure: it compares the
 // bucket's incarnation with the one the fold follows (*followed, updated when it changed), then
-// asks the loop for the resume cursor. A resync reason means the watch must not resume; an
-// error is that of the incarnation read (transient ones make the restart a failed one). done
-// reports that ctx ended.
-func (l *loop[U]) restartPlan(ctx context.Context, followed *kv.Incarnation) (from kv.Cursor, reason protocol.ResumeReason, err error, done bool) {
+// asks the loop for the resume cursor. It returns that cursor, or a resync reason (the watch
+// must not resume); whether ctx ended; and the error of the incarnation read (a transient one
+// makes this a failed restart, retried).
+func (l *loop[U]) restartPlan(ctx context.Context, followed *kv.Incarnation) (kv.Cursor, protocol.ResumeReason, bool, error) {
 	if rep, ok := l.cfg.Watcher.(kv.IncarnationReporter); ok && !followed.IsZero() {
 		live, err := rep.Incarnation(ctx)
 		if err != nil {
-			return kv.Cursor{}, protocol.ReasonNone, fmt.Errorf("applied: reading the bucket's stream incarnation "+
-				"before restarting the watch (refusing to resume a cursor that may belong to another incarnation): %w", err), ctx.Err() != nil
+			return kv.Cursor{}, protocol.ReasonNone, ctx.Err() != nil, fmt.Errorf("applied: reading the bucket's stream incarnation "+
+				"before restarting the watch (refusing to resume a cursor that may belong to another incarnation): %w", err)
 		}
 		// The fold holds data of *followed whether or not the failed watch forwarded anything.
 		act, why := l.k.resumePlan(protocol.ResumeFacts[kv.Incarnation]{HasCursor: true, Stored: *followed, Live: live})
@@ -61,20 +61,20 @@ func (l *loop[U]) restartPlan(ctx context.Context, followed *kv.Incarnation) (fr
 			l.log.Warn("applied: the bucket's stream incarnation changed while the watch was down; resyncing",
 				"reason", why.String(), "followed", followed.String(), "live", live.String())
 			*followed = live
-			return kv.Cursor{}, why, nil, false
+			return kv.Cursor{}, why, false, nil
 		}
 	}
 	reply := make(chan restartReply, 1)
 	select {
 	case l.restartCh <- restartRequest{reply: reply}:
 	case <-ctx.Done():
-		return kv.Cursor{}, protocol.ReasonNone, nil, true
+		return kv.Cursor{}, protocol.ReasonNone, true, nil
 	}
 	select {
 	case r := <-reply:
-		return r.from, r.reason, nil, false
+		return r.from, r.reason, false, nil
 	case <-ctx.Done():
-		return kv.Cursor{}, protocol.ReasonNone, nil, true
+		return kv.Cursor{}, protocol.ReasonNone, true, nil
 	}
 }
 

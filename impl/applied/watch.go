@@ -51,7 +51,7 @@ func (l *loop[U]) runWatch(ctx context.Context) error {
 			l.prog.watchRestarts.Add(1)
 			var from kv.Cursor
 			var done bool
-			if from, reason, err, done = l.restartPlan(ctx, &followed); done {
+			if from, reason, done, err = l.restartPlan(ctx, &followed); done {
 				return nil
 			}
 			if err != nil || reason != protocol.ReasonNone {
