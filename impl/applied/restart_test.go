@@ -15,12 +15,13 @@ import (
 // overwritten is a stream whose state sync (last record per key) is a@3 c@4 b@5 d@6.
 var overwritten = []rec{put(1, "a", "1"), put(2, "b", "1"), put(3, "a", "2"), put(4, "c", "1"), put(5, "b", "2"), put(6, "d", "1")}
 
-// A state-sync watch that fails in its snapshot phase, and a restart that fails before it
-// delivers anything, are started again after the last update taken off them: every record is
-// folded exactly once, the fold is the bucket, the first restart is immediate and the one after
-// a failed restart waits WatchRetry.
+// A state-sync watch that fails in its snapshot phase, and two restarts that fail before they
+// deliver anything, are started again after the last update taken off them: every record is
+// folded exactly once, the fold is the bucket, the first restart is immediate and the ones
+// after a failed restart wait WatchRetry, then twice that.
 func TestWatchRestartResumesAfterForwarded(t *testing.T) {
-	w := newFlaky(overwritten, flake{2, kv.NewError("watch", "", kv.ErrWatch, nil), nil}, flake{0, kv.ErrNotConnected, nil})
+	w := newFlaky(overwritten, flake{2, kv.NewError("watch", "", kv.ErrWatch, nil), nil},
+		flake{0, kv.ErrNotConnected, nil}, flake{0, kv.NewError("watch", "", kv.ErrTimeout, nil), nil})
 	r, ws, p := &recorder{}, &waits{}, &Progress{}
 	cfg := cfgFor(w, r)
 	cfg.WatchRetry, cfg.wait, cfg.Progress = 5*time.Millisecond, ws.wait, p
@@ -28,17 +29,17 @@ func TestWatchRestartResumesAfterForwarded(t *testing.T) {
 	if err != nil || rev(t, c) != 6 {
 		t.Fatalf("Run = %v, %v; want cursor 6", c, err)
 	}
-	if got, want := w.script.calls(), []kv.Cursor{{}, kv.CursorFromUint64(4), kv.CursorFromUint64(4)}; !slices.Equal(got, want) {
-		t.Fatalf("watches from %v, want %v (a state sync, then after c@4 twice)", got, want)
+	if got, want := w.script.calls(), []kv.Cursor{{}, kv.CursorFromUint64(4), kv.CursorFromUint64(4), kv.CursorFromUint64(4)}; !slices.Equal(got, want) {
+		t.Fatalf("watches from %v, want %v (a state sync, then after c@4 three times)", got, want)
 	}
 	if got, want := r.all(), []string{"a=2", "c=1", "b=2", "d=1"}; !slices.Equal(got, want) {
 		t.Fatalf("folded %v, want %v: each current record once", got, want)
 	}
-	if got, want := ws.all(), []time.Duration{5 * time.Millisecond}; !slices.Equal(got, want) {
+	if got, want := ws.all(), []time.Duration{5 * time.Millisecond, 10 * time.Millisecond}; !slices.Equal(got, want) {
 		t.Fatalf("waits %v, want %v (none before the first restart)", got, want)
 	}
-	if s := p.Stats(); s.WatchRestarts != 2 || s.Resyncs != 0 {
-		t.Fatalf("stats %+v: want two restarts and no resync", s)
+	if s := p.Stats(); s.WatchRestarts != 3 || s.Resyncs != 0 {
+		t.Fatalf("stats %+v: want three restarts and no resync", s)
 	}
 }
 
