@@ -11,8 +11,9 @@
 // ResumeStartSequence when a watch resumes, and FloorGuardProbeNeeded, FloorGuardTrips and
 // FloorGuardFrontier in the live floor guard of an All-scope watch, and WatchStall (a
 // table-tested kernel no model runs yet) in every watch's stall detector; the watch loop
-// (impl/applied) calls BatchHigh, StoreFailure and Requeue in its flush, and ResumePlanFor
-// before its first watch (a table-tested kernel no model runs yet); the transports
+// (impl/applied) calls BatchHigh, StoreFailure and Requeue in its flush, WatchRestartAfter when
+// it restarts a failed watch in place, and ResumePlanFor before its first watch and before
+// such a restart (a table-tested kernel no model runs yet); the transports
 // (impl/transport) call PointerPublishAllowed in the pointer swap, PayloadPrunable in the
 // prune and CursorRank for both, and RetiredPayloadPrunable and RetiredPointerDeletable when
 // they prune a re-created bucket's earlier incarnations (run by model/retire); the export

@@ -69,3 +69,30 @@ func Requeue[T any](failed, newer []T) []T {
 	out = append(out, failed...)
 	return append(out, newer...)
 }
+
+// WatchRestartAfter returns the position an in-place restart of a failed watch resumes after:
+// forwarded, the version token of the last positioned update the watch (and the restarts
+// before it, since the last resync) handed to the loop, or start, the position that chain of
+// watches began after, when it handed over none. Both are version tokens as in BatchHigh; a
+// zero-length result is a state-sync watch from scratch.
+//
+// Everything handed to the loop is folded before anything the restarted watch delivers (the
+// loop takes its queue first), or the loop fails and a restart from the store refolds it. So
+// the restarted watch continues exactly where the loop's input stopped: nothing is delivered
+// twice and nothing is skipped. An update the failed watch had received from the server but not
+// yet handed over is not in the loop, and resuming after it would skip it for good; the same
+// holds for any position past forwarded. A state-sync watch's snapshot phase delivers each
+// key's last record in stream order too, so the same position is sound mid-snapshot: every
+// record at or below it that is still current was delivered, and every one above it comes from
+// the restarted watch (or, if retention evicted some, the resume check refuses the position and
+// the loop resyncs).
+//
+// Invariant carried: "the store's contents are always complete up to its cursor" across
+// in-place watch restarts (model applied, extension WatchRestart; resuming one revision past
+// the frontier is the mutation AppliedCursor_MutRestartPastFrontier).
+func WatchRestartAfter(start, forwarded []byte) []byte {
+	if len(forwarded) == 0 {
+		return start
+	}
+	return forwarded
+}

@@ -152,3 +152,23 @@ func TestRequeueIsConcatenation(t *testing.T) {
 		}
 	})
 }
+
+// An in-place restart resumes after the last update handed to the loop, or where the failed
+// chain of watches started when it handed over none (the zero-length start: a state sync).
+func TestWatchRestartAfter(t *testing.T) {
+	cases := []struct {
+		name             string
+		start, forwarded []byte
+		want             []byte
+	}{
+		{"forwarded some", tok(3), tok(7), tok(7)},
+		{"forwarded none, resumed", tok(3), nil, tok(3)},
+		{"forwarded none, state sync", nil, nil, nil},
+		{"state sync forwarded some", nil, tok(2), tok(2)},
+	}
+	for _, c := range cases {
+		if got := WatchRestartAfter(c.start, c.forwarded); !bytes.Equal(got, c.want) {
+			t.Errorf("%s: WatchRestartAfter(%x, %x) = %x, want %x", c.name, c.start, c.forwarded, got, c.want)
+		}
+	}
+}

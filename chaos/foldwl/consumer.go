@@ -2,13 +2,11 @@ package foldwl
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
 
 	"github.com/slipstream-go/slipstream/impl/applied"
-	"github.com/slipstream-go/slipstream/impl/natsstore"
 	"github.com/slipstream-go/slipstream/impl/snapshot"
 )
 
@@ -135,8 +133,10 @@ func (c *consumer) finalOpen() {
 	}
 }
 
-// live runs applied.Run until ctx ends, reconnecting and starting again after every error (a
-// watch that fails under a fault, a bucket that cannot be opened).
+// live runs applied.Run until ctx ends, reconnecting and starting again after every error that
+// ends it (a connection or a bucket that cannot be opened, a watch failing for a reason Run
+// does not retry). A watch that fails under a fault for a transient reason (heartbeats lost, a
+// stalled consumer, the server away) is restarted inside Run (watchRetry) and ends nothing here.
 func (c *consumer) live(ctx context.Context, st snapshot.Store) {
 	for ctx.Err() == nil {
 		err := c.once(ctx, st)
@@ -144,9 +144,6 @@ func (c *consumer) live(ctx context.Context, st snapshot.Store) {
 			continue
 		}
 		c.w.count("loop errors", 1)
-		if errors.Is(err, natsstore.ErrWatchStalled) {
-			c.w.count("watch stalls", 1) // a consumer that stopped delivering, restarted from the cursor
-		}
 		c.w.noteErr(c.name+" loop", err)
 		select {
 		case <-ctx.Done():
@@ -176,13 +173,20 @@ func (c *consumer) once(ctx context.Context, st snapshot.Store) error {
 		c.prog = nil
 		addRepairs(&c.done, s)
 		c.mu.Unlock()
+		// Consumers that stopped delivering: each ended its watch, which Run restarted from
+		// where it stopped.
+		c.w.count("watch stalls", int(b.WatchStalls()))
 	}()
 	_, err = applied.Run(ctx, applied.Config[struct{}]{Watcher: b, Reader: b, Store: st, Exports: c.exports,
-		ReconcileEvery: c.w.opts.ReconcileEvery, Progress: prog})
+		ReconcileEvery: c.w.opts.ReconcileEvery, Progress: prog, WatchRetry: watchRetry})
 	return err
 }
 
-// repairs returns the fold's reconciliation and resync counts over all its loops so far.
+// watchRetry is the folds' applied.Config.WatchRetry: the wait before restarting a watch that
+// failed again right after a restart, as long as the outer loop's pause after an error.
+const watchRetry = 200 * time.Millisecond
+
+// repairs returns the fold's reconciliation, resync and watch-restart counts over all its loops so far.
 func (c *consumer) repairs() applied.Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -193,7 +197,7 @@ func (c *consumer) repairs() applied.Stats {
 	return s
 }
 
-// addRepairs adds the reconciliation and resync counts of s to dst.
+// addRepairs adds the reconciliation, resync and watch-restart counts of s to dst.
 func addRepairs(dst *applied.Stats, s applied.Stats) {
 	dst.Reconciliations += s.Reconciliations
 	dst.ReconcileDeletes += s.ReconcileDeletes
@@ -202,4 +206,5 @@ func addRepairs(dst *applied.Stats, s applied.Stats) {
 	dst.ReconcileDeferred += s.ReconcileDeferred
 	dst.ReconcileFailures += s.ReconcileFailures
 	dst.Resyncs += s.Resyncs
+	dst.WatchRestarts += s.WatchRestarts
 }

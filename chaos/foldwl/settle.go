@@ -115,6 +115,7 @@ func (w *Folds) awaitReconciliation(ctx context.Context, all []*consumer) map[st
 			w.count("reconcile deferred", int(s.ReconcileDeferred))
 			w.count("reconcile failures", int(s.ReconcileFailures))
 			w.count("resyncs", int(s.Resyncs))
+			w.count("watch restarts", int(s.WatchRestarts))
 		}
 	}()
 	if len(w.opts.Operator) == 0 || w.opts.ReconcileEvery < 0 {

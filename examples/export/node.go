@@ -34,6 +34,7 @@ func (c *cluster) start(ctx context.Context, name, path string) (*node, error) {
 		_, err := applied.Run(runCtx, applied.Config[struct{}]{
 			Watcher: c.bucket, Reader: c.bucket, Store: store, // resumes from store.Cursor()
 			Exports: n.exports, Progress: n.progress,
+			WatchRetry: time.Second, // a transient watch failure restarts the watch, not the node
 		})
 		n.done <- err
 	}()

@@ -103,8 +103,11 @@ func fold(ctx context.Context, w io.Writer, name string, bucket *natsstore.Store
 			Reader:   bucket, // lets Run resync if the cursor ever expires
 			Store:    store,  // Run resumes from store.Cursor()
 			Progress: progress,
-			Parse:    func(u kv.Update) (kv.Update, bool) { return u, true },
-			Apply:    func([]kv.Update) error { return nil }, // the application's own state goes here
+			// A watch that fails for a transient reason (the server restarting, lost
+			// heartbeats) starts again in place instead of ending Run.
+			WatchRetry: time.Second,
+			Parse:      func(u kv.Update) (kv.Update, bool) { return u, true },
+			Apply:      func([]kv.Update) error { return nil }, // the application's own state goes here
 			OnApplied: func(c kv.Cursor) {
 				if c.Version() == head {
 					close(caught)

@@ -112,14 +112,28 @@ type Config[U any] struct {
 	// to 64 times this, and a watch that kept going that long ends the run. The first overrun
 	// resyncs at once. Zero means DefaultOverrunBackoff (1 s); a negative value never waits.
 	OverrunBackoff time.Duration
+	// WatchRetry, when positive, keeps Run going through a watch that ends for a transient
+	// reason: kv.ErrWatch (missed heartbeats, a delivery gap, a consumer that stopped
+	// delivering), kv.ErrNotConnected or kv.ErrTimeout (the server went away, or did not answer
+	// the restarted watch's setup yet). Run then starts the watch again in place, after the last
+	// update it had taken off the failed watch, which is where a restart of Run from its store
+	// would resume once the loop's pending updates are stored; the stream incarnation and the
+	// contact with a bucket that ages keys out are checked first, as on a start, and resync when
+	// they call for it. Each restart is logged with its cause and counted (Stats.WatchRestarts).
+	// A restart is immediate unless it follows another one whose watch ran less than 64 times
+	// WatchRetry: then it waits WatchRetry, doubling with each such restart in a row up to 64
+	// times it (a server that stays away is not hammered). Any other error (a refused
+	// configuration, a missing bucket, permissions) still ends Run, as does ctx. Zero (the
+	// default) ends Run with the watch's error, for the caller to restart.
+	WatchRetry time.Duration
 
 	// kernels replaces the protocol kernels in tests; nil fields take the production ones.
 	kernels kernels
 	// clock, if set by a test, replaces time.Now for the contact checks and for how long a
 	// watch ran before an overrun (the overrun backoff).
 	clock func() time.Time
-	// wait, if set by a test, replaces the timer of the overrun backoff; it returns false when
-	// ctx ended first.
+	// wait, if set by a test, replaces the timer of the overrun and restart backoffs; it returns
+	// false when ctx ended first.
 	wait func(ctx context.Context, d time.Duration) bool
 	// hook, if set by a test, runs at each point of the flush path; returning true simulates
 	// a crash there (Run returns errCrashed at once, doing nothing more).
@@ -136,6 +150,7 @@ type kernels struct {
 	confirm   func(fold protocol.FoldRecord, current protocol.ListedRecord, frontier uint64, linearizable bool) protocol.Repair
 
 	resumePlan func(protocol.ResumeFacts[kv.Incarnation]) (protocol.ResumeAction, protocol.ResumeReason)
+	restartAt  func(start, forwarded []byte) []byte
 
 	expiryAdmit    func(agesOut, markers, acceptDivergence bool) protocol.ExpiryPolicy
 	contactLost    func(contact, now, markerTTL int64) bool
@@ -153,6 +168,7 @@ func defaultKernels() kernels {
 		confirm:   protocol.ConfirmRepair,
 
 		resumePlan: protocol.ResumePlanFor[kv.Incarnation],
+		restartAt:  protocol.WatchRestartAfter,
 
 		expiryAdmit:    protocol.ExpiryAdmit,
 		contactLost:    protocol.ExpiryContactLost,
@@ -179,6 +195,9 @@ func (k kernels) withDefaults() kernels {
 	}
 	if k.resumePlan == nil {
 		k.resumePlan = d.resumePlan
+	}
+	if k.restartAt == nil {
+		k.restartAt = d.restartAt
 	}
 	if k.expiryAdmit == nil {
 		k.expiryAdmit = d.expiryAdmit

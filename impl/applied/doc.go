@@ -59,6 +59,20 @@
 // leader; a read that is not linearizable (kv.Record.Linearizable) repairs nothing and is
 // counted as deferred. Repairs never move the cursor; Stats counts them by kind.
 //
+// A watch that fails for a transient reason (kv.ErrWatch: missed heartbeats, a delivery gap, a
+// consumer that stopped delivering; kv.ErrNotConnected or kv.ErrTimeout: the server away) ends
+// Run with that error, unless Config.WatchRetry is set: then Run starts the watch again in
+// place. The loop first takes every update the failed watch queued, then the new watch resumes
+// after the last positioned one it took since the last resync (protocol.WatchRestartAfter), so
+// nothing is skipped or folded twice; mid-snapshot of a state-sync watch too, since the snapshot
+// delivers in stream order and a resume after an evicted gap is refused (kv.ErrCursorExpired,
+// resynced). A restart of Run would resume from the store's cursor instead, behind that position
+// only by updates the loop holds and stores with its next flush. Before the new watch the checks
+// of a start run again: a changed stream incarnation resyncs (a missing bucket ends Run), and on
+// a bucket that ages keys out a lost contact resyncs. A restart after a failed one waits
+// WatchRetry, doubling up to 64 times it (the overrun backoff's rule); each is logged with its
+// cause and counted in Stats.WatchRestarts. Other errors still end Run.
+//
 // Restart with a store: resume from store.Cursor(), which Run does by default. The cursor Run
 // returns, and the one OnApplied reports, is the in-memory cursor, which can run ahead of the
 // store after a transient store failure.

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
@@ -139,3 +140,95 @@ func (r *listReader) Entry(context.Context, string) (kv.Entry, bool, error) {
 	return kv.Entry{}, false, kv.ErrUnsupported
 }
 func (r *listReader) Scan(context.Context, string) ([]kv.Entry, error) { return nil, kv.ErrUnsupported }
+
+// flake is one scripted failure: the watch call delivers after updates of what it would
+// deliver, then returns err.
+type flake struct {
+	after int
+	err   error
+	then  func() // if set, runs just before the call returns err
+}
+
+// flakyWatcher runs its script (held open after the stream) but fails its first calls as
+// scripted; the calls after them run the script alone.
+type flakyWatcher struct {
+	script *scriptWatcher
+	mu     sync.Mutex
+	fails  []flake
+	n      int
+}
+
+func newFlaky(stream []rec, fails ...flake) *flakyWatcher {
+	return &flakyWatcher{script: &scriptWatcher{stream: stream, hold: true}, fails: fails}
+}
+
+func (w *flakyWatcher) Watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out chan<- kv.Update) error {
+	w.mu.Lock()
+	i := w.n
+	w.n++
+	w.mu.Unlock()
+	if i >= len(w.fails) {
+		return w.script.Watch(ctx, scope, from, out)
+	}
+	f := w.fails[i]
+	inner := make(chan kv.Update)
+	ictx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() { _ = w.script.Watch(ictx, scope, from, inner) }()
+	for range f.after {
+		select {
+		case u := <-inner:
+			select {
+			case out <- u:
+			case <-ctx.Done():
+				return nil
+			}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+	if f.then != nil {
+		f.then()
+	}
+	return f.err
+}
+
+// flakyIncWatcher also reports the bucket's incarnation, which a test may change.
+type flakyIncWatcher struct {
+	*flakyWatcher
+	mu   sync.Mutex
+	live kv.Incarnation
+	err  error
+}
+
+func (w *flakyIncWatcher) Incarnation(context.Context) (kv.Incarnation, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.live, w.err
+}
+
+// flakyExpiryWatcher's bucket ages keys out with markers.
+type flakyExpiryWatcher struct {
+	*flakyWatcher
+}
+
+func (w *flakyExpiryWatcher) Expiry(context.Context) (kv.Expiry, error) { return guardedExpiry, nil }
+
+// waits records the restart backoff's waits (Config.wait) without waiting.
+type waits struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (w *waits) wait(ctx context.Context, d time.Duration) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.d = append(w.d, d)
+	return ctx.Err() == nil
+}
+
+func (w *waits) all() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.d)
+}

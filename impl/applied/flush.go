@@ -13,6 +13,7 @@ func (l *loop[U]) receive(u kv.Update) error {
 	l.prog.received.Add(1)
 	l.pending++
 	l.touchContact(u)
+	l.noteForwarded(u)
 	l.note(u)
 	if l.crash(pointReceived) {
 		return l.fatal(errCrashed)

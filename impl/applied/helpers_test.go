@@ -1,6 +1,7 @@
 package applied
 
 import (
+	"context"
 	"slices"
 	"sync"
 	"testing"
@@ -91,4 +92,40 @@ func (r *recorder) snapshot() ([][]string, []uint64) {
 // cfgFor wires a recorder into a Config.
 func cfgFor(w kv.Watcher, r *recorder) Config[string] {
 	return Config[string]{Watcher: w, Parse: r.parse, Apply: r.apply, OnApplied: r.onApplied}
+}
+
+// runUntil runs cfg until the applied cursor reaches head, then stops it and returns Run's
+// result.
+func runUntil(t *testing.T, cfg Config[string], head uint64) (kv.Cursor, error) {
+	t.Helper()
+	return runWhile(t, cfg, func(s Stats) bool {
+		r, _ := s.Applied.Uint64()
+		return r >= head
+	})
+}
+
+// runWhile runs cfg until done holds of its progress, then stops it and returns Run's result.
+func runWhile(t *testing.T, cfg Config[string], done func(Stats) bool) (kv.Cursor, error) {
+	t.Helper()
+	if cfg.Progress == nil {
+		cfg.Progress = &Progress{}
+	}
+	ctx, cancel := context.WithCancel(bg())
+	defer cancel()
+	wait := runAsync(ctx, cfg)
+	ended := make(chan struct{})
+	var c kv.Cursor
+	var err error
+	go func() { c, err = wait(); close(ended) }()
+	eventually(t, "the run's goal", func() bool {
+		select {
+		case <-ended:
+			return true
+		default:
+		}
+		return done(cfg.Progress.Stats())
+	})
+	cancel()
+	<-ended
+	return c, err
 }

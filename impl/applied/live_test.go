@@ -21,6 +21,7 @@ import (
 // does not offer (stream state, purges, bulk publishing).
 type live struct {
 	t      *testing.T
+	srv    *embedded.Server
 	conn   *natsstore.Conn
 	cfg    kv.StoreConfig
 	bucket *natsstore.Store
@@ -61,7 +62,7 @@ func newLiveConn(t *testing.T, ncfg natsstore.Config, cfg kv.StoreConfig) *live 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &live{t: t, conn: conn, cfg: cfg, bucket: b, js: js, name: cfg.Name, snap: filepath.Join(t.TempDir(), "fold.snap")}
+	return &live{t: t, srv: srv, conn: conn, cfg: cfg, bucket: b, js: js, name: cfg.Name, snap: filepath.Join(t.TempDir(), "fold.snap")}
 }
 
 func tctx(t *testing.T) context.Context {
@@ -139,6 +140,10 @@ type session struct {
 	cancel func()
 	wait   func() (kv.Cursor, error)
 	store  *appendlog.Store
+	// ended is closed once Run returned, with its result.
+	ended     chan struct{}
+	endCursor kv.Cursor
+	endErr    error
 }
 
 // start opens the append log and starts Run on it (resuming from its cursor), with the bucket
@@ -159,7 +164,19 @@ func (l *live) start(apply func([]string) error) *session {
 	if l.tweak != nil {
 		l.tweak(&cfg)
 	}
-	s.cancel, s.wait = cancel, runAsync(ctx, cfg)
+	s.cancel, s.ended = cancel, make(chan struct{})
+	go func() {
+		s.endCursor, s.endErr = Run(ctx, cfg)
+		close(s.ended)
+	}()
+	s.wait = func() (kv.Cursor, error) {
+		select {
+		case <-s.ended:
+			return s.endCursor, s.endErr
+		case <-time.After(20 * time.Second):
+			panic("Run did not return")
+		}
+	}
 	return s
 }
 

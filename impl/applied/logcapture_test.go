@@ -2,6 +2,7 @@ package applied
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"slices"
 	"strings"
@@ -57,4 +58,21 @@ func (c *capture) has(sub string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.ContainsFunc(c.recs, func(r slog.Record) bool { return strings.Contains(r.Message, sub) })
+}
+
+// hasErr reports whether any record carries an error attribute that matches target with
+// errors.Is.
+func (c *capture) hasErr(target error) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	found := false
+	for _, r := range c.recs {
+		r.Attrs(func(a slog.Attr) bool {
+			if err, ok := a.Value.Any().(error); ok && errors.Is(err, target) {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
 }

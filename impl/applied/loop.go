@@ -43,6 +43,10 @@ type loop[U any] struct {
 	rx       chan kv.Update
 	resyncCh chan resyncRequest // nil unless both a Reader and a Store are given
 
+	restartCh  chan restartRequest // nil unless Config.WatchRetry is positive
+	chainStart kv.Version          // where the watches since the last resync started (unknown: state sync)
+	forwarded  kv.Version          // the last positioned update taken off them (unknown: none)
+
 	lister       kv.RevisionLister     // nil: reconciliation off
 	every        time.Duration         // reconciliation period
 	reconcileCh  chan reconcileRequest // nil when reconciliation is off
@@ -79,6 +83,9 @@ func newLoop[U any](cfg *Config[U], resume kv.Cursor) *loop[U] {
 	l.rx = make(chan kv.Update, l.batch.ChannelCapacity)
 	if cfg.Reader != nil && cfg.Store != nil {
 		l.resyncCh = make(chan resyncRequest, 1)
+	}
+	if cfg.WatchRetry > 0 {
+		l.restartCh = make(chan restartRequest)
 	}
 	if lister, ok := cfg.Reader.(kv.RevisionLister); ok && cfg.Store != nil && cfg.reconcileEvery() > 0 {
 		l.lister, l.every = lister, cfg.reconcileEvery()

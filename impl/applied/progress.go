@@ -16,6 +16,7 @@ type Progress struct {
 	incarnationResyncs        atomic.Uint64
 	overrunResyncs            atomic.Uint64
 	contactResyncs            atomic.Uint64
+	watchRestarts             atomic.Uint64
 	expiries                  atomic.Uint64
 	syntheticDeletes          atomic.Uint64
 	reconciliations           atomic.Uint64
@@ -52,6 +53,9 @@ type Stats struct {
 	// that ages keys out for the delete markers' lifetime (down, or lagging, that long), so it
 	// may have missed a marker; included in Resyncs.
 	ContactResyncs uint64
+	// WatchRestarts counts the watches started again in place after a transient failure
+	// (Config.WatchRetry), the failed attempts included.
+	WatchRestarts uint64
 	// Expiries counts the folded updates that were the markers of keys removed by age
 	// (kv.Update.Expired; folded as deletes).
 	Expiries uint64
@@ -82,6 +86,7 @@ func (p *Progress) Stats() Stats {
 		IncarnationResyncs: p.incarnationResyncs.Load(),
 		OverrunResyncs:     p.overrunResyncs.Load(),
 		ContactResyncs:     p.contactResyncs.Load(),
+		WatchRestarts:      p.watchRestarts.Load(),
 		Expiries:           p.expiries.Load(),
 		StoreFailures:      p.storeFailures.Load(),
 		Reconciliations:    p.reconciliations.Load(),

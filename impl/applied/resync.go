@@ -38,6 +38,9 @@ type resyncRequest struct {
 	ack    chan struct{}
 	reason protocol.ResumeReason
 	at     time.Time // read before the listing
+	// incarnation, when set, is the bucket's new stream incarnation, found by an in-place
+	// watch restart; the state-sync watch after the resync folds it.
+	incarnation kv.Incarnation
 }
 
 // onResync folds a delete (with the unknown version, so the cursor stays) for every key the
@@ -84,6 +87,9 @@ func (l *loop[U]) onResync(req resyncRequest) error {
 	// flushes from here store its incarnation with their cursors. Not before: the deletes
 	// above were stored with the old cursor, which must keep the old incarnation, or a crash
 	// here would resume that cursor on the new stream.
+	if !req.incarnation.IsZero() {
+		l.plan.live = req.incarnation
+	}
 	if s := l.plan.stampFor(); s != nil {
 		l.stamp = s
 	}
@@ -94,6 +100,7 @@ func (l *loop[U]) onResync(req resyncRequest) error {
 		l.applied = kv.Cursor{}
 		l.prog.setApplied(l.applied)
 	}
+	l.restartChain(kv.Cursor{}) // the state-sync watch that follows starts a new chain
 	close(req.ack)
 	return nil
 }

@@ -20,7 +20,9 @@ import (
 // continue with a fold that may keep keys deleted during the gap. The same holds for a store
 // whose cursor belongs to another incarnation of the bucket (checked before the first watch
 // when the Watcher implements kv.IncarnationReporter): with a Reader it resyncs, without one it
-// returns kv.ErrCursorExpired. A watch that retention overran (kv.ErrWatchOverrun) is resynced
+// returns kv.ErrCursorExpired. With Config.WatchRetry, a watch that fails for a transient reason
+// (kv.ErrWatch, kv.ErrNotConnected, kv.ErrTimeout) is started again in place and does not end
+// Run. A watch that retention overran (kv.ErrWatchOverrun) is resynced
 // in place and does not end Run; overruns in a row wait Config.OverrunBackoff, doubling, before
 // their resyncs. A bucket that removes keys by age without delete markers is
 // refused before anything is watched, with kv.ErrExpiryInvisible (see
@@ -64,6 +66,7 @@ func Run[U any](ctx context.Context, cfg Config[U]) (kv.Cursor, error) {
 	l.startContact(l.now())
 	if l.plan.action != protocol.ActionResync {
 		l.stamp = plan.stampFor() // the resume's cursor belongs to the live stream (or is unverified)
+		l.restartChain(resume)
 	}
 	return l.run(ctx)
 }
@@ -118,6 +121,8 @@ func (l *loop[U]) step(ctx context.Context) (done bool, err error) {
 	select {
 	case req := <-l.resyncCh:
 		return false, l.onResync(req)
+	case req := <-l.restartCh:
+		return false, l.onRestart(req)
 	default:
 	}
 	select {
@@ -142,6 +147,8 @@ func (l *loop[U]) step(ctx context.Context) (done bool, err error) {
 		return false, l.timerFired()
 	case req := <-l.resyncCh:
 		return false, l.onResync(req)
+	case req := <-l.restartCh:
+		return false, l.onRestart(req)
 	case req := <-l.reconcileCh:
 		return false, l.onReconcile(ctx, req)
 	case req, ok := <-l.exports:

@@ -12,7 +12,8 @@ import (
 // watch is the watch goroutine: the only sender on rx. It resumes after the resume cursor (or
 // watches from scratch without one); when the cursor belongs to another stream incarnation,
 // when the resume has expired, or when retention overruns a watch, it resyncs and then starts
-// a state-sync watch. Its result is read by the loop once rx is closed.
+// a state-sync watch; with Config.WatchRetry, a watch that failed for a transient reason is
+// started again in place (restart.go). Its result is read by the loop once rx is closed.
 func (l *loop[U]) watch(ctx context.Context) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -28,13 +29,38 @@ func (l *loop[U]) runWatch(ctx context.Context) error {
 	defer l.cut.end()
 	var err error
 	reason := l.plan.reason
-	backoff := newOverrunBackoff(l.cfg.OverrunBackoff)
+	overruns := newOverrunBackoff(l.cfg.OverrunBackoff)
+	restarts := newRestartBackoff(l.cfg.WatchRetry)
+	followed := l.plan.live // the incarnation the fold follows; only this goroutine moves it
 	started := l.now()
 	if l.plan.action != protocol.ActionResync {
 		err = l.watchOnce(l.cut.begin(ctx), l.resume)
 		reason = l.resyncReason(ctx, err, !l.resume.IsZero())
 	}
-	for reason != protocol.ReasonNone {
+	for {
+		if reason == protocol.ReasonNone {
+			if !l.restartable(ctx, err) {
+				return err
+			}
+			d, n := restarts.next(l.now().Sub(started))
+			l.log.Warn("applied: the watch failed; starting it again in place", "cause", err, "wait", d, "failures_in_a_row", n)
+			if !l.sleep(ctx, d) {
+				return nil
+			}
+			started = l.now()
+			l.prog.watchRestarts.Add(1)
+			var from kv.Cursor
+			var done bool
+			if from, reason, done, err = l.restartPlan(ctx, &followed); done {
+				return nil
+			}
+			if err != nil || reason != protocol.ReasonNone {
+				continue // a failed check is a failed restart; a resync reason resyncs
+			}
+			err = l.watchOnce(l.cut.begin(ctx), from)
+			reason = l.resyncReason(ctx, err, !from.IsZero())
+			continue
+		}
 		if l.resyncCh == nil {
 			if reason == protocol.ReasonWatchOverrun {
 				return err // nothing to resync with; the error says what happened
@@ -45,19 +71,22 @@ func (l *loop[U]) runWatch(ctx context.Context) error {
 			return fmt.Errorf("%w (%s)", err, resyncHint)
 		}
 		if reason == protocol.ReasonWatchOverrun {
-			if d, n := backoff.next(l.now().Sub(started)); !l.waitOverrun(ctx, d, n) {
+			if d, n := overruns.next(l.now().Sub(started)); !l.waitOverrun(ctx, d, n) {
 				return nil
 			}
 		}
 		l.log.Warn("applied: resyncing", "reason", reason.String(), "cursor", l.resume.String(), "err", err)
-		if done, err := l.resync(ctx, reason); done || err != nil {
+		live := kv.Incarnation{}
+		if reason == protocol.ReasonNewIncarnation {
+			live = followed
+		}
+		if done, err := l.resync(ctx, reason, live); done || err != nil {
 			return err
 		}
 		started = l.now()
 		err = l.watchOnce(l.cut.begin(ctx), kv.Cursor{})
 		reason = l.resyncReason(ctx, err, false)
 	}
-	return err
 }
 
 // resyncReason names the resync a watch's error calls for, or ReasonNone when the error (or
@@ -84,9 +113,10 @@ func (l *loop[U]) resyncReason(ctx context.Context, err error, resumed bool) pro
 // acknowledges; done reports that ctx ended meanwhile. The ack barrier: the state-sync watch
 // starts only once the loop has folded the deletes, so a key re-created after the listing is
 // never erased by a late delete.
-func (l *loop[U]) resync(ctx context.Context, reason protocol.ResumeReason) (done bool, err error) {
+// live, when set, is the bucket's new incarnation (see resyncRequest).
+func (l *loop[U]) resync(ctx context.Context, reason protocol.ResumeReason, live kv.Incarnation) (done bool, err error) {
 	at := l.now() // before the listing: the contact time the resync establishes
-	live, err := l.listLive(ctx)
+	keys, err := l.listLive(ctx)
 	if err != nil {
 		return true, err
 	}
@@ -95,7 +125,7 @@ func (l *loop[U]) resync(ctx context.Context, reason protocol.ResumeReason) (don
 	}
 	ack := make(chan struct{})
 	select {
-	case l.resyncCh <- resyncRequest{live: live, ack: ack, reason: reason, at: at}:
+	case l.resyncCh <- resyncRequest{live: keys, ack: ack, reason: reason, at: at, incarnation: live}:
 	case <-ctx.Done():
 		return true, nil
 	}

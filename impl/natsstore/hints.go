@@ -28,6 +28,7 @@ const (
 	hintMaxCursor       = "the resume cursor is the maximum uint64; refusing to wrap to 0 and replay the bucket"
 	hintOverrun         = "updates after the frontier were evicted unseen (delete markers may be among them); restart will resync"
 	hintListingRetry    = "nothing partial is returned — retry"
+	hintWatchRefused    = "the server refused the watch's consumer; check the account's permissions on the bucket's stream"
 	hintNotSent         = "the request could not be sent; check the connection"
 	hintBucketName      = "a NATS bucket name may hold only letters, digits, '-' and '_'"
 	hintStreamRefused   = "the server refused to create the bucket's stream; check the StoreConfig against the server's limits and the account's permissions"

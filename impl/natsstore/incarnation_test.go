@@ -1,6 +1,7 @@
 package natsstore
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -52,5 +53,23 @@ func TestIncarnationTellsARecreatedBucketApart(t *testing.T) {
 func TestFloorGuardTripMatchesTheKVSentinel(t *testing.T) {
 	if !errors.Is(ErrFloorGuardTripped, kv.ErrWatchOverrun) || errors.Is(ErrFloorGuardTripped, kv.ErrCursorExpired) {
 		t.Fatal("ErrFloorGuardTripped does not match exactly kv.ErrWatchOverrun")
+	}
+}
+
+// A watch of a deleted bucket ends with kv.ErrKeyNotFound, not kv.ErrWatch: no new watch can
+// outlive it, so a caller that restarts watches on kv.ErrWatch stops here.
+func TestWatchOfADeletedBucketIsNotFound(t *testing.T) {
+	d := newTestBucket(t, "gone")
+	if err := d.js.DeleteKeyValue(testCtx(t), "gone"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background()) // a watch's ctx carries no deadline
+	defer cancel()
+	for _, from := range []kv.Cursor{{}, kv.CursorFromUint64(1)} {
+		err := d.store.Watch(ctx, kv.All(), from, make(chan kv.Update, 1))
+		mustKind(t, err, kv.ErrKeyNotFound, "watch of a deleted bucket from "+from.String())
+		if errors.Is(err, kv.ErrWatch) {
+			t.Fatalf("watch of a deleted bucket from %v also matches kv.ErrWatch: %v", from, err)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
@@ -38,6 +39,9 @@ const (
 //   - kv.ErrCursorExpired: the bucket no longer holds every update after from (see "Resume
 //     check" in NATS.md); resync and watch from the zero cursor.
 //   - kv.ErrTimeout: a setup request (stream lookup, consumer creation) timed out.
+//   - kv.ErrKeyNotFound: the bucket's stream does not exist (deleted); kv.ErrOperationFailed:
+//     the server refused the consumer for lack of permission. Neither matches kv.ErrWatch: a
+//     new watch cannot outlive them.
 //
 // Scope: All, Prefix (one subtree; "node" and "node." both select node.>) or Prefixes (the
 // union of several subtrees through ONE multi-filter consumer, also when resuming). An empty
@@ -169,8 +173,16 @@ func (s *Store) watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out c
 }
 
 // watchFail wraps a watch failure: a timeout stays kv.ErrTimeout and a closed connection
-// kv.ErrNotConnected; anything else is kv.ErrWatch.
+// kv.ErrNotConnected; a bucket whose stream is gone is kv.ErrKeyNotFound and a refused
+// permission kv.ErrOperationFailed, which no new watch can outlive (applied.Run restarts
+// watches that end with kv.ErrWatch, and these must end it); anything else is kv.ErrWatch.
 func watchFail(err error) error {
+	switch {
+	case errors.Is(err, jetstream.ErrStreamNotFound):
+		return kv.NewError("watch", "", kv.ErrKeyNotFound, err).WithHint(hintBucketGone)
+	case errors.Is(err, nats.ErrPermissionViolation):
+		return kv.NewError("watch", "", kv.ErrOperationFailed, err).WithHint(hintWatchRefused)
+	}
 	_, kind := classify(err, false)
 	switch {
 	case errors.Is(err, jetstream.ErrNoHeartbeat):

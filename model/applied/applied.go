@@ -55,6 +55,25 @@
 // Stopped = FALSE (a new loop). Added properties: always "the 16th consecutive failed store
 // apply, and only it, stops the watch" (Stopped == Streak >= 16) and sometimes "a dead store
 // stops the watch".
+//
+// WatchRestart exercises protocol.WatchRestartAfter, the position an in-place restart of a
+// failed watch resumes after (impl/applied Config.WatchRetry). It adds the variables From (the
+// position the current chain of watches started after: the resume of the last CrashRestart),
+// Skipped (the lowest revision an in-place restart resumed past, which the loop will never
+// receive; 0: none) and Restarted (a restart in place happened since the last CrashRestart),
+// and the action WatchRestart (after FlushFail, before CrashRestart), enabled while running,
+// Skipped = 0 and Delivered < Head: the watch fails while the next revision is in flight,
+// received from the server but not handed to the loop. Its resume position is
+// WatchRestartAfter(From, Delivered if Delivered > From, else nothing); Delivered becomes it,
+// and a position past Delivered sets Skipped = Delivered+1. The loop's pending batch and cursors
+// are untouched: the restart is not a crash. FlushOk latches Holes when Skipped is at or below
+// the cursor it stores; CrashRestart sets From to its resume, clears Restarted, and clears
+// Skipped when the resume is below it (the new watch delivers it again). With the production
+// kernel the resume is Delivered, so WatchRestart changes only Restarted: the in-place restart
+// continues exactly where the loop's input stopped, which is what Deliver already does; the
+// mutation MutRestartPastFrontier (resume one revision past the frontier: the in-flight
+// update) must violate store completeness. Added property: sometimes "a watch restarted in
+// place resumes ahead of the store's cursor" (where a restart of the loop would resume).
 package applied
 
 import (
@@ -104,15 +123,17 @@ type Kernels struct {
 	BatchHigh    func(high, version []byte) []byte
 	StoreFailure func(streak uint, failed bool) (uint, bool)
 	Requeue      func(failed, newer [][]byte) [][]byte
+	RestartAfter func(start, forwarded []byte) []byte
 }
 
-// DefaultKernels returns the production kernels: protocol.BatchHigh, protocol.StoreFailure and
-// protocol.Requeue.
+// DefaultKernels returns the production kernels: protocol.BatchHigh, protocol.StoreFailure,
+// protocol.Requeue and protocol.WatchRestartAfter.
 func DefaultKernels() Kernels {
 	return Kernels{
 		BatchHigh:    protocol.BatchHigh,
 		StoreFailure: protocol.StoreFailure,
 		Requeue:      protocol.Requeue[[]byte],
+		RestartAfter: protocol.WatchRestartAfter,
 	}
 }
 
@@ -124,8 +145,9 @@ type Config struct {
 	Mutation Mutation
 	// Properties selects the checked properties.
 	Properties PropertySet
-	// UnknownVersions and FailStop enable the extensions described in the package doc.
-	UnknownVersions, FailStop bool
+	// UnknownVersions, FailStop and WatchRestart enable the extensions described in the package
+	// doc.
+	UnknownVersions, FailStop, WatchRestart bool
 	// Kernels replaces individual kernels; nil fields take the production defaults.
 	Kernels Kernels
 }
@@ -140,6 +162,9 @@ type State struct {
 	// Extension FailStop.
 	Streak  uint8
 	Stopped bool
+	// Extension WatchRestart.
+	From, Skipped uint8
+	Restarted     bool
 }
 
 // String formats the state for traces.
@@ -151,6 +176,9 @@ func (s State) String() string {
 	}
 	if s.Streak > 0 || s.Stopped {
 		out += fmt.Sprintf(" streak=%d stopped=%v", s.Streak, s.Stopped)
+	}
+	if s.From > 0 || s.Skipped > 0 || s.Restarted {
+		out += fmt.Sprintf(" from=%d skipped=%d restarted=%v", s.From, s.Skipped, s.Restarted)
 	}
 	return out
 }
@@ -189,6 +217,9 @@ func New(cfg Config) (*Model, error) {
 	}
 	if k.Requeue == nil {
 		k.Requeue = d.Requeue
+	}
+	if k.RestartAfter == nil {
+		k.RestartAfter = d.RestartAfter
 	}
 	return &Model{cfg: cfg, k: k}, nil
 }

@@ -1,6 +1,10 @@
 package applied
 
-import "github.com/slipstream-go/slipstream/protocol"
+import (
+	"encoding/binary"
+
+	"github.com/slipstream-go/slipstream/protocol"
+)
 
 // MutRequeueDrop is a broken re-queue kernel: it drops the failed batch and keeps only the
 // newer updates. It is the DropFailedBatch mutation (the pre-fix behaviour) expressed as a
@@ -24,4 +28,17 @@ func MutStoreFailureAt(n uint) func(streak uint, failed bool) (uint, bool) {
 		next, _ := protocol.StoreFailure(streak, failed)
 		return next, failed && next >= n
 	}
+}
+
+// MutRestartPastFrontier is a broken restart kernel: it resumes one revision past the position
+// the production kernel picks, skipping the update the failed watch had received but not handed
+// to the loop. Under the WatchRestart extension the model must reach a stored cursor over a
+// revision the store lacks.
+func MutRestartPastFrontier(start, forwarded []byte) []byte {
+	at := protocol.WatchRestartAfter(start, forwarded)
+	var rev uint64
+	if len(at) == 8 {
+		rev = binary.BigEndian.Uint64(at)
+	}
+	return binary.BigEndian.AppendUint64(nil, rev+1)
 }

@@ -14,6 +14,7 @@ const (
 	ActReceiveUnknown = "ReceiveUnknown"
 	ActFlushOk        = "FlushOk"
 	ActFlushFail      = "FlushFail"
+	ActWatchRestart   = "WatchRestart"
 	ActCrashRestart   = "CrashRestart"
 )
 
@@ -103,6 +104,9 @@ func (m *Model) Next(s State, emit func(check.Action, State)) {
 			t.AppliedMem = pos
 		}
 		t.StoreCursor = t.AppliedMem
+		if s.Skipped > 0 && s.Skipped <= t.StoreCursor {
+			t.Holes = true // the stored cursor claims a revision the loop never received
+		}
 		t.QFrom = s.Delivered
 		t.Unknown = false
 		if m.cfg.FailStop {
@@ -122,6 +126,9 @@ func (m *Model) Next(s State, emit func(check.Action, State)) {
 		}
 		emit(act(ActFlushFail), t)
 	}
+	if m.cfg.WatchRestart && running && s.Skipped == 0 && s.Delivered < s.Head {
+		emit(act(ActWatchRestart), m.watchRestart(s))
+	}
 	{
 		resume := s.StoreCursor
 		if m.cfg.Mutation == ResumeFromMemApplied {
@@ -136,6 +143,44 @@ func (m *Model) Next(s State, emit func(check.Action, State)) {
 		t.AppliedMem = resume
 		t.Unknown = false
 		t.Streak, t.Stopped = 0, false
+		if m.cfg.WatchRestart {
+			t.From, t.Restarted = resume, false
+			if s.Skipped > resume {
+				t.Skipped = 0 // the new loop's watch delivers it again
+			}
+		}
 		emit(act(ActCrashRestart), t)
 	}
+}
+
+// watchRestart is the in-place restart of a failed watch (extension WatchRestart): the loop keeps
+// its batch and cursors, and the new watch resumes after the position the restart kernel picks
+// from the chain's start and the last revision handed to the loop.
+func (m *Model) watchRestart(s State) State {
+	var start, forwarded []byte
+	if s.From > 0 {
+		start = token(s.From)
+	}
+	if s.Delivered > s.From {
+		forwarded = token(s.Delivered)
+	}
+	t := s
+	t.Restarted = true
+	at := m.k.RestartAfter(start, forwarded)
+	if len(at) == 0 {
+		t.Delivered = 0
+		return t
+	}
+	if len(at) != 8 {
+		panic(fmt.Sprintf("applied model: RestartAfter returned a %d-byte position %x; positions are 8-byte revisions", len(at), at))
+	}
+	resume := binary.BigEndian.Uint64(at)
+	if resume < uint64(s.Delivered) {
+		panic(fmt.Sprintf("applied model: RestartAfter resumed after %d, behind the %d revisions the loop holds; the model cannot represent a re-delivery", resume, s.Delivered))
+	}
+	if resume > uint64(s.Delivered) {
+		t.Skipped = s.Delivered + 1
+		t.Delivered = uint8(min(resume, uint64(m.cfg.MaxRev)))
+	}
+	return t
 }

@@ -28,6 +28,8 @@ const (
 	// Extension FailStop.
 	PropFailStopAt16 = "the 16th consecutive failed store apply, and only it, stops the watch"
 	PropDeadStore    = "a dead store stops the watch"
+	// Extension WatchRestart.
+	PropRestartAhead = "a watch restarted in place resumes ahead of the store's cursor"
 )
 
 // Properties returns the configured properties with their exact names.
@@ -59,6 +61,10 @@ func (m *Model) Properties() []check.Property[State] {
 				Holds: func(s State) bool { return s.Stopped == (s.Streak >= FailStopAt) }},
 			check.Property[State]{Name: PropDeadStore, Kind: check.Sometimes,
 				Holds: func(s State) bool { return s.Stopped }})
+	}
+	if m.cfg.WatchRestart {
+		ps = append(ps, check.Property[State]{Name: PropRestartAhead, Kind: check.Sometimes,
+			Holds: func(s State) bool { return s.Restarted && s.Delivered > s.StoreCursor }})
 	}
 	return ps
 }

@@ -15,7 +15,7 @@ import (
 //     sometimes property (holds = the model can express the hazard).
 //   - <Model>_Mut<Mutation>: the same variant checked against the shipped properties, which
 //     must then be violated (the contrast; the row names the property).
-//   - extension configurations (applied: UnknownVersions, FailStop) and one mutation per
+//   - extension configurations (applied: UnknownVersions, FailStop, WatchRestart) and one mutation per
 //     kernel, each violating the property its kernel carries.
 func watchLoopConfigs() []Config {
 	app := func(name, desc string, c applied.Config) Config {
@@ -48,6 +48,10 @@ func watchLoopConfigs() []Config {
 			applied.Config{FailStop: true, Kernels: applied.Kernels{StoreFailure: applied.MutStoreFailureAt(15)}}),
 		app("AppliedCursor_MutFailStopAt17", "kernel mutation: a store-failure rule running on after the 16th failure must be caught",
 			applied.Config{FailStop: true, Kernels: applied.Kernels{StoreFailure: applied.MutStoreFailureAt(17)}}),
+		app("AppliedCursor_WatchRestart", "extension WatchRestart: a failed watch restarted in place after the forwarded frontier keeps the store complete (6 properties)",
+			applied.Config{WatchRestart: true}),
+		app("AppliedCursor_MutRestartPastFrontier", "kernel mutation: an in-place restart resuming past the forwarded frontier (the update in flight) must violate store completeness",
+			applied.Config{WatchRestart: true, Kernels: applied.Kernels{RestartAfter: applied.MutRestartPastFrontier}}),
 
 		res("ResyncOrder_AckBarrier", "shipped resync: the ack barrier makes every run converge (4 properties)",
 			resync.Config{}),

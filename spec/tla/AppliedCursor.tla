@@ -19,6 +19,10 @@
 (*    and action ReceiveUnknown; it exercises BatchHigh and Requeue.       *)
 (*  - FailStop: variables `streak` and `stopped`; every store apply        *)
 (*    outcome goes through StoreFailure.                                   *)
+(*  - WatchRestart (constant WatchRestartOn): variables `from`, `skipped`  *)
+(*    and `restarted`, and action WatchRestart: a failed watch restarted   *)
+(*    in place after the position WatchRestartAfter picks; it exercises    *)
+(*    that kernel.                                                         *)
 (* With an extension off its variables keep their initial values, so the   *)
 (* state count is the base model's.                                        *)
 (***************************************************************************)
@@ -29,13 +33,14 @@ CONSTANTS
     Variant,          \* "Shipped" | "DropFailedBatch" | "ResumeFromMemApplied"
     UnknownVersions,  \* extension UnknownVersions on/off
     FailStop,         \* extension FailStop on/off
-    KernelMutation    \* "None" | "RequeueDrop" | "BatchHighOnUnknown" | "StoreFailureAt15" | "StoreFailureAt17"
+    WatchRestartOn,   \* extension WatchRestart on/off
+    KernelMutation    \* "None" | "RequeueDrop" | "BatchHighOnUnknown" | "StoreFailureAt15" | "StoreFailureAt17" | "RestartPastFrontier"
 
 ASSUME MaxRev \in Nat \ {0}
 ASSUME Variant \in {"Shipped", "DropFailedBatch", "ResumeFromMemApplied"}
-ASSUME UnknownVersions \in BOOLEAN /\ FailStop \in BOOLEAN
+ASSUME UnknownVersions \in BOOLEAN /\ FailStop \in BOOLEAN /\ WatchRestartOn \in BOOLEAN
 ASSUME KernelMutation \in {"None", "RequeueDrop", "BatchHighOnUnknown",
-                           "StoreFailureAt15", "StoreFailureAt17"}
+                           "StoreFailureAt15", "StoreFailureAt17", "RestartPastFrontier"}
 
 Max(a, b) == IF a >= b THEN a ELSE b
 
@@ -88,6 +93,17 @@ StoreFailureK(streak, failed) ==
       [] KernelMutation = "StoreFailureAt17" -> MutStoreFailureAt(17, streak, failed)
       [] OTHER -> StoreFailure(streak, failed)
 
+\* Go: protocol.WatchRestartAfter(start, forwarded []byte) []byte: the last
+\* position handed to the loop, else where the chain of watches started.
+WatchRestartAfter(start, forwarded) == IF forwarded = Unknown THEN start ELSE forwarded
+
+\* Go: applied.MutRestartPastFrontier (mutation): one revision past it.
+MutRestartPastFrontier(start, forwarded) == WatchRestartAfter(start, forwarded) + 1
+
+RestartAfterK(start, forwarded) ==
+    IF KernelMutation = "RestartPastFrontier" THEN MutRestartPastFrontier(start, forwarded)
+                                              ELSE WatchRestartAfter(start, forwarded)
+
 -----------------------------------------------------------------------------
 VARIABLES
     head,         \* bucket high-water revision
@@ -98,9 +114,14 @@ VARIABLES
     holes,        \* latch: the store's cursor claims data it lacks
     unknown,      \* UnknownVersions: an unknown-version update is pending (FALSE otherwise)
     streak,       \* FailStop: consecutive failed store applies (0 otherwise)
-    stopped       \* FailStop: the loop has failed the watch (FALSE otherwise)
+    stopped,      \* FailStop: the loop has failed the watch (FALSE otherwise)
+    from,         \* WatchRestart: where the current chain of watches started (0 otherwise)
+    skipped,      \* WatchRestart: lowest revision a restart resumed past (0: none)
+    restarted     \* WatchRestart: a restart in place since the last CrashRestart
 
-vars == <<head, delivered, storeCursor, qFrom, appliedMem, holes, unknown, streak, stopped>>
+vars == <<head, delivered, storeCursor, qFrom, appliedMem, holes, unknown, streak, stopped,
+          from, skipped, restarted>>
+wvars == <<from, skipped, restarted>>
 
 \* The version tokens of the pending raw batch, oldest first (Go: State.batch).
 Batch ==
@@ -135,12 +156,16 @@ Init ==
     /\ unknown = FALSE
     /\ streak = 0
     /\ stopped = FALSE
+    /\ from = 0
+    /\ skipped = 0
+    /\ restarted = FALSE
 
 \* A bucket put.
 Churn ==
     /\ head < MaxRev
     /\ head' = head + 1
     /\ UNCHANGED <<delivered, storeCursor, qFrom, appliedMem, holes, unknown, streak, stopped>>
+    /\ UNCHANGED wvars
 
 \* The watch goroutine hands the next update to the loop.
 Deliver ==
@@ -148,6 +173,7 @@ Deliver ==
     /\ delivered < head
     /\ delivered' = delivered + 1
     /\ UNCHANGED <<head, storeCursor, qFrom, appliedMem, holes, unknown, streak, stopped>>
+    /\ UNCHANGED wvars
 
 \* Extension UnknownVersions: an update without a position joins the batch.
 ReceiveUnknown ==
@@ -156,6 +182,7 @@ ReceiveUnknown ==
     /\ ~unknown
     /\ unknown' = TRUE
     /\ UNCHANGED <<head, delivered, storeCursor, qFrom, appliedMem, holes, streak, stopped>>
+    /\ UNCHANGED wvars
 
 \* The disjunction is compared with TRUE so that TLC evaluates it as a value
 \* instead of branching on it: each action yields one successor, as in the Go
@@ -166,13 +193,16 @@ FlushEnabled == Running /\ (delivered > qFrom \/ unknown) = TRUE
 FlushOk ==
     /\ FlushEnabled
     /\ LET newMem == IF Claimed # Unknown THEN Claimed ELSE appliedMem IN
-        /\ holes' = (holes \/ qFrom > storeCursor)
+        \* WatchRestart: a stored cursor at or over a skipped revision claims data
+        \* the loop never received.
+        /\ holes' = (holes \/ qFrom > storeCursor \/ (skipped > 0 /\ skipped <= newMem) = TRUE)
         /\ appliedMem' = newMem
         /\ storeCursor' = newMem
         /\ qFrom' = delivered
         /\ unknown' = FALSE
         /\ streak' = IF FailStop THEN StoreFailureK(streak, FALSE)[1] ELSE streak
     /\ UNCHANGED <<head, delivered, stopped>>
+    /\ UNCHANGED wvars
 
 \* store.Apply fails transiently; the pending batch is what Requeue returns.
 FlushFail ==
@@ -185,6 +215,24 @@ FlushFail ==
               /\ stopped' = StoreFailureK(streak, TRUE)[2]
          ELSE UNCHANGED <<streak, stopped>>
     /\ UNCHANGED <<head, delivered, storeCursor, holes>>
+    /\ UNCHANGED wvars
+
+\* Extension WatchRestart: the watch fails while the next revision is in flight
+\* (received from the server, not handed to the loop) and is started again in
+\* place, after the position the restart kernel picks from the chain's start
+\* and the last revision handed over.  The loop keeps its batch and cursors.
+WatchRestart ==
+    /\ WatchRestartOn
+    /\ Running
+    /\ skipped = 0
+    /\ delivered < head
+    /\ LET at == RestartAfterK(from, IF delivered > from THEN delivered ELSE Unknown) IN
+        /\ restarted' = TRUE
+        /\ IF at > delivered
+             THEN /\ skipped' = delivered + 1
+                  /\ delivered' = IF at < MaxRev THEN at ELSE MaxRev
+             ELSE UNCHANGED <<skipped, delivered>>
+    /\ UNCHANGED <<head, storeCursor, qFrom, appliedMem, holes, unknown, streak, stopped, from>>
 
 \* Process death and restart: the loop resumes from the store's cursor
 \* (ResumeFromMemApplied: from the in-memory cursor, the mutation).
@@ -197,9 +245,12 @@ CrashRestart ==
     /\ unknown' = FALSE
     /\ streak' = 0
     /\ stopped' = FALSE
+    /\ from' = IF WatchRestartOn THEN resume ELSE from
+    /\ skipped' = IF skipped > resume THEN 0 ELSE skipped
+    /\ restarted' = FALSE
     /\ UNCHANGED <<head, storeCursor>>
 
-Next == Churn \/ Deliver \/ ReceiveUnknown \/ FlushOk \/ FlushFail \/ CrashRestart
+Next == Churn \/ Deliver \/ ReceiveUnknown \/ FlushOk \/ FlushFail \/ WatchRestart \/ CrashRestart
 
 Spec == Init /\ [][Next]_vars
 
@@ -213,6 +264,8 @@ TypeOK ==
     /\ unknown \in BOOLEAN /\ (~UnknownVersions => ~unknown)
     /\ streak \in 0 .. 17 /\ (~FailStop => streak = 0)
     /\ stopped \in BOOLEAN /\ (~FailStop => ~stopped)
+    /\ from \in 0 .. head /\ skipped \in 0 .. MaxRev /\ restarted \in BOOLEAN
+    /\ (~WatchRestartOn => from = 0 /\ skipped = 0 /\ ~restarted)
 
 \* Kernel unit pins (protocol/watchloop_test.go), checked before every run.
 ASSUME /\ BatchHigh(Unknown, 3) = 3
@@ -222,6 +275,9 @@ ASSUME /\ BatchHigh(Unknown, 3) = 3
        /\ StoreFailure(0, FALSE) = <<0, FALSE>>
        /\ StoreFailure(14, TRUE) = <<15, FALSE>>
        /\ StoreFailure(15, TRUE) = <<16, TRUE>>
+       /\ WatchRestartAfter(3, 7) = 7
+       /\ WatchRestartAfter(3, Unknown) = 3
+       /\ WatchRestartAfter(Unknown, Unknown) = Unknown
 
 -----------------------------------------------------------------------------
 (* Properties (each comment quotes the original name exactly).             *)
@@ -259,5 +315,9 @@ FailStopAt16 == stopped = (streak >= MaxStoreApplyFailures)
 \* sometimes (FailStop): "a dead store stops the watch"
 DeadStoreStops == stopped
 NeverDeadStoreStops == ~DeadStoreStops
+
+\* sometimes (WatchRestart): "a watch restarted in place resumes ahead of the store's cursor"
+RestartAheadOfStore == restarted /\ delivered > storeCursor
+NeverRestartAheadOfStore == ~RestartAheadOfStore
 
 =============================================================================
