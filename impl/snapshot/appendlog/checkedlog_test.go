@@ -2,7 +2,6 @@ package appendlog
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"maps"
@@ -28,76 +27,65 @@ func checkedEntries(n int) map[string]kv.Entry {
 }
 
 // sortedSource is the source of m's entries in key order, so that the log written is
-// EncodeCompacted's, with no checksum kept: the writer computes them.
-func sortedSource(m map[string]kv.Entry) putSource {
-	return keptSource(m, func(kv.Entry) uint32 { return 0 })
-}
+// EncodeCompacted's.
+func sortedSource(m map[string]kv.Entry) putSource { return sourceOf(m, putRecord) }
 
-// keptSource is the source of m's entries in key order, each keeping the checksum crc gives it.
-func keptSource(m map[string]kv.Entry, crc func(kv.Entry) uint32) putSource {
+// sourceOf is the source of m's entries in key order, each entry the record rec makes of it.
+func sourceOf(m map[string]kv.Entry, rec func(kv.Entry) []byte) putSource {
 	var f fold
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		e := m[k]
-		f = append(f, fentry{key: k, value: e.Value, ver: e.Version, crc: crc(e)})
+		f = append(f, fentry{rec: rec(m[k]), tag: tagOf(k)})
 	}
-	return putSource{f: f, kept: true}
+	return putSource{f: f}
 }
 
-// recordCRC is the checksum of e's PUT record, computed afresh.
-func recordCRC(e kv.Entry) uint32 {
-	return binary.LittleEndian.Uint32(appendPut(nil, e.Key, e.Value, e.Version))
-}
+// putRecord is e's PUT record.
+func putRecord(e kv.Entry) []byte { return appendPut(nil, e.Key, e.Value, e.Version) }
 
 // A log written and checked span by span is byte for byte the compacted log of its entries;
 // the check reports its entry count, cursor and stamp, and the digest of the file's bytes.
-// Records written with their kept checksums are the same bytes as records whose checksums are
-// computed.
+// A log written and checked span by span is byte for byte the compacted log of its entries;
+// the check reports its entry count, cursor and stamp, and the digest of the file's bytes.
 func TestLogCheckWritesTheCompactedLog(t *testing.T) {
 	entries := checkedEntries(3*chunkEntries + 17) // several chunks, then a short one
 	cur, st := kv.CursorFromUint64(99), testStamp(2)
-	for name, src := range map[string]putSource{
-		"checksums computed": sortedSource(entries),
-		"checksums kept":     keptSource(entries, recordCRC),
-	} {
-		t.Run(name, func(t *testing.T) {
-			dir := t.TempDir()
-			p := filepath.Join(dir, PayloadFile)
-			cl, err := logCheck{}.write(dir, src, cur, st)
-			if err != nil || cl.refused != nil {
-				t.Fatalf("write: %v, refused: %v", err, cl.refused)
-			}
-			got := readFile(t, p)
-			if want := EncodeCompactedStamped(entries, cur, st); !bytes.Equal(got, want) {
-				t.Fatalf("the log written (%d bytes) is not EncodeCompactedStamped's (%d bytes)", len(got), len(want))
-			}
-			if cl.sc.puts != len(entries) || cl.sc.cursor != cur || !cl.sc.stamp.Equal(st) {
-				t.Fatalf("checked %d puts at %v stamped %v, want %d at %v stamped %v", cl.sc.puts, cl.sc.cursor, cl.sc.stamp, len(entries), cur, st)
-			}
-			if cl.digest != artifact.DigestOf(got) {
-				t.Fatalf("digest %+v, the file's %+v", cl.digest, artifact.DigestOf(got))
-			}
-		})
+	dir := t.TempDir()
+	p := filepath.Join(dir, PayloadFile)
+	cl, err := logCheck{}.write(dir, sortedSource(entries), cur, st)
+	if err != nil || cl.refused != nil {
+		t.Fatalf("write: %v, refused: %v", err, cl.refused)
+	}
+	got := readFile(t, p)
+	if want := EncodeCompactedStamped(entries, cur, st); !bytes.Equal(got, want) {
+		t.Fatalf("the log written (%d bytes) is not EncodeCompactedStamped's (%d bytes)", len(got), len(want))
+	}
+	if cl.sc.puts != len(entries) || cl.sc.cursor != cur || !cl.sc.stamp.Equal(st) {
+		t.Fatalf("checked %d puts at %v stamped %v, want %d at %v stamped %v", cl.sc.puts, cl.sc.cursor, cl.sc.stamp, len(entries), cur, st)
+	}
+	if cl.digest != artifact.DigestOf(got) {
+		t.Fatalf("digest %+v, the file's %+v", cl.digest, artifact.DigestOf(got))
 	}
 }
 
-// A kept checksum is written as kept, and the read-back refuses a wrong one: a fold whose kept checksum went stale gets a refused export, never an artifact that
-// does not load.
-func TestLogCheckRefusesAWrongKeptChecksum(t *testing.T) {
+// An entry's record is written as it is, and the read-back refuses one whose checksum is wrong:
+// a fold entry damaged in memory gets a refused export, never an artifact that does not load.
+func TestLogCheckRefusesARecordWithAWrongChecksum(t *testing.T) {
 	entries := checkedEntries(2*chunkEntries + 5)
-	stale := slices.Sorted(maps.Keys(entries))[chunkEntries+3]
-	crc := func(e kv.Entry) uint32 {
-		if e.Key == stale {
-			return recordCRC(e) ^ 0x10
+	damaged := slices.Sorted(maps.Keys(entries))[chunkEntries+3]
+	rec := func(e kv.Entry) []byte {
+		r := putRecord(e)
+		if e.Key == damaged {
+			r[1] ^= 0x10 // in the checksum field
 		}
-		return recordCRC(e)
+		return r
 	}
 	dir := t.TempDir()
-	cl, err := logCheck{}.write(dir, keptSource(entries, crc), kv.CursorFromUint64(7), snapshot.Stamp{})
+	cl, err := logCheck{}.write(dir, sourceOf(entries, rec), kv.CursorFromUint64(7), snapshot.Stamp{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !errors.Is(cl.refused, snapshot.ErrCorrupted) {
-		t.Fatalf("refused: %v, want ErrCorrupted for the record of %q", cl.refused, stale)
+		t.Fatalf("refused: %v, want ErrCorrupted for the record of %q", cl.refused, damaged)
 	}
 }
 

@@ -22,7 +22,7 @@ func (f fold) sorted() iter.Seq[kv.Entry] {
 		src := inKeyOrder(f)
 		for i := range src.len() {
 			e := src.at(i)
-			if !yield(kv.Entry{Key: e.key, Value: e.value, Version: e.ver}) {
+			if !yield(e.entry()) {
 				return
 			}
 		}

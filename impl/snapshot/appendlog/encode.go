@@ -7,12 +7,11 @@ import (
 	"sync"
 )
 
-// Encoding a compacted log costs a copy (and, unless the checksums are kept, a checksum) per
-// record, and the copies wait on memory: the fold's array is walked in order, but the keys and
-// values it points to live wherever their Apply or Load put them (a loaded fold's in the file
-// image, an applied one's in per-batch buffers and decoded keys). writePuts therefore encodes
-// fixed-size chunks of entries on two goroutines while the caller's goroutine writes the
-// encoded chunks, in order.
+// Encoding a compacted log is a copy per entry (an entry is its record, see fentry), and the
+// copies wait on memory: the fold's array is walked in order, but the records it points to live
+// wherever their Apply or Load put them (a loaded fold's in the file image, an applied one's in
+// per-batch buffers). writePuts therefore encodes fixed-size chunks of entries on two
+// goroutines while the caller's goroutine writes the encoded chunks, in order.
 const (
 	chunkEntries = 4096 // entries per chunk
 	chunksAhead  = 4    // chunks encoded ahead of the one being written
@@ -20,26 +19,21 @@ const (
 )
 
 // putSource is what writePuts writes: the entries of a fold, either in the array's order or in
-// a given order of positions, and whether each record's kept checksum (see fentry) is written
-// instead of computed. A live store's compaction and an export write the array's order (Load
-// needs no order, and walking the array reads memory in sequence); Load's rewrite and
-// Writer.Compact sort by key, so that their bytes are reproducible; only an export writes the
-// kept checksums.
+// a given order of positions. A live store's compaction and an export write the array's order
+// (Load needs no order, and walking the array reads memory in sequence); Load's rewrite and
+// Writer.Compact sort by key, so that their bytes are reproducible.
 type putSource struct {
 	f     fold
 	order []int32 // when not nil, the positions to write, in this order
-	// kept writes the kept checksums: only for a log that is read back and checked, see
-	// appendSealedPut.
-	kept bool
 }
 
-// inKeyOrder is the source of f's entries in ascending byte order of key, checksums computed.
+// inKeyOrder is the source of f's entries in ascending byte order of key.
 func inKeyOrder(f fold) putSource {
 	order := make([]int32, len(f))
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(f[a].key, f[b].key) })
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(f[a].key(), f[b].key()) })
 	return putSource{f: f, order: order}
 }
 
@@ -60,22 +54,17 @@ type putChunk struct {
 	sink   byte // what the sizing pass read, kept so that its reads are not optimised away
 }
 
-// encode sizes the chunk's records, then writes them. The sizing pass also reads the first and
-// last byte of every key and value: those reads do not depend on one another, so the processor
+// encode sizes the chunk's records, then copies them. The sizing pass also reads the first and
+// last byte of every record: those reads do not depend on one another, so the processor
 // overlaps their cache misses, where the copies that follow would otherwise wait for each one
 // in turn.
 func (c *putChunk) encode(src putSource) {
 	n := 0
 	var sink byte
 	for i := c.lo; i < c.hi; i++ {
-		e := src.at(i)
-		n += putLen(e.key, e.value, e.ver)
-		if k := e.key; len(k) > 0 {
-			sink ^= k[0] ^ k[len(k)-1]
-		}
-		if v := e.value; len(v) > 0 {
-			sink ^= v[0] ^ v[len(v)-1]
-		}
+		r := src.at(i).rec
+		n += len(r)
+		sink ^= r[0] ^ r[len(r)-1]
 	}
 	c.sink = sink
 	if cap(c.out) < n {
@@ -83,12 +72,7 @@ func (c *putChunk) encode(src putSource) {
 	}
 	c.out = c.out[:0]
 	for i := c.lo; i < c.hi; i++ {
-		e := src.at(i)
-		if src.kept && e.crc != 0 {
-			c.out = appendSealedPut(c.out, e.key, e.value, e.ver, e.crc)
-		} else {
-			c.out = appendPut(c.out, e.key, e.value, e.ver)
-		}
+		c.out = append(c.out, src.at(i).rec...)
 	}
 	close(c.done)
 }

@@ -13,7 +13,8 @@ import (
 func seqEntries(n int) fold {
 	f := make(fold, n)
 	for i := range f {
-		f[i] = fentry{key: fmt.Sprintf("k%07d", i), value: bytes.Repeat([]byte{byte(i)}, i%37), ver: kv.VersionFromUint64(uint64(i))}
+		k := fmt.Sprintf("k%07d", i)
+		f[i] = fentry{rec: appendPut(nil, k, bytes.Repeat([]byte{byte(i)}, i%37), kv.VersionFromUint64(uint64(i))), tag: tagOf(k)}
 	}
 	return f
 }
@@ -25,7 +26,7 @@ func TestWritePutsKeepsOrder(t *testing.T) {
 		var want []byte
 		f := seqEntries(n)
 		for _, e := range f {
-			want = appendPut(want, e.key, e.value, e.ver)
+			want = appendPut(want, e.key(), e.value(), e.ver())
 		}
 		var got bytes.Buffer
 		if err := writePuts(&got, putSource{f: f}); err != nil || !bytes.Equal(got.Bytes(), want) {

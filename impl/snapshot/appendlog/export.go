@@ -118,7 +118,7 @@ func (e *exportSource) WriteChecked(dataDir string) (artifact.Checked, error) {
 	e.s.mu.RLock()
 	defer e.s.mu.RUnlock()
 	e.count = len(e.s.entries)
-	cl, err := e.check.write(dataDir, putSource{f: e.s.entries, kept: true}, e.s.cursor, e.s.stamp)
+	cl, err := e.check.write(dataDir, putSource{f: e.s.entries}, e.s.cursor, e.s.stamp)
 	if err != nil {
 		return artifact.Checked{}, err
 	}

@@ -105,16 +105,6 @@ func appendPut(dst []byte, key string, value []byte, ver kv.Version) []byte {
 	return sealRecord(appendPutBody(dst, key, value, ver), start)
 }
 
-// appendSealedPut appends a PUT record whose checksum the caller knows (crc, not zero) instead
-// of computing it. It serves only writes that are read back and checked (an export): a wrong
-// crc there makes the copy fail its check, where a log written without a check would keep it.
-func appendSealedPut(dst []byte, key string, value []byte, ver kv.Version, crc uint32) []byte {
-	start := len(dst)
-	dst = appendPutBody(dst, key, value, ver)
-	binary.LittleEndian.PutUint32(dst[start:], crc)
-	return dst
-}
-
 // appendPutBody appends a PUT record with a zero checksum field.
 func appendPutBody(dst []byte, key string, value []byte, ver kv.Version) []byte {
 	dst = append(dst, 0, 0, 0, 0, recPut)

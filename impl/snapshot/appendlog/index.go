@@ -1,6 +1,7 @@
 package appendlog
 
 import (
+	"encoding/binary"
 	"hash/maphash"
 	"math/bits"
 
@@ -14,16 +15,36 @@ import (
 // the index over them is a table of 8-byte slots (16 MB for 1M entries) whose probes compare a
 // hash tag, reading an entry's key only when the tags match.
 
-// fentry is one live entry of a fold. tag is the top half of its key's hash (see tagOf). crc
-// is the checksum of the entry's PUT record, kept from the record the entry was applied as or
-// loaded from, so that an export copies it instead of computing it again; 0 when not known.
+// fentry is one live entry of a fold: its PUT record, byte for byte as it was written to the
+// log or read from it (checksum, key, value and version in one slice, capped at its end), and
+// tag, the top half of its key's hash (see tagOf). Keeping the record rather than its parts
+// makes writing the entry again (a compaction, an export) one copy, with its checksum already
+// in it, and keeps a key and its value in one allocation.
 type fentry struct {
-	key   string
-	value []byte
-	ver   kv.Version
-	tag   uint32
-	crc   uint32
+	rec []byte
+	tag uint32
 }
+
+// The fields of an entry's record (see the format in format.go).
+func (e *fentry) keyLen() int { return int(binary.LittleEndian.Uint16(e.rec[5:])) }
+
+func (e *fentry) key() string { return aliasString(e.rec[7 : 7+e.keyLen()]) }
+
+func (e *fentry) value() []byte {
+	vo := 11 + e.keyLen()
+	vl := int(binary.LittleEndian.Uint32(e.rec[vo-4:]))
+	return e.rec[vo : vo+vl : vo+vl]
+}
+
+func (e *fentry) ver() kv.Version {
+	vo := 11 + e.keyLen()
+	vl := int(binary.LittleEndian.Uint32(e.rec[vo-4:]))
+	v, _ := kv.VersionFromBytes(e.rec[vo+vl+1:]) // a record's version was checked when it was parsed or written
+	return v
+}
+
+// entry returns e as a kv.Entry; its key and value are the record's own bytes.
+func (e *fentry) entry() kv.Entry { return kv.Entry{Key: e.key(), Value: e.value(), Version: e.ver()} }
 
 // fold is the dense array of a fold's live entries, in no particular order; an index finds
 // them by key. len(f) is the number of live entries.
@@ -69,7 +90,7 @@ func (x *index) lookup(f fold, key string, tag uint32) (int, bool) {
 		if s == 0 {
 			return i, false
 		}
-		if uint32(s>>32) == tag && f[uint32(s)-1].key == key {
+		if uint32(s>>32) == tag && f[uint32(s)-1].key() == key {
 			return i, true
 		}
 	}
@@ -84,15 +105,15 @@ func (x *index) get(f fold, key string) (int, bool) {
 	return int(uint32(x.slots[i])) - 1, ok
 }
 
-// put sets key's value, version and record checksum (0 if not known) in *f, appending a new
-// entry when key is absent, and returns the entry it replaced.
-func (x *index) put(f *fold, key string, value []byte, ver kv.Version, crc uint32) (old fentry, had bool) {
+// put sets key's record in *f, appending a new entry when key is absent, and returns the entry
+// it replaced. rec must be a PUT record of key.
+func (x *index) put(f *fold, key string, rec []byte) (old fentry, had bool) {
 	tag := tagOf(key)
 	if x.slots != nil {
 		if i, ok := x.lookup(*f, key, tag); ok {
 			e := &(*f)[uint32(x.slots[i])-1]
 			old = *e
-			e.value, e.ver, e.crc = value, ver, crc
+			e.rec = rec
 			return old, true
 		}
 	}
@@ -103,7 +124,7 @@ func (x *index) put(f *fold, key string, value []byte, ver kv.Version, crc uint3
 		copy(grown, *f)
 		*f = grown
 	}
-	*f = append(*f, fentry{key: key, value: value, ver: ver, tag: tag, crc: crc})
+	*f = append(*f, fentry{rec: rec, tag: tag})
 	if (x.n+1)*4 > len(x.slots)*3 {
 		*x = newIndex(max(len(*f), 2*x.n+1))
 		x.fill(*f)
@@ -132,7 +153,7 @@ func (x *index) fill(f fold) bool {
 		tag := f[p].tag
 		i := x.home(tag)
 		for s := x.slots[i]; s != 0; s = x.slots[i] {
-			if uint32(s>>32) == tag && f[uint32(s)-1].key == f[p].key {
+			if uint32(s>>32) == tag && f[uint32(s)-1].key() == f[p].key() {
 				return false
 			}
 			i = (i + 1) & mask
@@ -160,7 +181,7 @@ func (x *index) del(f *fold, key string) (old fentry, had bool) {
 	if p != last {
 		moved := (*f)[last]
 		(*f)[p] = moved
-		j, _ := x.lookup(*f, moved.key, moved.tag) // finds the moved entry: its key is now at p too
+		j, _ := x.lookup(*f, moved.key(), moved.tag) // finds the moved entry: its key is now at p too
 		x.slots[j] = uint64(moved.tag)<<32 | uint64(p+1)
 	}
 	(*f)[last] = fentry{} // drop the references

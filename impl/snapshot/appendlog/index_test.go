@@ -1,6 +1,7 @@
 package appendlog
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -24,20 +25,20 @@ func (m *indexModel) put(t *rapid.T, key string) {
 	m.rev++
 	value := []byte(fmt.Sprint(m.rev))
 	ver := kv.VersionFromUint64(m.rev)
-	crc := uint32(m.rev)*2654435761 | 1 // any non-zero checksum, distinct per put
-	old, had := m.x.put(&m.f, key, value, ver, crc)
+	rec := appendPut(nil, key, value, ver)
+	old, had := m.x.put(&m.f, key, rec)
 	want, wantHad := m.model[key]
-	if had != wantHad || (had && (string(old.value) != string(want.value) || old.ver != want.ver)) {
-		t.Fatalf("put %q replaced (%q, %v), want (%q, %v)", key, old.value, had, want.value, wantHad)
+	if had != wantHad || (had && !bytes.Equal(old.rec, want.rec)) {
+		t.Fatalf("put %q replaced (%q, %v), want (%q, %v)", key, old.rec, had, want.rec, wantHad)
 	}
-	m.model[key] = fentry{key: key, value: value, ver: ver, crc: crc}
+	m.model[key] = fentry{rec: rec}
 }
 
 func (m *indexModel) del(t *rapid.T, key string) {
 	old, had := m.x.del(&m.f, key)
 	want, wantHad := m.model[key]
-	if had != wantHad || (had && (old.key != key || string(old.value) != string(want.value))) {
-		t.Fatalf("delete %q removed (%q, %q, %v), want (%q, %v)", key, old.key, old.value, had, want.value, wantHad)
+	if had != wantHad || (had && (old.key() != key || !bytes.Equal(old.rec, want.rec))) {
+		t.Fatalf("delete %q removed (%q, %v), want (%q, %v)", key, old.rec, had, want.rec, wantHad)
 	}
 	delete(m.model, key)
 }
@@ -50,8 +51,8 @@ func (m *indexModel) check(t *rapid.T, absent []string) {
 	}
 	for k, want := range m.model {
 		p, ok := m.x.get(m.f, k)
-		if !ok || m.f[p].key != k || string(m.f[p].value) != string(want.value) || m.f[p].ver != want.ver || m.f[p].crc != want.crc {
-			t.Fatalf("get %q: position %d, found %v; want value %q", k, p, ok, want.value)
+		if !ok || m.f[p].key() != k || !bytes.Equal(m.f[p].rec, want.rec) {
+			t.Fatalf("get %q: position %d, found %v; want record %q", k, p, ok, want.rec)
 		}
 	}
 	for _, k := range absent {
@@ -106,12 +107,12 @@ func TestIndexFill(t *testing.T) {
 		keys := rapid.SliceOfDistinct(rapid.StringMatching(`[a-z]{1,5}`), rapid.ID[string]).Draw(t, "keys")
 		f := make(fold, len(keys))
 		for i, k := range keys {
-			f[i] = fentry{key: k, value: []byte(k), tag: tagOf(k)}
+			f[i] = fentry{rec: appendPut(nil, k, []byte(k), kv.Version{}), tag: tagOf(k)}
 		}
 		dup := len(keys) > 0 && rapid.Bool().Draw(t, "repeat a key")
 		if dup {
 			k := rapid.SampledFrom(keys).Draw(t, "repeated")
-			f = append(f, fentry{key: k, tag: tagOf(k)})
+			f = append(f, fentry{rec: appendPut(nil, k, nil, kv.Version{}), tag: tagOf(k)})
 		}
 		x := newIndex(len(f))
 		if ok := x.fill(f); ok == dup {
@@ -148,7 +149,7 @@ func BenchmarkFoldGet(b *testing.B) {
 	m := make(map[string]slot, n)
 	for i := range keys {
 		keys[i] = fmt.Sprintf("route.svc-%04d.%08d", i/1000, i)
-		x.put(&f, keys[i], []byte("v"), kv.VersionFromUint64(uint64(i+1)), 0)
+		x.put(&f, keys[i], appendPut(nil, keys[i], []byte("v"), kv.VersionFromUint64(uint64(i+1))))
 		m[keys[i]] = slot{value: []byte("v"), ver: kv.VersionFromUint64(uint64(i + 1))}
 	}
 	order := rand.New(rand.NewPCG(3, 4)).Perm(n)
@@ -159,7 +160,7 @@ func BenchmarkFoldGet(b *testing.B) {
 		start := time.Now()
 		for _, i := range order {
 			p, _ := x.get(f, keys[i])
-			sink += len(f[p].value)
+			sink += len(f[p].value())
 		}
 		inIndex += time.Since(start)
 		start = time.Now()

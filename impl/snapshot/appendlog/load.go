@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"iter"
 	"slices"
-	"strings"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/impl/snapshot"
@@ -31,7 +30,7 @@ func (s *Snapshot) Get(key string) (e kv.Entry, ok bool) {
 	if !ok {
 		return kv.Entry{}, false
 	}
-	return kv.Entry{Key: key, Value: s.entries[p].value, Version: s.entries[p].ver}, true
+	return s.entries[p].entry(), true
 }
 
 // All yields the live entries in ascending byte order of key, values shared as Get's are.
@@ -46,7 +45,7 @@ func (s *Snapshot) StaleKeys(current []string) []string {
 	}
 	var stale []string
 	for i := range s.entries {
-		if k := s.entries[i].key; !hasKey(live, k) {
+		if k := s.entries[i].key(); !hasKey(live, k) {
 			stale = append(stale, k)
 		}
 	}
@@ -110,25 +109,19 @@ func rewriteEmpty(fsys FS, path string) error {
 	return nil
 }
 
-// detach copies the keys and values of entries into fresh buffers, so that they stop pinning
-// the file image they were parsed from (which also held the dead records).
+// detach copies the records of entries into one fresh buffer, so that they stop pinning the
+// file image they were parsed from (which also held the dead records).
 func detach(entries fold) {
-	total, keyBytes := 0, 0
+	total := 0
 	for i := range entries {
-		total += len(entries[i].value)
-		keyBytes += len(entries[i].key)
+		total += len(entries[i].rec)
 	}
 	arena := make([]byte, 0, total)
-	var keys strings.Builder
-	keys.Grow(keyBytes)
 	for i := range entries {
 		e := &entries[i]
 		start := len(arena)
-		arena = append(arena, e.value...)
-		e.value = arena[start:len(arena):len(arena)]
-		start = keys.Len()
-		keys.WriteString(e.key)
-		e.key = keys.String()[start:]
+		arena = append(arena, e.rec...)
+		e.rec = arena[start:len(arena):len(arena)]
 	}
 }
 

@@ -80,13 +80,11 @@ func putPrefix(data []byte, minParallel int) (replayed, int) {
 func (r *putRun) parse(data []byte, dst fold) {
 	pos := r.from
 	for pos < r.to {
-		key, value, vb, size, ok := parsePut(data[pos:r.to])
+		key, _, _, size, ok := parsePut(data[pos:r.to])
 		if !ok {
 			break
 		}
-		ver, _ := kv.VersionFromBytes(vb) // length checked by parsePut
-		k := aliasString(key)
-		e := fentry{key: k, value: value, ver: ver, tag: tagOf(k), crc: binary.LittleEndian.Uint32(data[pos:])}
+		e := fentry{rec: data[pos : pos+size : pos+size], tag: tagOf(aliasString(key))}
 		if r.filled < len(dst) {
 			dst[r.filled] = e
 			r.filled++
@@ -98,24 +96,23 @@ func (r *putRun) parse(data []byte, dst fold) {
 	r.end = pos
 }
 
-// countPuts counts the well-framed PUT records from offset from and their key bytes, to size
-// the fold and the key string once. It trusts lengths without checking CRCs: it is only a
-// hint.
-func countPuts(data []byte, from int) (n, keyBytes int) {
+// countPuts counts the well-framed PUT records from offset from, to size the fold once. It
+// trusts lengths without checking CRCs: it is only a hint.
+func countPuts(data []byte, from int) (n int) {
 	for pos := from; pos+7 <= len(data); {
 		r := data[pos:]
 		switch r[4] {
 		case recPut:
 			kl := int(binary.LittleEndian.Uint16(r[5:]))
 			if len(r) < 7+kl+5 {
-				return n, keyBytes
+				return n
 			}
 			vl := int(binary.LittleEndian.Uint32(r[7+kl:]))
 			if vl > MaxValueLen || len(r) < 7+kl+4+vl+1 {
-				return n, keyBytes
+				return n
 			}
 			pos += 7 + kl + 4 + vl + 1 + int(r[7+kl+4+vl])
-			n, keyBytes = n+1, keyBytes+kl
+			n++
 		case recDelete:
 			pos += 7 + int(binary.LittleEndian.Uint16(r[5:])) + 1
 			if pos <= len(data) {
@@ -126,10 +123,10 @@ func countPuts(data []byte, from int) (n, keyBytes int) {
 		case recStamp:
 			pos += 7 + int(binary.LittleEndian.Uint16(r[5:]))
 		default:
-			return n, keyBytes
+			return n
 		}
 	}
-	return n, keyBytes
+	return n
 }
 
 // parsePut parses the record at the start of r when parseRecord would find it a whole valid

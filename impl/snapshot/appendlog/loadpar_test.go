@@ -65,7 +65,7 @@ func requireSameReplay(t interface {
 		t.Fatalf("%s: replay folded %d entries (compact %v), the one-by-one fold %d (compact %v)", what, len(gs.entries), got.compact, len(ws.entries), want.compact)
 	}
 	for k, e := range ws.entries {
-		if p, ok := got.index.get(got.entries, k); !ok || got.entries[p].key != k || got.entries[p].ver != e.Version {
+		if p, ok := got.index.get(got.entries, k); !ok || got.entries[p].key() != k || got.entries[p].ver() != e.Version {
 			t.Fatalf("%s: the index does not find %q", what, k)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
@@ -149,13 +148,10 @@ func replayParallel(data []byte, minParallel int) (replayed, error) {
 // of the records before it (none when out's fold is nil, from then being HeaderLen), and
 // decides as replay does.
 func replayRest(data []byte, out replayed, from int) (replayed, error) {
-	puts, keyBytes := countPuts(data, from)
+	puts := countPuts(data, from)
 	if out.entries == nil {
 		out.entries, out.index = make(fold, 0, puts), newIndex(puts)
 	}
-	// Keys are cut from one string holding every PUT's key: one allocation, not one per key.
-	var keys strings.Builder
-	keys.Grow(keyBytes)
 	redundant, clean := false, true
 	var pending *snapshot.Stamp // a STAMP read since the last CURSOR
 	for pos := from; pos < len(data); {
@@ -175,10 +171,8 @@ func replayRest(data []byte, out replayed, from int) (replayed, error) {
 			ver, _ := kv.VersionFromBytes(rec.ver) // length checked by parseRecord
 			switch rec.kind {
 			case recPut:
-				start := keys.Len()
-				keys.Write(rec.key)
-				k := keys.String()[start:]
-				if _, had := out.index.put(&out.entries, k, rec.value, ver, rec.crc); had {
+				r := data[pos : pos+rec.size : pos+rec.size]
+				if _, had := out.index.put(&out.entries, aliasString(rec.key), r); had {
 					redundant = true // it overwrote a live key
 				}
 			case recDelete:

@@ -99,12 +99,18 @@ func (s *Store) apply(batch []kv.Update, cursor kv.Cursor, stamp *snapshot.Stamp
 			return fmt.Errorf("apply to %s: update %d of %d: %w", s.path, i, len(batch), err)
 		}
 	}
-	staged := stage(batch)
+	recs := make([][]byte, len(batch)) // the puts' records, copied into one fresh buffer
+	arena := make([]byte, 0, putBytes(batch))
 	for i, u := range batch {
-		var err error
-		if staged[i].crc, err = s.w.writeUpdate(u); err != nil {
+		rec, err := s.w.writeUpdate(u)
+		if err != nil {
 			s.w.abandon()
 			return fmt.Errorf("apply: %w", err)
+		}
+		if !u.IsDelete() {
+			start := len(arena)
+			arena = append(arena, rec...)
+			recs[i] = arena[start:len(arena):len(arena)]
 		}
 	}
 	if stamp != nil && !stamp.Equal(s.Stamp()) {
@@ -127,10 +133,10 @@ func (s *Store) apply(batch []kv.Update, cursor kv.Cursor, stamp *snapshot.Stamp
 			old, had = s.index.del(&s.entries, u.Key)
 			s.dead += uint64(deleteLen(u.Key, u.Version))
 		} else {
-			old, had = s.index.put(&s.entries, u.Key, staged[i].value, staged[i].ver, staged[i].crc)
+			old, had = s.index.put(&s.entries, u.Key, recs[i])
 		}
 		if had {
-			s.dead += uint64(putLen(u.Key, old.value, old.ver))
+			s.dead += uint64(len(old.rec))
 		}
 	}
 	s.cursor = cursor
@@ -147,24 +153,15 @@ func (s *Store) apply(batch []kv.Update, cursor kv.Cursor, stamp *snapshot.Stamp
 	return nil
 }
 
-// stage copies the batch's puts into entries (values in one fresh buffer), outside any lock.
-// Their checksums are filled in as their records are written.
-func stage(batch []kv.Update) []fentry {
-	total := 0
+// putBytes is the size of the batch's PUT records.
+func putBytes(batch []kv.Update) int {
+	n := 0
 	for _, u := range batch {
-		total += len(u.Value)
-	}
-	arena := make([]byte, 0, total)
-	out := make([]fentry, len(batch))
-	for i, u := range batch {
-		if u.IsDelete() {
-			continue
+		if !u.IsDelete() {
+			n += putLen(u.Key, u.Value, u.Version)
 		}
-		start := len(arena)
-		arena = append(arena, u.Value...)
-		out[i] = fentry{value: arena[start:len(arena):len(arena)], ver: u.Version}
 	}
-	return out
+	return n
 }
 
 // Get implements snapshot.Store.
@@ -179,7 +176,7 @@ func (s *Store) Get(key string) (kv.Entry, bool, error) {
 		return kv.Entry{}, false, nil
 	}
 	e := &s.entries[p]
-	return kv.Entry{Key: key, Value: slices.Clone(e.value), Version: e.ver}, true, nil
+	return kv.Entry{Key: key, Value: slices.Clone(e.value()), Version: e.ver()}, true, nil
 }
 
 // Range implements snapshot.Store. It lists the matching keys under the read lock and sorts
@@ -218,7 +215,7 @@ func (s *Store) Keys(prefix string) iter.Seq2[string, error] {
 			keys = make([]string, 0, len(s.entries))
 		}
 		for i := range s.entries {
-			if k := s.entries[i].key; strings.HasPrefix(k, prefix) {
+			if k := s.entries[i].key(); strings.HasPrefix(k, prefix) {
 				keys = append(keys, k)
 			}
 		}

@@ -1,7 +1,6 @@
 package appendlog
 
 import (
-	"encoding/binary"
 	"fmt"
 	"io"
 
@@ -108,21 +107,22 @@ func (w *Writer) WriteUpdate(u kv.Update) error {
 	return err
 }
 
-// writeUpdate is WriteUpdate, also returning the checksum of the record it buffered.
-func (w *Writer) writeUpdate(u kv.Update) (crc uint32, err error) {
+// writeUpdate is WriteUpdate, also returning the record it buffered. rec is the writer's own
+// buffer: copy it before the next write.
+func (w *Writer) writeUpdate(u kv.Update) (rec []byte, err error) {
 	if err := w.usable(); err != nil {
-		return 0, err
+		return nil, err
 	}
 	if err := ValidateUpdate(u); err != nil {
-		return 0, fmt.Errorf("append to %s: %w", w.path, err)
+		return nil, fmt.Errorf("append to %s: %w", w.path, err)
 	}
 	start := len(w.buf)
 	w.buf = appendUpdate(w.buf, u)
-	crc = binary.LittleEndian.Uint32(w.buf[start:])
+	rec = w.buf[start:]
 	if len(w.buf) >= flushAt {
-		return crc, w.flush()
+		return rec, w.flush()
 	}
-	return crc, nil
+	return rec, nil
 }
 
 // Checkpoint appends a CURSOR record and writes everything buffered to the file (no fsync).

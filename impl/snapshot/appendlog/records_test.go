@@ -1,6 +1,7 @@
 package appendlog
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -9,21 +10,22 @@ import (
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
 
-// requireKeptChecksums fails unless every entry of f keeps the checksum of its own PUT record,
-// computed afresh.
-func requireKeptChecksums(t *testing.T, how string, f fold) {
+// requireWholeRecords fails unless every entry of f is a whole PUT record whose checksum
+// matches its contents (the record encoded afresh from its key, value and version), and ends
+// its slice, so that no append to it reaches other bytes.
+func requireWholeRecords(t *testing.T, how string, f fold) {
 	t.Helper()
 	for _, e := range f {
-		if want := recordCRC(kv.Entry{Key: e.key, Value: e.value, Version: e.ver}); e.crc != want {
-			t.Fatalf("%s: entry %q keeps checksum %08x, its record's is %08x", how, e.key, e.crc, want)
+		if want := appendPut(nil, e.key(), e.value(), e.ver()); !bytes.Equal(e.rec, want) || cap(e.rec) != len(e.rec) {
+			t.Fatalf("%s: entry %q is the record %x (capacity %d), want %x", how, e.key(), e.rec, cap(e.rec), want)
 		}
 	}
 }
 
-// Every way an entry enters a fold keeps its record's checksum: Apply (puts, overwrites, and
+// Every way an entry enters a fold keeps it as its whole record, checksum included: Apply (puts, overwrites, and
 // deletes that move the last entry into the hole), a Load replaying record by record, and a
 // the parallel parse of a large clean log's PUTs.
-func TestFoldKeepsRecordChecksums(t *testing.T) {
+func TestFoldEntriesAreWholeRecords(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "fold.log")
 	s, err := Open(path, Options{})
@@ -51,7 +53,7 @@ func TestFoldKeepsRecordChecksums(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	requireKeptChecksums(t, "after Apply", s.entries)
+	requireWholeRecords(t, "after Apply", s.entries)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +61,7 @@ func TestFoldKeepsRecordChecksums(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	requireKeptChecksums(t, "after a replaying Load", replayed.entries)
+	requireWholeRecords(t, "after a replaying Load", replayed.entries)
 
 	big := make(map[string]kv.Entry)
 	for i := range 30_000 { // over 2 MiB: Load takes the parallel path
@@ -70,5 +72,5 @@ func TestFoldKeepsRecordChecksums(t *testing.T) {
 	if len(rp.entries) != len(big) {
 		t.Fatalf("the parallel parse folded %d of %d entries", len(rp.entries), len(big))
 	}
-	requireKeptChecksums(t, "after a parallel Load", rp.entries)
+	requireWholeRecords(t, "after a parallel Load", rp.entries)
 }
