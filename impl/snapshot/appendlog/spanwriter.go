@@ -80,8 +80,8 @@ func (w *spanWriter) noteSync(err error) {
 	}
 }
 
-// writeLog writes the header, one PUT per entry (with the kept checksums: every record is read
-// back and checked), then the stamp and cursor, and waits for the background fsyncs.
+// writeLog writes the header, one PUT per entry (see writePuts), then the stamp and cursor,
+// and waits for the background fsyncs.
 func (w *spanWriter) writeLog(entries putSource, cursor kv.Cursor, stamp snapshot.Stamp) error {
 	err := w.writeRecords(entries, cursor, stamp)
 	if serr := w.waitSync(); err == nil {
