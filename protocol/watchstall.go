@@ -5,7 +5,10 @@ package protocol
 // one left behind its stream when a replica rebuilt its state — into a failed watch that the
 // caller restarts from its cursor, instead of a fold that stays silently behind its bucket.
 // Invariant carried: "a watch that makes no progress while the stream holds newer updates in its
-// scope does not stay silent for longer than the stall window".
+// scope does not stay silent for longer than the stall window". Model-checked by
+// model/watchstall: a stall is declared only after a full window behind with nothing received
+// (NoFalseStall), and always within a window plus two probe periods of falling behind
+// (StallDetected).
 
 // StallStreak is the stall detector's memory between probes: whether the previous probes saw
 // the stream holding an update in scope that the watch had not received, since when, and how

@@ -85,7 +85,7 @@ func Model[S comparable](name, description string, build func() check.Model[S]) 
 
 // registry holds every configuration, sorted by name. Its names are unique
 // (TestConfigNamesAreUnique).
-var registry = sortedByName(slices.Concat(exportImportConfigs(), watchLoopConfigs(), reconcileConfigs(), expiryConfigs(), retireConfigs()))
+var registry = sortedByName(slices.Concat(exportImportConfigs(), watchLoopConfigs(), reconcileConfigs(), expiryConfigs(), retireConfigs(), watchStallConfigs()))
 
 func sortedByName(cs []Config) []Config {
 	slices.SortFunc(cs, func(a, b Config) int { return cmp.Compare(a.Name, b.Name) })
