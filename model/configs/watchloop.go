@@ -90,5 +90,13 @@ func watchLoopConfigs() []Config {
 			floorguard.Config{StateSync: true, Advance: true, Kernels: floorguard.Kernels{Start: floorguard.MutStartAtLast}}),
 		fg("LiveFloorGuard_MutAdvanceWithoutProof", "kernel mutation: a frontier advancing without a caught-up proof must violate convergence",
 			floorguard.Config{Filtered: true, Advance: true, Kernels: floorguard.Kernels{Advance: floorguard.MutAdvanceWithoutProof}}),
+		fg("LiveFloorGuard_SupersessionOnly", "retention: a stream without limits evicts only superseded records, the guard never trips, and every run still converges (4 properties)",
+			floorguard.Config{Retention: floorguard.SupersessionOnly}),
+		fg("LiveFloorGuard_SupersessionOnlyStateSyncFiltered", "retention: a state-sync prefix-filtered watch on a stream without limits, the guard never trips, and every run still converges (5 properties)",
+			floorguard.Config{Retention: floorguard.SupersessionOnly, StateSync: true, Filtered: true, Advance: true}),
+		fg("LiveFloorGuard_MutSkipGuardWithLimits", "kernel mutation: skipping the trip on a stream with a limit must violate convergence",
+			floorguard.Config{Kernels: floorguard.Kernels{Required: floorguard.MutRequiredNever}}),
+		fg("LiveFloorGuard_MutSkipGuardWithLimitsStateSyncFiltered", "kernel mutation: skipping the trip on a state-sync prefix-filtered watch on a stream with a limit must violate convergence",
+			floorguard.Config{StateSync: true, Filtered: true, Advance: true, Kernels: floorguard.Kernels{Required: floorguard.MutRequiredNever}}),
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/slipstream-go/slipstream/model/check"
 	"github.com/slipstream-go/slipstream/model/check/checktest"
+	"github.com/slipstream-go/slipstream/protocol"
 )
 
 // The guard with the caught-up advance converges on a filtered scope and on a state-sync watch
@@ -68,6 +69,70 @@ func TestExtensionMutationsAreCaught(t *testing.T) {
 		"gap-only guard on a filtered scope": {Filtered: true, Mode: GapOnly},
 		"snapshot phase unguarded":           {StateSync: true, Advance: true, Kernels: Kernels{Start: MutStartAtLast}},
 		"advance without a caught-up proof":  {Filtered: true, Advance: true, Kernels: Kernels{Advance: MutAdvanceWithoutProof}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m, r := run(t, cfg)
+			requireDivergence(t, m, r)
+		})
+	}
+}
+
+// On a stream without limits the guard is skipped (FloorGuardRequired says so) and every run
+// still converges, while supersession moves the first sequence past the frontier (the case the
+// old guard tripped on) and the marker is still delivered. No evicted revision is the marker.
+func TestSupersessionOnlyConvergesWithoutTrips(t *testing.T) {
+	for name, cfg := range map[string]Config{
+		"resumed":             {Retention: SupersessionOnly},
+		"state-sync filtered": {Retention: SupersessionOnly, StateSync: true, Filtered: true, Advance: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m, r := run(t, cfg)
+			if m.required {
+				t.Fatal("FloorGuardRequired requires the guard on a stream without limits")
+			}
+			checktest.RequireAll(t, r)
+			tr := checktest.RequireReached(t, r, PropSupersededPast)
+			if err := check.Replay[State](m, tr); err != nil {
+				t.Fatalf("witness does not replay: %v", err)
+			}
+			if last := tr.Last(); last.Floor <= last.Frontier || protocol.ResumeWindowOK(uint64(last.Frontier), uint64(last.Floor)+1) {
+				t.Fatalf("witness does not end with the first sequence past the frontier:\n%v", tr)
+			}
+			for _, st := range tr.Steps {
+				if st.State.Tripped {
+					t.Fatalf("the guard tripped on a stream without limits:\n%v", tr)
+				}
+			}
+		})
+	}
+}
+
+// Under SupersessionOnly the marker is never evicted: no reachable state has the floor at or
+// above an undelivered marker's revision.
+func TestSupersessionOnlyNeverEvictsTheMarker(t *testing.T) {
+	m := New(Config{Retention: SupersessionOnly, StateSync: true, Filtered: true, Advance: true})
+	seen := map[State]bool{}
+	stack := m.Init()
+	for len(stack) > 0 {
+		s := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		if s.DeleteRev != 0 && s.Floor >= s.DeleteRev {
+			t.Fatalf("the marker (revision %d) was evicted: %v", s.DeleteRev, s)
+		}
+		m.Next(s, func(_ check.Action, t State) { stack = append(stack, t) })
+	}
+}
+
+// Skipping the trip on a stream with a limit is caught, on a resumed watch and on a state-sync
+// filtered one.
+func TestSkipGuardWithLimitsIsCaught(t *testing.T) {
+	for name, cfg := range map[string]Config{
+		"resumed":             {Kernels: Kernels{Required: MutRequiredNever}},
+		"state-sync filtered": {StateSync: true, Filtered: true, Advance: true, Kernels: Kernels{Required: MutRequiredNever}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			m, r := run(t, cfg)

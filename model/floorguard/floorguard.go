@@ -48,15 +48,28 @@
 //   - Filtered adds ChurnOut, a write outside the scope (Out records which revisions): the
 //     consumer skips those, so deliveries are sparse. Pos, the consumer's position, is then
 //     tracked apart from Frontier.
+//
 //   - StateSync starts with no watch: StartWatch creates it (SnapEnd = Head, Frontier =
 //     FloorGuardStart(0, Floor+1, Head)); the consumer first delivers the last record per key
 //     up to SnapEnd (the sentinel's marker, and one other in-scope key's last write), skipping
 //     evicted ones, then every in-scope write after SnapEnd. Compact is held off until the
 //     watch exists: a key evicted between a resync's listing and the watch's creation is the
 //     resync's to close, not the guard's.
+//
 //   - Advance adds Probe (a probe that does not trip: Frontier = FloorGuardAdvance(Frontier,
 //     Last, Caught), then Last = Head) and CaughtUp (Caught, when the consumer has nothing to
 //     deliver and Last > Frontier). GuardRepair also resets Pos, SnapEnd, Last and Caught.
+//
+//   - Retention SupersessionOnly is a stream without limits (a default history-1 bucket):
+//     Compact may evict the record at the first sequence only when that record is superseded,
+//     its key having a newer record in the stream (every in-scope write other than the marker
+//     goes to one key, every out-of-scope write to another, which makes supersession as
+//     frequent as it can be). The sentinel's marker is its key's last record, so it is never
+//     evicted. Supersession also removes records inside the stream, which the consumer skips;
+//     those are superseded records of the other keys, whose delivery never changes the fold's
+//     sentinel, so only the prefix is modelled. Whether the guard may trip at all is the
+//     production kernel FloorGuardRequired applied to the configured retention; where it says
+//     no, the probe still runs (Probe, CaughtUp) but never trips.
 //
 // Properties added: "the frontier advances past revisions never delivered, on a caught-up
 // proof" (Filtered with Advance) and, for an unguarded state-sync watch, a hazard witness in
@@ -126,7 +139,37 @@ const (
 	PropAdvances       = "the frontier advances past revisions never delivered, on a caught-up proof"
 	PropHazardSnapshot = "HAZARD reachable: the snapshot phase loses an evicted marker"
 	PropHazardLive     = "HAZARD reachable: the live phase of a state-sync watch loses an evicted marker"
+	PropSupersededPast = "supersession alone moves the first sequence past the frontier, and no trip follows"
 )
+
+// Retention is how the stream may evict records.
+type Retention uint8
+
+const (
+	// LimitEviction is a stream with a limit (MaxMsgs here): any record may be evicted from
+	// the front, the sentinel's delete marker included.
+	LimitEviction Retention = iota
+	// SupersessionOnly is a stream without limits: only a record whose key has a newer record
+	// is evicted.
+	SupersessionOnly
+)
+
+// String names the retention.
+func (r Retention) String() string {
+	if r == SupersessionOnly {
+		return "SupersessionOnly"
+	}
+	return "LimitEviction"
+}
+
+// streamRetention is the stream configuration the model's retention stands for, the input of
+// the Required kernel.
+func (r Retention) streamRetention() protocol.StreamRetention {
+	if r == SupersessionOnly {
+		return protocol.StreamRetention{}
+	}
+	return protocol.StreamRetention{MaxMsgs: true}
+}
 
 // Kernels are the floor-guard decisions the model runs; DefaultKernels returns the
 // production functions.
@@ -136,10 +179,11 @@ type Kernels struct {
 	Frontier    func(frontier, rev uint64) uint64
 	Start       func(cursor, firstBefore, last uint64) uint64
 	Advance     func(frontier, last uint64, caughtUp bool) uint64
+	Required    func(r protocol.StreamRetention) bool
 }
 
 // DefaultKernels returns protocol.FloorGuardProbeNeeded, FloorGuardTrips, FloorGuardFrontier,
-// FloorGuardStart and FloorGuardAdvance.
+// FloorGuardStart, FloorGuardAdvance and FloorGuardRequired.
 func DefaultKernels() Kernels {
 	return Kernels{
 		ProbeNeeded: protocol.FloorGuardProbeNeeded,
@@ -147,6 +191,7 @@ func DefaultKernels() Kernels {
 		Frontier:    protocol.FloorGuardFrontier,
 		Start:       protocol.FloorGuardStart,
 		Advance:     protocol.FloorGuardAdvance,
+		Required:    protocol.FloorGuardRequired,
 	}
 }
 
@@ -169,6 +214,8 @@ type Config struct {
 	// Advance adds the caught-up frontier advance: Probe (a probe that does not trip) and
 	// CaughtUp (the consumer seen with nothing pending after the last probe).
 	Advance bool
+	// Retention is how the stream evicts; the zero value, LimitEviction, is the base model's.
+	Retention Retention
 }
 
 // extended reports whether any extension is on; without one the state is the base model's.
@@ -211,6 +258,9 @@ func (s State) BucketHasKey() bool { return s.DeleteRev == 0 }
 type Model struct {
 	cfg Config
 	k   Kernels
+	// required is the Required kernel's verdict on the configured retention: whether the
+	// guard may trip at all.
+	required bool
 }
 
 // New returns the model for cfg, nil kernels replaced by the production ones.
@@ -234,5 +284,8 @@ func New(cfg Config) *Model {
 	if k.Advance == nil {
 		k.Advance = d.Advance
 	}
-	return &Model{cfg: cfg, k: k}
+	if k.Required == nil {
+		k.Required = d.Required
+	}
+	return &Model{cfg: cfg, k: k, required: k.Required(cfg.Retention.streamRetention())}
 }

@@ -45,6 +45,7 @@ func TestDefaultKernelsAreTheProtocolFunctions(t *testing.T) {
 		{"Frontier", d.Frontier, protocol.FloorGuardFrontier},
 		{"Start", d.Start, protocol.FloorGuardStart},
 		{"Advance", d.Advance, protocol.FloorGuardAdvance},
+		{"Required", d.Required, protocol.FloorGuardRequired},
 	} {
 		if reflect.ValueOf(c.got).Pointer() != reflect.ValueOf(c.want).Pointer() {
 			t.Errorf("DefaultKernels().%s is not the protocol floor-guard function", c.name)

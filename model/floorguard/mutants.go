@@ -36,3 +36,7 @@ func MutStartAtLast(cursor, firstBefore, last uint64) uint64 {
 func MutAdvanceWithoutProof(frontier, last uint64, caughtUp bool) uint64 {
 	return max(frontier, last)
 }
+
+// MutRequiredNever is a broken FloorGuardRequired that skips the trip on every stream, limits
+// included: a limit that evicts the sentinel's delete marker unseen then never fails the watch.
+func MutRequiredNever(protocol.StreamRetention) bool { return false }

@@ -24,8 +24,30 @@ const (
 
 func act(name string) check.Action { return check.Action{Name: name, Actor: -1} }
 
-// trips evaluates the floor-guard kernel on the state: the stream's first sequence is Floor+1.
-func (m *Model) trips(s State) bool { return m.k.Trips(uint64(s.Frontier), uint64(s.Floor)+1) }
+// trips evaluates the floor-guard kernels on the state: the stream's first sequence is Floor+1,
+// and a guard that FloorGuardRequired says is not needed never trips.
+func (m *Model) trips(s State) bool {
+	return m.required && m.k.Trips(uint64(s.Frontier), uint64(s.Floor)+1)
+}
+
+// evictable reports whether retention may evict revision r, the record at the first sequence:
+// always under LimitEviction; under SupersessionOnly only when r's key has a newer record up
+// to Head (the marker never: it is the sentinel's last record).
+func (m *Model) evictable(s State, r uint8) bool {
+	if m.cfg.Retention != SupersessionOnly {
+		return true
+	}
+	if r == s.DeleteRev {
+		return false
+	}
+	out := !inScope(s, r)
+	for q := r + 1; q <= s.Head; q++ {
+		if out && !inScope(s, q) || !out && inScope(s, q) && q != s.DeleteRev {
+			return true
+		}
+	}
+	return false
+}
 
 // started reports whether the watch exists: always, except before a state-sync StartWatch.
 func (m *Model) started(s State) bool { return !m.cfg.StateSync || s.Started }
@@ -102,7 +124,7 @@ func (m *Model) Next(s State, emit func(check.Action, State)) {
 			emit(act(ActDeleteKey), t)
 		}
 	}
-	if s.Floor < s.Head && m.started(s) {
+	if s.Floor < s.Head && m.started(s) && m.evictable(s, s.Floor+1) {
 		t := s
 		t.Floor++
 		emit(act(ActCompact), t)
@@ -205,6 +227,10 @@ func (m *Model) Properties() []check.Property[State] {
 	if m.cfg.Advance && m.cfg.Filtered { // on the unfiltered stream a caught-up consumer has delivered up to the head
 		ps = append(ps, check.Property[State]{Name: PropAdvances, Kind: check.Sometimes,
 			Holds: func(s State) bool { return !s.Tripped && s.Frontier > s.Pos }})
+	}
+	if !m.required { // the guard never trips, so its repair witness is replaced by the case it skips
+		ps[3] = check.Property[State]{Name: PropSupersededPast, Kind: check.Sometimes,
+			Holds: func(s State) bool { return !s.Tripped && s.Floor > s.Frontier }}
 	}
 	return ps
 }

@@ -27,13 +27,22 @@
 (* zero-cursor one (StartWatch, a last-per-key snapshot up to the head at  *)
 (* creation, then live updates); Advance adds the caught-up frontier       *)
 (* advance (Probe, CaughtUp).  Mode GapOnly probes only in-band.           *)
+(*                                                                         *)
+(* Retention "Supersession" is a stream without limits (a default          *)
+(* history-1 bucket): Compact evicts the record at the first sequence only *)
+(* when its key has a newer record in the stream (in-scope writes other    *)
+(* than the marker go to one key, out-of-scope writes to another), so the  *)
+(* marker, the sentinel's last record, is never evicted.  Whether the      *)
+(* guard may trip at all is FloorGuardRequired of the stream's retention;  *)
+(* where it is FALSE the probe still runs but never trips.                 *)
 (***************************************************************************)
 EXTENDS Naturals
 
 CONSTANTS
     MaxRev,         \* highest bucket revision (5)
     Mode,           \* "Guarded" (shipped) | "Unguarded" (pre-guard code) | "PeriodicOnly" | "GapOnly" (rejected designs)
-    KernelMutation, \* "None" | "ProbeGapOfTwo" | "TripsLate" | "FrontierOvershoot" | "StartAtLast" | "AdvanceWithoutProof"
+    KernelMutation, \* "None" | "ProbeGapOfTwo" | "TripsLate" | "FrontierOvershoot" | "StartAtLast" | "AdvanceWithoutProof" | "RequiredNever"
+    Retention,      \* "Limits" (a limit may evict any record) | "Supersession" (only superseded records are evicted)
     Filtered,       \* extension: writes outside the scope (ChurnOut)
     StateSync,      \* extension: a zero-cursor watch (StartWatch, snapshot, live)
     Advance,        \* extension: the caught-up frontier advance (Probe, CaughtUp)
@@ -41,7 +50,8 @@ CONSTANTS
 
 ASSUME MaxRev \in Nat \ {0}
 ASSUME Mode \in {"Guarded", "Unguarded", "PeriodicOnly", "GapOnly"}
-ASSUME KernelMutation \in {"None", "ProbeGapOfTwo", "TripsLate", "FrontierOvershoot", "StartAtLast", "AdvanceWithoutProof"}
+ASSUME KernelMutation \in {"None", "ProbeGapOfTwo", "TripsLate", "FrontierOvershoot", "StartAtLast", "AdvanceWithoutProof", "RequiredNever"}
+ASSUME Retention \in {"Limits", "Supersession"}
 ASSUME {Filtered, StateSync, Advance} \subseteq BOOLEAN
 
 Max(a, b) == IF a >= b THEN a ELSE b
@@ -74,12 +84,23 @@ FloorGuardStart(cursor, firstBefore, lst) ==
 \* Go: protocol.FloorGuardAdvance(frontier, last uint64, caughtUp bool) uint64.
 FloorGuardAdvance(frontier, lst, caughtUp) == IF caughtUp THEN Max(frontier, lst) ELSE frontier
 
+\* Go: protocol.FloorGuardRequired(r StreamRetention) bool: the guard may trip
+\* only on a stream some setting of which can remove a key's latest record.
+FloorGuardRequired(r) ==
+    r.ackRemoval \/ r.maxAge \/ r.maxMsgs \/ r.maxBytes \/ r.msgTTL \/ r.markerTTL
+
+\* The stream configuration each Retention stands for (Go: Retention.streamRetention).
+NoLimits == [ackRemoval |-> FALSE, maxAge |-> FALSE, maxMsgs |-> FALSE,
+             maxBytes |-> FALSE, msgTTL |-> FALSE, markerTTL |-> FALSE]
+StreamRetention == IF Retention = "Supersession" THEN NoLimits ELSE [NoLimits EXCEPT !.maxMsgs = TRUE]
+
 \* Kernel mutations (Go: model/floorguard/mutants.go), each replacing one kernel.
 MutProbeGapOfTwo(frontier, rev) == rev > frontier + 2
 MutTripsLate(frontier, firstSequence) == ~ResumeWindowOK(frontier + 1, firstSequence)
 MutFrontierOvershoot(frontier, rev) == Max(frontier, rev) + 1
 MutStartAtLast(cursor, firstBefore, lst) == IF cursor # 0 THEN cursor ELSE lst
 MutAdvanceWithoutProof(frontier, lst, caughtUp) == Max(frontier, lst)
+MutRequiredNever(r) == FALSE
 
 ProbeNeededK(frontier, rev) ==
     IF KernelMutation = "ProbeGapOfTwo" THEN MutProbeGapOfTwo(frontier, rev)
@@ -96,6 +117,8 @@ StartK(cursor, firstBefore, lst) ==
 AdvanceK(frontier, lst, caughtUp) ==
     IF KernelMutation = "AdvanceWithoutProof" THEN MutAdvanceWithoutProof(frontier, lst, caughtUp)
                                               ELSE FloorGuardAdvance(frontier, lst, caughtUp)
+RequiredK(r) ==
+    IF KernelMutation = "RequiredNever" THEN MutRequiredNever(r) ELSE FloorGuardRequired(r)
 
 \* Kernel unit pins (protocol/floorguard_test.go), checked before every run.
 ASSUME /\ ~FloorGuardProbeNeeded(3, 4) /\ FloorGuardProbeNeeded(3, 5)
@@ -104,6 +127,9 @@ ASSUME /\ ~FloorGuardProbeNeeded(3, 4) /\ FloorGuardProbeNeeded(3, 5)
        /\ FloorGuardStart(7, 3, 9) = 7 /\ FloorGuardStart(0, 4, 9) = 3 /\ FloorGuardStart(0, 0, 9) = 0
        /\ FloorGuardAdvance(3, 7, FALSE) = 3 /\ FloorGuardAdvance(3, 7, TRUE) = 7
        /\ FloorGuardAdvance(8, 7, TRUE) = 8
+       /\ ~FloorGuardRequired(NoLimits)
+       /\ FloorGuardRequired([NoLimits EXCEPT !.maxAge = TRUE])
+       /\ FloorGuardRequired([NoLimits EXCEPT !.msgTTL = TRUE])
 
 VARIABLES
     head,        \* bucket high-water revision
@@ -129,8 +155,18 @@ Started == ~StateSync \/ started
 Pos == IF Ext THEN pos ELSE frontier
 InScope(r) == r >= 1 /\ r \notin out
 
-\* The probe's verdict on the current state: the stream's first sequence is floor + 1.
-Trips == TripsK(frontier, floor + 1)
+\* The probe's verdict on the current state: the stream's first sequence is floor + 1,
+\* and a guard FloorGuardRequired says is not needed never trips.
+Trips == RequiredK(StreamRetention) /\ TripsK(frontier, floor + 1)
+
+\* Retention may evict revision r, the record at the first sequence: any under
+\* "Limits"; under "Supersession" only one whose key has a newer record up to
+\* head (never the marker, the sentinel's last record).
+Evictable(r) ==
+    \/ Retention = "Limits"
+    \/ /\ r # deleteRev
+       /\ IF r \in out THEN \E q \in (r + 1) .. head : q \in out
+          ELSE \E q \in (r + 1) .. head : InScope(q) /\ q # deleteRev
 
 \* The last in-scope write other than the marker at or below e (0 = none): the
 \* one record per other key a last-per-key snapshot holds.
@@ -214,6 +250,7 @@ DeleteKey ==
 Compact ==
     /\ floor < head
     /\ Started
+    /\ Evictable(floor + 1)
     /\ floor' = floor + 1
     /\ UNCHANGED <<head, deleteRev, frontier, foldHasKey, tripped>>
     /\ UNCHANGED ext
@@ -273,7 +310,7 @@ Spec == Init /\ [][Next]_vars
 \* against TLC's ENABLED Next.
 EnabledAny ==
     \/ head < MaxRev
-    \/ floor < head /\ Started
+    \/ floor < head /\ Started /\ Evictable(floor + 1)
     \/ StateSync /\ ~started
     \/ NextRev # 0 /\ ~DeliverBlocked
     \/ ProbeGuard
@@ -329,5 +366,9 @@ NeverHazardSnapshotPhase == ~HazardSnapshotPhase
 \* sometimes (state-sync, unguarded): "HAZARD reachable: the live phase of a state-sync watch loses an evicted marker"
 HazardLivePhase == HazardPermanentSilentDivergence /\ deleteRev > snapEnd
 NeverHazardLivePhase == ~HazardLivePhase
+
+\* sometimes (supersession only): "supersession alone moves the first sequence past the frontier, and no trip follows"
+SupersededPastFrontier == ~tripped /\ floor > frontier
+NeverSupersededPastFrontier == ~SupersededPastFrontier
 
 =============================================================================
