@@ -8,8 +8,9 @@
 // action and production call site.
 //
 // Production callers: the NATS adapter (impl/natsstore) calls ResumeWindowOK and
-// ResumeStartSequence when a watch resumes, and FloorGuardProbeNeeded, FloorGuardTrips and
-// FloorGuardFrontier in the live floor guard of an All-scope watch, and WatchStall (run by
+// ResumeStartSequence when a watch resumes, and FloorGuardProbeNeeded, FloorGuardTrips,
+// FloorGuardFrontier and FloorGuardRequired (whether the stream's retention lets the guard
+// trip at all) in the live floor guard of an All-scope watch, and WatchStall (run by
 // model/watchstall) in every watch's stall detector; the watch loop
 // (impl/applied) calls BatchHigh, StoreFailure and Requeue in its flush, WatchRestartAfter when
 // it restarts a failed watch in place, and ResumePlanFor before its first watch and before

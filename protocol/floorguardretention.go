@@ -22,6 +22,9 @@ type StreamRetention struct {
 	// when it ages a key out, and removes those markers, each its key's latest record, when
 	// the TTL runs out.
 	MarkerTTL bool
+	// Schedules: message schedules are allowed (AllowMsgSchedules), and the server purges a
+	// one-off schedule from its subject once it fires, with no newer record on that subject.
+	Schedules bool
 }
 
 // FloorGuardRequired reports whether a watch on a stream with retention r must trip its floor
@@ -36,5 +39,5 @@ type StreamRetention struct {
 // is caught). The probe itself is not skipped: its other uses (the stall detector, caught-up
 // proofs) still need it.
 func FloorGuardRequired(r StreamRetention) bool {
-	return r.AckRemoval || r.MaxAge || r.MaxMsgs || r.MaxBytes || r.MsgTTL || r.MarkerTTL
+	return r.AckRemoval || r.MaxAge || r.MaxMsgs || r.MaxBytes || r.MsgTTL || r.MarkerTTL || r.Schedules
 }

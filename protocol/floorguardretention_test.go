@@ -17,6 +17,7 @@ func TestFloorGuardRequiredTruthTable(t *testing.T) {
 		{"MaxBytes", StreamRetention{MaxBytes: true}, true},
 		{"per-message TTL", StreamRetention{MsgTTL: true}, true},
 		{"subject delete marker TTL", StreamRetention{MarkerTTL: true}, true},
+		{"message schedules", StreamRetention{Schedules: true}, true},
 		{"an aging bucket (MaxAge, TTLs, markers)", StreamRetention{MaxAge: true, MsgTTL: true, MarkerTTL: true}, true},
 	} {
 		if got := FloorGuardRequired(c.r); got != c.want {

@@ -30,7 +30,9 @@
 //   - GuardRepair is enabled when FloorGuardTrips(Frontier, Floor+1) (the backstop probe and
 //     the tripped in-band probe, whose composite effect is the same).
 //
-// FloorGuardTrips calls protocol.ResumeWindowOK, the kernel the base model's gate uses.
+// FloorGuardTrips calls protocol.ResumeWindowOK, the kernel the base model's gate uses. Every
+// use of FloorGuardTrips is conjoined with FloorGuardRequired of the configured retention
+// (true for LimitEviction, so the base model is unchanged).
 //
 // # Guard modes
 //

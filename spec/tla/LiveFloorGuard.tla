@@ -87,11 +87,11 @@ FloorGuardAdvance(frontier, lst, caughtUp) == IF caughtUp THEN Max(frontier, lst
 \* Go: protocol.FloorGuardRequired(r StreamRetention) bool: the guard may trip
 \* only on a stream some setting of which can remove a key's latest record.
 FloorGuardRequired(r) ==
-    r.ackRemoval \/ r.maxAge \/ r.maxMsgs \/ r.maxBytes \/ r.msgTTL \/ r.markerTTL
+    r.ackRemoval \/ r.maxAge \/ r.maxMsgs \/ r.maxBytes \/ r.msgTTL \/ r.markerTTL \/ r.schedules
 
 \* The stream configuration each Retention stands for (Go: Retention.streamRetention).
 NoLimits == [ackRemoval |-> FALSE, maxAge |-> FALSE, maxMsgs |-> FALSE,
-             maxBytes |-> FALSE, msgTTL |-> FALSE, markerTTL |-> FALSE]
+             maxBytes |-> FALSE, msgTTL |-> FALSE, markerTTL |-> FALSE, schedules |-> FALSE]
 StreamRetention == IF Retention = "Supersession" THEN NoLimits ELSE [NoLimits EXCEPT !.maxMsgs = TRUE]
 
 \* Kernel mutations (Go: model/floorguard/mutants.go), each replacing one kernel.
