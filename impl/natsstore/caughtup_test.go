@@ -77,7 +77,7 @@ func TestFloorGuardCaughtUpProofs(t *testing.T) {
 	var proofs []time.Time
 	g := &floorGuard{
 		frontier: 5,
-		probe:    func(context.Context) (uint64, uint64, error) { return first, last, nil },
+		probe:    func(context.Context) (uint64, uint64, bool, error) { return first, last, true, nil },
 		consumer: func(context.Context) (uint64, uint64, error) { return pending, sent, nil },
 		every:    time.Minute,
 		fail:     func(f, fr uint64) error { return ErrFloorGuardTripped },

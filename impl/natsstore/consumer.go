@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/slipstream-go/slipstream/protocol"
 )
 
 // consumerInactiveThreshold is how long the server keeps a consumer this package created after
@@ -67,14 +69,21 @@ func (s *Store) deleteConsumer(ctx context.Context, op, name string) {
 // streamState returns the bucket stream's first and last sequence, read fresh from the server
 // and bounded by the request timeout.
 func (s *Store) streamState(ctx context.Context) (first, last uint64, err error) {
+	first, last, _, err = s.streamProbe(ctx)
+	return first, last, err
+}
+
+// streamProbe is streamState plus limits: whether the stream's configuration, in the same
+// reply, has a setting that can remove a key's latest record (protocol.FloorGuardRequired).
+func (s *Store) streamProbe(ctx context.Context) (first, last uint64, limits bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, s.conn.timeout())
 	defer cancel()
 	st, err := s.js.Stream(ctx, s.stream)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, false, err
 	}
 	info := st.CachedInfo()
-	return info.State.FirstSeq, info.State.LastSeq, nil
+	return info.State.FirstSeq, info.State.LastSeq, protocol.FloorGuardRequired(retentionOf(info.Config)), nil
 }
 
 // errDeliveryGap is the cause of every failure that deliveryCounter reports.

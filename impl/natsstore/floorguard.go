@@ -29,14 +29,23 @@ func (overrunError) Is(target error) bool { return target == kv.ErrWatchOverrun 
 // entries skip revisions (other keys, superseded records), so one probe, read after every
 // entry already received, admits them all; and the frontier moves past revisions the watch
 // never delivers only on a caught-up proof (the consumer, asked after the previous probe,
-// has nothing pending and has sent nothing we have not received). The decisions are the
-// kernels in protocol/floorguard.go; this type only does the I/O.
+// has nothing pending and has sent nothing we have not received). On a stream where no
+// setting can remove a key's latest record (no MaxAge, MaxMsgs, MaxBytes, TTLs, schedules,
+// limits retention: a bucket with only a history) every eviction is a supersession whose newer
+// record the watch still delivers, so the guard does not trip there; it still probes, for the
+// caught-up proofs and the stall detector. The decisions are the kernels in
+// protocol/floorguard.go and protocol/floorguardretention.go; this type only does the I/O.
 type floorGuard struct {
 	frontier uint64 // protocol.FloorGuardStart, then FloorGuardFrontier / FloorGuardAdvance
 	last     uint64 // the stream's last sequence read by the previous probe (0: none yet)
 	received uint64 // the consumer sequence of the last message received
-	// probe reads the stream's first and last sequence, fresh.
-	probe func(context.Context) (first, last uint64, err error)
+	// limits: a setting of the stream, read when the watch started or by any probe since, can
+	// remove a key's latest record (protocol.FloorGuardRequired); only then may a probe trip.
+	// Latched: a limit the watch has seen keeps the guard on for the watch's life.
+	limits bool
+	// probe reads the stream's first and last sequence and whether its configuration, in the
+	// same reply, has such a limit, fresh.
+	probe func(context.Context) (first, last uint64, limits bool, err error)
 	// consumer reads the consumer's pending count and the consumer sequence it last sent.
 	consumer func(context.Context) (pending, sent uint64, err error)
 	every    time.Duration                      // backstop period
@@ -56,11 +65,13 @@ type floorGuard struct {
 
 // newFloorGuard returns a guard whose frontier is protocol.FloorGuardStart(cursor, start, 0):
 // the resume cursor, or for a state-sync watch (cursor 0) one below start, the first sequence
-// its consumer's snapshot can hold. consumer reads the watch consumer's state.
-func (s *Store) newFloorGuard(cursor, start uint64, consumer func(context.Context) (uint64, uint64, error)) *floorGuard {
+// its consumer's snapshot can hold. limits is what the stream's configuration said when the
+// watch started (streamProbe); consumer reads the watch consumer's state.
+func (s *Store) newFloorGuard(cursor, start uint64, limits bool, consumer func(context.Context) (uint64, uint64, error)) *floorGuard {
 	g := &floorGuard{
 		frontier: protocol.FloorGuardStart(cursor, start, 0),
-		probe:    s.streamState,
+		limits:   limits,
+		probe:    s.streamProbe,
 		consumer: consumer,
 		every:    s.conn.floorGuardInterval(),
 		now:      time.Now,
@@ -103,8 +114,8 @@ func (g *floorGuard) backstop(ctx context.Context) error {
 
 // check is one probe: when the previous probe's last sequence lies beyond the frontier it
 // first asks the consumer whether it is caught up, then reads the stream's first and last
-// sequence, fails the watch if the first passed the frontier + 1 (protocol.FloorGuardTrips),
-// and otherwise advances the frontier on the proof (protocol.FloorGuardAdvance). The order —
+// sequence, fails the watch if the first passed the frontier + 1 (protocol.FloorGuardTrips) on
+// a stream that has ever shown a limit (protocol.FloorGuardRequired), and otherwise advances the frontier on the proof (protocol.FloorGuardAdvance). The order —
 // last sequence, then the consumer, then the first sequence — is what makes the advance sound.
 // Every entry received before check admits is covered by it. ask false skips the consumer
 // (no advance this time, which is always sound): the caller knows it is behind.
@@ -119,12 +130,13 @@ func (g *floorGuard) check(ctx context.Context, ask bool) error {
 		}
 		caught = pending == 0 && sent == g.received
 	}
-	first, last, err := g.probe(ctx)
+	first, last, limits, err := g.probe(ctx)
 	g.due = g.now().Add(g.every)
 	if err != nil {
 		return g.probeErr(err)
 	}
-	if protocol.FloorGuardTrips(g.frontier, first) {
+	g.limits = g.limits || limits
+	if g.limits && protocol.FloorGuardTrips(g.frontier, first) {
 		return g.fail(first, g.frontier)
 	}
 	g.frontier = protocol.FloorGuardAdvance(g.frontier, g.last, caught)

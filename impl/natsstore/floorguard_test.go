@@ -41,7 +41,7 @@ func TestFloorGuardDecisions(t *testing.T) {
 	clock := time.Unix(0, 0)
 	g := &floorGuard{
 		frontier: 10,
-		probe:    func(context.Context) (uint64, uint64, error) { probes++; return first, last, nil },
+		probe:    func(context.Context) (uint64, uint64, bool, error) { probes++; return first, last, true, nil },
 		consumer: func(context.Context) (uint64, uint64, error) { asked++; return pending, sent, nil },
 		every:    time.Minute,
 		due:      clock.Add(time.Minute),
@@ -96,7 +96,7 @@ func TestFloorGuardDecisions(t *testing.T) {
 		t.Fatalf("due backstop on an overrun frontier: %v, %d probes", err, probes-n)
 	}
 	boom := errors.New("lookup failed")
-	g.probe = func(context.Context) (uint64, uint64, error) { return 0, 0, boom }
+	g.probe = func(context.Context) (uint64, uint64, bool, error) { return 0, 0, true, boom }
 	if err := g.check(ctx, true); !errors.Is(err, boom) {
 		t.Fatalf("a failed probe must fail the watch: %v", err)
 	}
@@ -129,7 +129,7 @@ func TestGappedDeliveryWithAdvancedFloorTrips(t *testing.T) {
 	}
 	out := make(chan kv.Update, 16)
 	start := time.Now()
-	err = d.store.pump(context.Background(), it, out, d.store.newFloorGuard(1, 0, nil))
+	err = d.store.pump(context.Background(), it, out, d.store.newFloorGuard(1, 0, false, nil))
 	if !isTrip(err) {
 		t.Fatalf("pump returned %v, want the floor-guard trip", err)
 	}

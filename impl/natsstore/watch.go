@@ -146,7 +146,16 @@ func (s *Store) watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out c
 	// own start (one after the stream sequence it reports as delivered at creation): nothing
 	// below it is part of the snapshot.
 	start, _ := protocol.ResumeStartSequence(cons.CachedInfo().Delivered.Stream)
-	guard := s.newFloorGuard(cursor, start, func(ctx context.Context) (uint64, uint64, error) {
+	// Whether retention can remove a key's latest record is read once here, after the consumer
+	// exists, and again by every probe (a limit added later counts from the next probe on).
+	_, _, limits, err := s.streamProbe(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return watchFail(fmt.Errorf("read stream configuration for the floor guard: %w", err))
+	}
+	guard := s.newFloorGuard(cursor, start, limits, func(ctx context.Context) (uint64, uint64, error) {
 		ctx, cancel := context.WithTimeout(ctx, s.conn.timeout())
 		defer cancel()
 		info, err := cons.Info(ctx)
