@@ -27,6 +27,31 @@ func (s *session) running() bool {
 	}
 }
 
+// keptGoingTo waits until the store holds revision head, failing if Run ended first (WatchRetry
+// should have kept it going), then stops Run.
+func (s *session) keptGoingTo(t *testing.T, within time.Duration, head uint64) {
+	t.Helper()
+	eventuallyWithin(t, within, fmt.Sprintf("the store at revision %d", head), func() bool {
+		r, _ := s.prog.Stats().Stored.Uint64()
+		return r >= head || !s.running()
+	})
+	if !s.running() {
+		_, err := s.wait()
+		t.Fatalf("Run ended with %v; WatchRetry should have kept it going", err)
+	}
+	s.stopAt(t, head)
+}
+
+// requireFoldIsBucket fails unless the fold, reopened from disk, holds the bucket's live keys
+// and values at revision head.
+func (l *live) requireFoldIsBucket(head uint64) {
+	l.t.Helper()
+	fold, cur := l.folded()
+	if want := l.scan(); !maps.Equal(fold, want) || rev(l.t, cur) != head {
+		l.t.Fatalf("fold at %v has %d keys, the bucket at %d has %d", cur, len(fold), head, len(want))
+	}
+}
+
 // writeBatch writes n keys under prefix (and deletes every fifth), returning the last revision.
 func (l *live) writeBatch(prefix string, n int) uint64 {
 	l.t.Helper()
@@ -72,20 +97,9 @@ func TestWatchRestartsAcrossServerRestart(t *testing.T) {
 				}
 				return
 			}
-			eventuallyWithin(t, 30*time.Second, fmt.Sprintf("the store at revision %d", head), func() bool {
-				r, _ := s.prog.Stats().Stored.Uint64()
-				return r >= head || !s.running()
-			})
-			if !s.running() {
-				_, err := s.wait()
-				t.Fatalf("Run ended with %v; WatchRetry should have kept it going", err)
-			}
-			s.stopAt(t, head)
+			s.keptGoingTo(t, 30*time.Second, head)
 			st := s.prog.Stats()
-			fold, cur := l.folded()
-			if want := l.scan(); !maps.Equal(fold, want) || rev(t, cur) != head {
-				t.Fatalf("fold at %v has %d keys, bucket at %d has %d", cur, len(fold), head, len(want))
-			}
+			l.requireFoldIsBucket(head)
 			if st.WatchRestarts == 0 || st.Resyncs != 0 {
 				t.Fatalf("stats %+v: want restarts in place and no resync", st)
 			}

@@ -1,8 +1,6 @@
 package applied
 
 import (
-	"fmt"
-	"maps"
 	"sync"
 	"testing"
 	"time"
@@ -20,7 +18,7 @@ import (
 func TestWatchRestartsMidSnapshot(t *testing.T) {
 	l := newLive(t, kv.StoreConfig{Name: "midsnap"})
 	l.tweak = func(c *Config[string]) { c.WatchRetry = restartRetry }
-	before := l.writeBatch("before", 4000)
+	l.writeBatch("before", 4000)
 	held, release := make(chan struct{}), make(chan struct{})
 	var once sync.Once
 	s := l.start(func([]string) error {
@@ -41,21 +39,9 @@ func TestWatchRestartsMidSnapshot(t *testing.T) {
 	}
 	close(release)
 	head := l.writeBatch("after", 20)
-	eventuallyWithin(t, 40*time.Second, fmt.Sprintf("the store at revision %d", head), func() bool {
-		r, _ := s.prog.Stats().Stored.Uint64()
-		return r >= head || !s.running()
-	})
-	if !s.running() {
-		_, err := s.wait()
-		t.Fatalf("Run ended with %v; WatchRetry should have kept it going", err)
-	}
-	s.stopAt(t, head)
-	st := s.prog.Stats()
-	if st.WatchRestarts == 0 || st.Resyncs != 0 {
+	s.keptGoingTo(t, 40*time.Second, head)
+	if st := s.prog.Stats(); st.WatchRestarts == 0 || st.Resyncs != 0 {
 		t.Fatalf("stats %+v: want a restart in place and no resync", st)
 	}
-	fold, cur := l.folded()
-	if want := l.scan(); !maps.Equal(fold, want) || rev(t, cur) != head {
-		t.Fatalf("fold at %v has %d keys, the bucket at %d has %d (it was at %d when the watch started)", cur, len(fold), head, len(want), before)
-	}
+	l.requireFoldIsBucket(head)
 }
