@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"lukechampine.com/blake3"
+	"github.com/zeebo/blake3"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/impl/snapshot/artifact"

@@ -4,7 +4,7 @@ import (
 	"encoding/hex"
 	"path"
 
-	"lukechampine.com/blake3"
+	"github.com/zeebo/blake3"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
@@ -30,7 +30,7 @@ type Digester struct {
 }
 
 // NewDigester returns a Digester of the empty file.
-func NewDigester() *Digester { return &Digester{h: blake3.New(32, nil)} }
+func NewDigester() *Digester { return &Digester{h: blake3.New()} }
 
 // Write adds p to the bytes hashed; it never fails.
 func (d *Digester) Write(p []byte) (int, error) {

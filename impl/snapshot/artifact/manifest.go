@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"lukechampine.com/blake3"
+	"github.com/zeebo/blake3"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 )

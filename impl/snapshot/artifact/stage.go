@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"lukechampine.com/blake3"
+	"github.com/zeebo/blake3"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
@@ -89,7 +89,7 @@ func (s *importStage) copyFile(f File, r io.Reader) error {
 	var w io.Writer = out // an *os.File to an *os.File: copy_file_range where it can
 	var h *blake3.Hasher
 	if !s.hashLater {
-		h = blake3.New(32, nil)
+		h = blake3.New()
 		w = io.MultiWriter(out, h)
 	}
 	n, err := io.CopyBuffer(w, io.LimitReader(r, int64(f.Size)+1), s.buf)

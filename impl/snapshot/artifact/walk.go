@@ -11,7 +11,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"lukechampine.com/blake3"
+	"github.com/zeebo/blake3"
 )
 
 // bufSize is the copy and hashing buffer.
@@ -58,7 +58,7 @@ func hashFile(path string, buf []byte) (Digest, error) {
 		return Digest{}, ioErr("open", path, err)
 	}
 	defer f.Close()
-	h := blake3.New(32, nil)
+	h := blake3.New()
 	n, err := io.CopyBuffer(h, f, buf)
 	if err != nil {
 		return Digest{}, ioErr("read", path, err)
