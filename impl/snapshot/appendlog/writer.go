@@ -140,22 +140,6 @@ func (w *Writer) Checkpoint(c kv.Cursor) (compactDue bool, err error) {
 	return w.compactDue(), nil
 }
 
-// compactDue reports whether more than the threshold was appended since the base, the
-// threshold being raised to the compacted log's size when it is adaptive.
-func (w *Writer) compactDue() bool {
-	limit := w.threshold
-	if live := uint64(max(w.compacted-HeaderLen, 0)); w.adaptive && live > limit {
-		limit = live
-	}
-	return uint64(w.size-w.base) > limit
-}
-
-// markCompact records that the file, as it is now, is compact (Load has just replayed and,
-// if needed, rewritten it): only what is appended from here counts toward compaction.
-func (w *Writer) markCompact() {
-	w.base, w.compacted = w.size, w.size
-}
-
 // Flush writes the buffered records to the file without a checkpoint (no fsync).
 func (w *Writer) Flush() error {
 	if err := w.usable(); err != nil {
@@ -209,44 +193,6 @@ func (w *Writer) dropBuffer() {
 		w.buf = nil // a huge batch's buffer is not kept around
 	}
 	w.buf = w.buf[:0]
-}
-
-// Compact writes everything buffered, replays the whole file and replaces it with its
-// compacted form (see Load). A replay error leaves the file and the writer as they were.
-func (w *Writer) Compact() error {
-	if err := w.usable(); err != nil {
-		return err
-	}
-	if err := w.flush(); err != nil {
-		return err
-	}
-	data, err := w.fs.ReadFile(w.path)
-	if err != nil {
-		return ioErr("read", w.path, err)
-	}
-	r, err := replay(data)
-	if err != nil {
-		return fmt.Errorf("compact %s: %w", w.path, err)
-	}
-	return w.replaceWith(inKeyOrder(r.entries), r.cursor, r.stamp)
-}
-
-// replaceWith replaces the file with the compacted (entries, cursor, stamp), which must hold
-// every record written so far, in any order. Once the rename has happened the old handle
-// names an orphaned file, so it is closed and the path reopened whatever else failed; a failed
-// reopen poisons the writer.
-func (w *Writer) replaceWith(entries putSource, cursor kv.Cursor, stamp snapshot.Stamp) error {
-	renamed, err := compactToFile(w.fs, w.path, entries, cursor, stamp)
-	if !renamed {
-		return err // the old file is intact and still ours
-	}
-	_ = w.f.Close()
-	w.f = nil
-	if rerr := w.open(); rerr != nil {
-		return w.poison("reopening the compacted log", rerr)
-	}
-	w.markCompact()
-	return err
 }
 
 // Close writes anything buffered and closes the file. Later calls return snapshot.ErrClosed.
