@@ -11,20 +11,25 @@ import "math"
 // newer ones) are harmless for a last-write-wins fold; only head eviction can lose a delete
 // marker, and only head eviction moves firstSequence.
 //
-// This is the one full explanation of the resume check; other documents point here. NATS does
+// This is the one full explanation of the window check; other documents point here. NATS does
 // not report an expired cursor: a consumer whose start sequence is below the first retained
 // message silently starts at that message instead, skipping whatever was evicted, delete
 // markers included, and a fold resumed that way diverges from the bucket without any error.
-// So a resume evaluates this kernel itself, twice: before creating the consumer (to refuse
-// early) and again after it exists, because retention may evict the head between the first
-// check and the consumer's creation, and the server would clamp that start silently too. When
-// either check is false the watch returns kv.ErrCursorExpired and the caller resyncs from the
-// zero cursor (in production: impl/natsstore's Store.Watch; in the models: the exportimport
-// action Resume, whose mutation SilentClamp skips the check and is caught).
+// So a resume checks the window itself, twice: before creating the consumer (to refuse early)
+// and again after it exists, because retention may evict the head between the first check and
+// the consumer's creation, and the server would clamp that start silently too. When either
+// check refuses, the watch returns kv.ErrCursorExpired and the caller resyncs from the zero
+// cursor (in production: impl/natsstore's Store.Watch; in the models: the exportimport action
+// Resume, whose mutation SilentClamp skips the check and is caught).
 //
-// Invariant carried: "bootstrap never silently diverges" (model exportimport, Resume) and the
-// live floor guard's trip condition (model floorguard). An empty stream reports firstSequence 0,
-// which is always within the window.
+// Production's resume check is ResumeAllowed, which is this window check on every stream with a
+// setting that can remove a key's latest record, and also accepts a cursor behind the first
+// sequence on a stream where only supersession removes records (no resync is needed there).
+//
+// Invariant carried: "bootstrap never silently diverges" (model exportimport, Resume), the
+// resume check on a stream with a limit (ResumeAllowed, model floorguard, extension Resume) and
+// the live floor guard's trip condition (model floorguard). An empty stream reports
+// firstSequence 0, which is always within the window.
 func ResumeWindowOK(revision, firstSequence uint64) bool {
 	next := revision
 	if next < math.MaxUint64 {

@@ -85,7 +85,8 @@ func Requeue[T any](failed, newer []T) []T {
 // key's last record in stream order too, so the same position is sound mid-snapshot: every
 // record at or below it that is still current was delivered, and every one above it comes from
 // the restarted watch (or, if retention evicted some, the resume check refuses the position and
-// the loop resyncs).
+// the loop resyncs; where only supersession evicts, it accepts it, each evicted record's newer
+// one still to come).
 //
 // Invariant carried: "the store's contents are always complete up to its cursor" across
 // in-place watch restarts (model applied, extension WatchRestart; resuming one revision past

@@ -12,7 +12,9 @@
 // store apply is tolerated 15 times in a row; the 16th stops the loop) and Requeue (a failed
 // store batch is kept in front of the newer updates and committed with them later).
 //
-// When a resume cursor has expired (kv.ErrCursorExpired) and Run has both a kv.Reader and a
+// When a resume cursor has expired (kv.ErrCursorExpired: retention may have removed a key's
+// latest record after it; on a bucket whose only retention is its per-key history the backend
+// resumes instead, since each removed record's newer one follows) and Run has both a kv.Reader and a
 // snapshot.Store, it resyncs: it lists the bucket's live keys, folds a delete for every key the
 // store holds in scope that the listing lacks, and only after the loop has folded those deletes
 // starts a state-sync watch from the zero cursor. Without a Reader or a Store it returns the

@@ -31,7 +31,8 @@ const (
 	// DiscardNew rejects writes when the bucket is full: right for configuration buckets.
 	DiscardNew DiscardPolicy = iota
 	// DiscardOld evicts the oldest history to make room: right for change feeds, whose readers
-	// rely on ErrCursorExpired and resync when eviction passes them.
+	// rely on ErrCursorExpired and resync when eviction passes them (a size limit may evict a
+	// key's latest record, so a cursor behind the first retained update expires).
 	DiscardOld
 )
 

@@ -27,9 +27,12 @@ var (
 	// ErrTimeout: the operation did not complete within its deadline. A write may or may not
 	// have been applied.
 	ErrTimeout = errors.New("operation timed out")
-	// ErrCursorExpired: a resume cursor is older than the stream's retention (or beyond its last
-	// sequence), so the updates after it can no longer be delivered. Resync: list live keys,
-	// delete stale ones, and watch from the zero cursor.
+	// ErrCursorExpired: retention removed updates after a resume cursor that may have been
+	// their keys' latest records (or the cursor is beyond the stream's last sequence), so a
+	// fold resumed from it could miss a delete. Resync: list live keys, delete stale ones, and
+	// watch from the zero cursor. A backend may resume a cursor behind its first retained
+	// update instead, where retention removes only records their keys have superseded (the
+	// newer record follows); natsstore does so on a bucket without limits.
 	ErrCursorExpired = errors.New("watch cursor expired (compacted)")
 	// ErrWatch: a watch could not be set up or ended for a reason other than its context.
 	ErrWatch = errors.New("watch error")

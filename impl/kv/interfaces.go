@@ -58,8 +58,9 @@ type Watcher interface {
 	//   - ErrNotConnected: the store's connection is closed (or was never established).
 	//   - ErrInvalidScope: a prefix of scope is invalid, or two overlap; nothing was sent.
 	//   - ErrInvalidVersion: from is not a cursor of this backend's form; nothing was sent.
-	//   - ErrCursorExpired: from is older than the bucket's retention, or beyond its last
-	//     revision; resync and watch from the zero cursor.
+	//   - ErrCursorExpired: retention removed updates after from that may have been their
+	//     keys' latest records, or from is beyond the last revision; resync and watch from the
+	//     zero cursor.
 	//   - ErrTimeout: setting the watch up took longer than the backend's request timeout.
 	//   - ErrWatch: ctx carries a deadline, or the stream could not be set up or ended for
 	//     another reason; resume from your cursor.
@@ -67,7 +68,9 @@ type Watcher interface {
 	// A zero from is a state-sync watch: first the current record of every key in scope
 	// (surviving delete markers included), then live updates, with no gap between them. A
 	// non-zero from delivers only the updates after it, and returns ErrCursorExpired when the
-	// bucket no longer holds all of them.
+	// bucket no longer holds all of them, unless every one removed was superseded by a newer
+	// record of its key, which the watch then delivers (a bucket whose only retention is its
+	// per-key history).
 	//
 	// ctx must carry no deadline: it bounds the whole stream, and a deadline would end a
 	// healthy one, so Watch refuses such a ctx with ErrWatch before sending anything. Sends to

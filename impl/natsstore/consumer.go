@@ -76,14 +76,21 @@ func (s *Store) streamState(ctx context.Context) (first, last uint64, err error)
 // streamProbe is streamState plus limits: whether the stream's configuration, in the same
 // reply, has a setting that can remove a key's latest record (protocol.FloorGuardRequired).
 func (s *Store) streamProbe(ctx context.Context) (first, last uint64, limits bool, err error) {
+	first, last, r, err := s.streamRetention(ctx)
+	return first, last, protocol.FloorGuardRequired(r), err
+}
+
+// streamRetention is streamState plus the stream's retention (retentionOf its configuration),
+// both from one STREAM.INFO reply.
+func (s *Store) streamRetention(ctx context.Context) (first, last uint64, r protocol.StreamRetention, err error) {
 	ctx, cancel := context.WithTimeout(ctx, s.conn.timeout())
 	defer cancel()
 	st, err := s.js.Stream(ctx, s.stream)
 	if err != nil {
-		return 0, 0, false, err
+		return 0, 0, protocol.StreamRetention{}, err
 	}
 	info := st.CachedInfo()
-	return info.State.FirstSeq, info.State.LastSeq, protocol.FloorGuardRequired(retentionOf(info.Config)), nil
+	return info.State.FirstSeq, info.State.LastSeq, retentionOf(info.Config), nil
 }
 
 // errDeliveryGap is the cause of every failure that deliveryCounter reports.

@@ -34,6 +34,7 @@ type Store struct {
 	leader        bool           // Get and Entry go through the stream leader (see LeaderReads)
 	hooks         hooks          // test seams (copied from the Conn at open)
 	stalls        *atomic.Uint64 // watches ended as stalled (shared with LeaderReads views)
+	resumesBehind *atomic.Uint64 // resumes accepted behind the first sequence (shared likewise)
 }
 
 // newStore wraps an opened bucket. info is the bucket's stream info as returned at open time.
@@ -48,6 +49,7 @@ func newStore(c *Conn, js jetstream.JetStream, b jetstream.KeyValue, info *jetst
 		hooks:         c.hooks,
 		expiry:        &knownExpiry{},
 		stalls:        &atomic.Uint64{},
+		resumesBehind: &atomic.Uint64{},
 	}
 	if info != nil {
 		s.allowTTL = info.Config.AllowMsgTTL
@@ -77,6 +79,17 @@ func (s *Store) WatchStalls() uint64 {
 		return 0
 	}
 	return s.stalls.Load()
+}
+
+// ResumesBehindFirstSeq returns how many watches of this store (and of its LeaderReads views)
+// resumed from a cursor behind the stream's first sequence without kv.ErrCursorExpired, which
+// happens only on a stream where supersession alone removes records (NATS.md, "Resume check").
+// 0 for the zero Store.
+func (s *Store) ResumesBehindFirstSeq() uint64 {
+	if s == nil || s.resumesBehind == nil {
+		return 0
+	}
+	return s.resumesBehind.Load()
 }
 
 // Name returns the bucket name ("" for the zero Store).

@@ -36,8 +36,12 @@ const (
 //     (errors.Is(err, ErrFloorGuardTripped) tells that case apart); or the consumer stopped
 //     delivering while the stream held updates in scope (ErrWatchStalled; NATS.md, "Stalled
 //     consumer").
-//   - kv.ErrCursorExpired: the bucket no longer holds every update after from (see "Resume
-//     check" in NATS.md); resync and watch from the zero cursor.
+//   - kv.ErrCursorExpired: the bucket no longer holds every update after from and a limit of
+//     its stream (MaxAge, MaxMsgs, MaxBytes, TTLs, markers, schedules, non-limits retention)
+//     may have removed a key's latest record, or from is beyond the stream's last sequence
+//     (see "Resume check" in NATS.md); resync and watch from the zero cursor. On a stream
+//     without limits a cursor behind the first sequence resumes: only superseded records were
+//     removed, and each key's latest record follows (Store.ResumesBehindFirstSeq counts them).
 //   - kv.ErrTimeout: a setup request (stream lookup, consumer creation) timed out.
 //   - kv.ErrKeyNotFound: the bucket's stream does not exist (deleted); kv.ErrOperationFailed:
 //     the server refused the consumer for lack of permission. Neither matches kv.ErrWatch: a
@@ -115,7 +119,7 @@ func (s *Store) watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out c
 				WithHint(hintMaxCursor)
 		}
 		cursor = c
-		if err := s.checkResume(ctx, cursor); err != nil {
+		if _, err := s.checkResume(ctx, cursor); err != nil {
 			return err
 		}
 		cfg.DeliverPolicy = jetstream.DeliverByStartSequencePolicy
@@ -138,8 +142,16 @@ func (s *Store) watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out c
 	if resuming {
 		// Again after the consumer exists: the head may have been evicted in between, and the
 		// server would have clamped the start without saying so.
-		if err := s.checkResume(ctx, cursor); err != nil {
+		first, err := s.checkResume(ctx, cursor)
+		if err != nil {
 			return err
+		}
+		if !protocol.ResumeWindowOK(cursor, first) {
+			// Accepted behind the first sequence: only supersession removed what the server
+			// skips, and every key's latest record follows.
+			s.resumesBehind.Add(1)
+			s.conn.logger().Info("natsstore: resume behind the first sequence accepted; the stream removes only superseded records, so no resync is needed",
+				"stream", s.stream, "cursor", cursor, "first_seq", first)
 		}
 	}
 	// Every watch runs the floor guard. A state-sync watch's snapshot starts at the consumer's
@@ -203,26 +215,29 @@ func watchFail(err error) error {
 	return kv.NewError("watch", "", kind, err).WithHint(hintResume)
 }
 
-// checkResume is the resume check (NATS.md, "Resume check"): kv.ErrCursorExpired unless every
-// update after cursor is still retained and the cursor is not beyond the stream's last sequence.
-func (s *Store) checkResume(ctx context.Context, cursor uint64) error {
-	first, last, err := s.streamState(ctx)
+// checkResume is the resume check (NATS.md, "Resume check"): kv.ErrCursorExpired unless
+// protocol.ResumeAllowed accepts the cursor on the stream's first sequence and retention (every
+// update after cursor still retained, or a stream where only supersession removes records) and
+// the cursor is not beyond the stream's last sequence. It returns the first sequence it read.
+func (s *Store) checkResume(ctx context.Context, cursor uint64) (first uint64, err error) {
+	first, last, retention, err := s.streamRetention(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil
+			return 0, nil
 		}
-		return watchFail(fmt.Errorf("get KV stream for resume check: %w", err))
+		return 0, watchFail(fmt.Errorf("get KV stream for resume check: %w", err))
 	}
-	if !protocol.ResumeWindowOK(cursor, first) {
+	if !protocol.ResumeAllowed(cursor, first, retention) {
 		s.conn.logger().Warn("natsstore: resume cursor expired", "stream", s.stream, "cursor", cursor, "first_seq", first)
-		return kv.NewError("watch", "", kv.ErrCursorExpired, nil).WithHint(fmt.Sprintf(
-			"stream %s starts at sequence %d, after cursor %d; %s", s.stream, first, cursor, hintResync))
+		return 0, kv.NewError("watch", "", kv.ErrCursorExpired, nil).WithHint(fmt.Sprintf(
+			"stream %s starts at sequence %d, after cursor %d, and a limit of the stream may have removed a key's latest record; %s",
+			s.stream, first, cursor, hintResync))
 	}
 	if cursor > last {
 		s.conn.logger().Warn("natsstore: resume cursor beyond stream end", "stream", s.stream, "cursor", cursor, "last_seq", last)
-		return kv.NewError("watch", "", kv.ErrCursorExpired, nil).WithHint(fmt.Sprintf(
+		return 0, kv.NewError("watch", "", kv.ErrCursorExpired, nil).WithHint(fmt.Sprintf(
 			"cursor %d is beyond stream %s's last sequence %d (the bucket was recreated or wiped); %s",
 			cursor, s.stream, last, hintResync))
 	}
-	return nil
+	return first, nil
 }

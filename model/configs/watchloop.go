@@ -98,5 +98,11 @@ func watchLoopConfigs() []Config {
 			floorguard.Config{Kernels: floorguard.Kernels{Required: floorguard.MutRequiredNever}}),
 		fg("LiveFloorGuard_MutSkipGuardWithLimitsStateSyncFiltered", "kernel mutation: skipping the trip on a state-sync prefix-filtered watch on a stream with a limit must violate convergence",
 			floorguard.Config{StateSync: true, Filtered: true, Advance: true, Kernels: floorguard.Kernels{Required: floorguard.MutRequiredNever}}),
+		fg("LiveFloorGuard_ResumeSupersessionOnly", "resume check: a watch stopped, then resumed from its cursor on a stream without limits, goes on behind the first sequence with no resync, and every run still converges (4 properties)",
+			floorguard.Config{Resume: true, Mode: floorguard.Unguarded, Retention: floorguard.SupersessionOnly}),
+		fg("LiveFloorGuard_ResumeLimits", "resume check: a watch stopped, then resumed from its cursor on a stream with a limit, is refused behind the first sequence and resyncs, and every run converges (4 properties)",
+			floorguard.Config{Resume: true, Mode: floorguard.Unguarded}),
+		fg("LiveFloorGuard_MutResumeBehindWithLimits", "kernel mutation: a resume check accepting a cursor behind the first sequence on a stream with a limit must violate convergence",
+			floorguard.Config{Resume: true, Mode: floorguard.Unguarded, Kernels: floorguard.Kernels{Resume: floorguard.MutResumeIgnoresRetention}}),
 	}
 }

@@ -73,16 +73,21 @@
 //     production kernel FloorGuardRequired applied to the configured retention; where it says
 //     no, the probe still runs (Probe, CaughtUp) but never trips.
 //
+//   - Resume adds Stop (the watch ends, its cursor the frontier) and Resume (a new watch from
+//     that cursor, through the production resume check ResumeAllowed on the first sequence
+//     and the retention: accepted, it goes on from the cursor, JetStream silently skipping
+//     what was evicted; refused, the fold resyncs as GuardRepair does). Retention evicts only
+//     while the watch is stopped and the live guard is off (Mode Unguarded), so the resume
+//     check is the only defence checked: with the guard on, a resume wrongly accepted on a
+//     stream with a limit would trip at its first gap and hide the broken check (resume.go).
+//
 // Properties added: "the frontier advances past revisions never delivered, on a caught-up
-// proof" (Filtered with Advance) and, for an unguarded state-sync watch, a hazard witness in
-// each phase.
+// proof" (Filtered with Advance), for an unguarded state-sync watch a hazard witness in each
+// phase, and with Resume a witness that a resume behind the first sequence goes on without a
+// resync (no limit) or is refused and resynced (a limit).
 package floorguard
 
-import (
-	"fmt"
-
-	"github.com/slipstream-go/slipstream/protocol"
-)
+import "fmt"
 
 // MaxRev is the base model's bound.
 const MaxRev = 5
@@ -142,31 +147,10 @@ const (
 	PropHazardSnapshot = "HAZARD reachable: the snapshot phase loses an evicted marker"
 	PropHazardLive     = "HAZARD reachable: the live phase of a state-sync watch loses an evicted marker"
 	PropSupersededPast = "supersession alone moves the first sequence past the frontier, and no trip follows"
+	// Resume extension properties.
+	PropResumedBehind = "a resume behind the first sequence goes on without a resync"
+	PropResumeRefused = "the resume check refuses a cursor behind the first sequence and the resync repairs the fold"
 )
-
-// Kernels are the floor-guard decisions the model runs; DefaultKernels returns the
-// production functions.
-type Kernels struct {
-	ProbeNeeded func(frontier, rev uint64) bool
-	Trips       func(frontier, firstSequence uint64) bool
-	Frontier    func(frontier, rev uint64) uint64
-	Start       func(cursor, firstBefore, last uint64) uint64
-	Advance     func(frontier, last uint64, caughtUp bool) uint64
-	Required    func(r protocol.StreamRetention) bool
-}
-
-// DefaultKernels returns protocol.FloorGuardProbeNeeded, FloorGuardTrips, FloorGuardFrontier,
-// FloorGuardStart, FloorGuardAdvance and FloorGuardRequired.
-func DefaultKernels() Kernels {
-	return Kernels{
-		ProbeNeeded: protocol.FloorGuardProbeNeeded,
-		Trips:       protocol.FloorGuardTrips,
-		Frontier:    protocol.FloorGuardFrontier,
-		Start:       protocol.FloorGuardStart,
-		Advance:     protocol.FloorGuardAdvance,
-		Required:    protocol.FloorGuardRequired,
-	}
-}
 
 // Config is one configuration of the model.
 type Config struct {
@@ -189,6 +173,10 @@ type Config struct {
 	Advance bool
 	// Retention is how the stream evicts; the zero value, LimitEviction, is the base model's.
 	Retention Retention
+	// Resume adds Stop and Resume, the watch stopped and resumed from its cursor through the
+	// resume check; retention then evicts only while the watch is stopped (resume.go). It
+	// runs on the base model only (no other extension).
+	Resume bool
 }
 
 // extended reports whether any extension is on; without one the state is the base model's.
@@ -212,6 +200,10 @@ type State struct {
 	// Started: the state-sync watch exists (StateSync). Caught: the consumer was seen caught
 	// up since the last probe (Advance).
 	Started, Caught bool
+	// Stopped: the watch is stopped, its cursor the frontier (Resume). Resumed: it was resumed
+	// (once per run). Expired: the resume was refused and the fold resynced. Behind: the resume
+	// was accepted with the first sequence past the cursor's next revision.
+	Stopped, Resumed, Expired, Behind bool
 }
 
 // String formats the state for traces.
@@ -220,8 +212,8 @@ func (s State) String() string {
 	if s.DeleteRev != 0 {
 		del = fmt.Sprint(s.DeleteRev)
 	}
-	return fmt.Sprintf("head=%d floor=%d delete_rev=%s frontier=%d fold_has_key=%v tripped=%v out=%05b pos=%d snap_end=%d last=%d started=%v caught=%v",
-		s.Head, s.Floor, del, s.Frontier, s.FoldHasKey, s.Tripped, s.Out, s.Pos, s.SnapEnd, s.Last, s.Started, s.Caught)
+	return fmt.Sprintf("head=%d floor=%d delete_rev=%s frontier=%d fold_has_key=%v tripped=%v out=%05b pos=%d snap_end=%d last=%d started=%v caught=%v stopped=%v resumed=%v expired=%v behind=%v",
+		s.Head, s.Floor, del, s.Frontier, s.FoldHasKey, s.Tripped, s.Out, s.Pos, s.SnapEnd, s.Last, s.Started, s.Caught, s.Stopped, s.Resumed, s.Expired, s.Behind)
 }
 
 // BucketHasKey reports whether the sentinel key is live in the bucket (no delete marker yet).
@@ -259,6 +251,12 @@ func New(cfg Config) *Model {
 	}
 	if k.Required == nil {
 		k.Required = d.Required
+	}
+	if k.Resume == nil {
+		k.Resume = d.Resume
+	}
+	if cfg.Resume && cfg.extended() {
+		panic("floorguard model: the Resume extension runs on the base model only")
 	}
 	return &Model{cfg: cfg, k: k, required: k.Required(cfg.Retention.streamRetention())}
 }

@@ -46,13 +46,15 @@ func TestDefaultKernelsAreTheProtocolFunctions(t *testing.T) {
 		{"Start", d.Start, protocol.FloorGuardStart},
 		{"Advance", d.Advance, protocol.FloorGuardAdvance},
 		{"Required", d.Required, protocol.FloorGuardRequired},
+		{"Resume", d.Resume, protocol.ResumeAllowed},
 	} {
 		if reflect.ValueOf(c.got).Pointer() != reflect.ValueOf(c.want).Pointer() {
 			t.Errorf("DefaultKernels().%s is not the protocol floor-guard function", c.name)
 		}
 	}
 	k := New(Config{}).k
-	if reflect.ValueOf(k.ProbeNeeded).Pointer() != reflect.ValueOf(protocol.FloorGuardProbeNeeded).Pointer() ||
+	if reflect.ValueOf(k.Resume).Pointer() != reflect.ValueOf(protocol.ResumeAllowed).Pointer() ||
+		reflect.ValueOf(k.ProbeNeeded).Pointer() != reflect.ValueOf(protocol.FloorGuardProbeNeeded).Pointer() ||
 		reflect.ValueOf(k.Trips).Pointer() != reflect.ValueOf(protocol.FloorGuardTrips).Pointer() ||
 		reflect.ValueOf(k.Frontier).Pointer() != reflect.ValueOf(protocol.FloorGuardFrontier).Pointer() {
 		t.Fatal("New(Config{}) does not run the production kernels")

@@ -40,3 +40,10 @@ func MutAdvanceWithoutProof(frontier, last uint64, caughtUp bool) uint64 {
 // MutRequiredNever is a broken FloorGuardRequired that skips the trip on every stream, limits
 // included: a limit that evicts the sentinel's delete marker unseen then never fails the watch.
 func MutRequiredNever(protocol.StreamRetention) bool { return false }
+
+// MutResumeIgnoresRetention is a broken ResumeAllowed that judges every stream as one without
+// limits, so it accepts a cursor behind the first sequence on a stream with a limit too: a
+// delete marker the limit evicted while the watch was stopped is then skipped silently.
+func MutResumeIgnoresRetention(cursor, firstSequence uint64, _ protocol.StreamRetention) bool {
+	return protocol.ResumeAllowed(cursor, firstSequence, protocol.StreamRetention{})
+}

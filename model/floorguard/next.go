@@ -9,7 +9,8 @@ import (
 // Init returns the single initial state.
 func (m *Model) Init() []State { return []State{{FoldHasKey: true}} }
 
-// Action names. ChurnOut, StartWatch, Probe and CaughtUp exist only in the extensions.
+// Action names. ChurnOut, StartWatch, Probe, CaughtUp, StopWatch and ResumeWatch exist only in
+// the extensions.
 const (
 	ActChurn       = "Churn"
 	ActChurnOut    = "ChurnOut"
@@ -20,6 +21,8 @@ const (
 	ActProbe       = "Probe"
 	ActCaughtUp    = "CaughtUp"
 	ActGuardRepair = "GuardRepair"
+	ActStopWatch   = "StopWatch"
+	ActResumeWatch = "ResumeWatch"
 )
 
 func act(name string) check.Action { return check.Action{Name: name, Actor: -1} }
@@ -52,6 +55,10 @@ func (m *Model) evictable(s State, r uint8) bool {
 // started reports whether the watch exists: always, except before a state-sync StartWatch.
 func (m *Model) started(s State) bool { return !m.cfg.StateSync || s.Started }
 
+// running reports whether the watch exists and is not stopped (Resume): only a running watch
+// delivers, probes and trips.
+func (m *Model) running(s State) bool { return m.started(s) && !s.Stopped }
+
 // pos is the consumer's position: Frontier in the base model, Pos with an extension.
 func (m *Model) pos(s State) uint8 {
 	if m.cfg.extended() {
@@ -79,7 +86,7 @@ func lastOtherInScope(s State, end uint8) uint8 {
 // Evicted revisions (<= Floor) and out-of-scope ones are skipped silently, as JetStream does; a
 // state-sync snapshot holds only the last record per key up to SnapEnd.
 func (m *Model) next(s State) uint8 {
-	if !m.started(s) {
+	if !m.running(s) {
 		return 0
 	}
 	base := max(m.pos(s), s.Floor)
@@ -104,8 +111,8 @@ func (m *Model) next(s State) uint8 {
 }
 
 // Next emits the enabled actions in the order Churn, ChurnOut, DeleteKey, Compact, StartWatch,
-// Deliver, Probe, CaughtUp, GuardRepair (the base model's order with the extension's actions
-// inserted).
+// Deliver, Probe, CaughtUp, GuardRepair, StopWatch, ResumeWatch (the base model's order with the
+// extensions' actions inserted).
 func (m *Model) Next(s State, emit func(check.Action, State)) {
 	if s.Head < m.cfg.MaxRev {
 		t := s
@@ -124,7 +131,7 @@ func (m *Model) Next(s State, emit func(check.Action, State)) {
 			emit(act(ActDeleteKey), t)
 		}
 	}
-	if s.Floor < s.Head && m.started(s) && m.evictable(s, s.Floor+1) {
+	if s.Floor < s.Head && m.started(s) && (!m.cfg.Resume || s.Stopped) && m.evictable(s, s.Floor+1) {
 		t := s
 		t.Floor++
 		emit(act(ActCompact), t)
@@ -151,7 +158,7 @@ func (m *Model) Next(s State, emit func(check.Action, State)) {
 			emit(act(ActDeliver), t)
 		}
 	}
-	advancing := m.cfg.Advance && m.cfg.Mode == Guarded && m.started(s)
+	advancing := m.cfg.Advance && m.cfg.Mode == Guarded && m.running(s)
 	if advancing && !m.trips(s) {
 		nf := m.narrow(m.k.Advance(uint64(s.Frontier), uint64(s.Last), s.Caught))
 		if nf != s.Frontier || s.Last != s.Head {
@@ -175,12 +182,13 @@ func (m *Model) Next(s State, emit func(check.Action, State)) {
 		}
 		emit(act(ActGuardRepair), t)
 	}
+	m.resumeNext(s, emit)
 }
 
 // repairEnabled: the guard fails the watch. Guarded and PeriodicOnly probe on a timer too, so
 // any tripping state; GapOnly only at a gapped delivery whose probe trips.
 func (m *Model) repairEnabled(s State) bool {
-	if !m.started(s) || !m.trips(s) {
+	if !m.running(s) || !m.trips(s) {
 		return false
 	}
 	switch m.cfg.Mode {
@@ -231,6 +239,9 @@ func (m *Model) Properties() []check.Property[State] {
 	if !m.required { // the guard never trips, so its repair witness is replaced by the case it skips
 		ps[3] = check.Property[State]{Name: PropSupersededPast, Kind: check.Sometimes,
 			Holds: func(s State) bool { return !s.Tripped && s.Floor > s.Frontier }}
+	}
+	if m.cfg.Resume { // the guard is off: its witness is replaced by the resume check's
+		ps[3] = m.resumeWitness()
 	}
 	return ps
 }

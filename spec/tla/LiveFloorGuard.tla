@@ -35,24 +35,36 @@
 (* marker, the sentinel's last record, is never evicted.  Whether the      *)
 (* guard may trip at all is FloorGuardRequired of the stream's retention;  *)
 (* where it is FALSE the probe still runs but never trips.                 *)
+(*                                                                         *)
+(* Extension Resume (base model only): StopWatch ends the watch once, its  *)
+(* cursor the frontier; ResumeWatch starts a new one from that cursor      *)
+(* through the resume check ResumeAllowed(cursor, first sequence,          *)
+(* retention): accepted, it goes on from the cursor (evicted revisions     *)
+(* skipped silently); refused, the fold resyncs as in GuardRepair.         *)
+(* Retention evicts only while the watch is stopped and the configurations *)
+(* run with Mode "Unguarded", so the resume check is the only defence: a   *)
+(* live guard would trip at the first gap of a wrongly accepted resume and *)
+(* hide the broken check.                                                  *)
 (***************************************************************************)
 EXTENDS Naturals
 
 CONSTANTS
     MaxRev,         \* highest bucket revision (5)
     Mode,           \* "Guarded" (shipped) | "Unguarded" (pre-guard code) | "PeriodicOnly" | "GapOnly" (rejected designs)
-    KernelMutation, \* "None" | "ProbeGapOfTwo" | "TripsLate" | "FrontierOvershoot" | "StartAtLast" | "AdvanceWithoutProof" | "RequiredNever"
+    KernelMutation, \* "None" | "ProbeGapOfTwo" | "TripsLate" | "FrontierOvershoot" | "StartAtLast" | "AdvanceWithoutProof" | "RequiredNever" | "ResumeIgnoresRetention"
     Retention,      \* "Limits" (a limit may evict any record) | "Supersession" (only superseded records are evicted)
     Filtered,       \* extension: writes outside the scope (ChurnOut)
     StateSync,      \* extension: a zero-cursor watch (StartWatch, snapshot, live)
     Advance,        \* extension: the caught-up frontier advance (Probe, CaughtUp)
+    Resume,         \* extension: the watch stopped once and resumed through the resume check (StopWatch, ResumeWatch)
     Null            \* a model value: "no delete yet"
 
 ASSUME MaxRev \in Nat \ {0}
 ASSUME Mode \in {"Guarded", "Unguarded", "PeriodicOnly", "GapOnly"}
-ASSUME KernelMutation \in {"None", "ProbeGapOfTwo", "TripsLate", "FrontierOvershoot", "StartAtLast", "AdvanceWithoutProof", "RequiredNever"}
+ASSUME KernelMutation \in {"None", "ProbeGapOfTwo", "TripsLate", "FrontierOvershoot", "StartAtLast", "AdvanceWithoutProof", "RequiredNever", "ResumeIgnoresRetention"}
 ASSUME Retention \in {"Limits", "Supersession"}
-ASSUME {Filtered, StateSync, Advance} \subseteq BOOLEAN
+ASSUME {Filtered, StateSync, Advance, Resume} \subseteq BOOLEAN
+ASSUME Resume => ~(Filtered \/ StateSync \/ Advance)
 
 Max(a, b) == IF a >= b THEN a ELSE b
 Maximum(S) == CHOOSE x \in S : \A y \in S : y <= x
@@ -89,6 +101,11 @@ FloorGuardAdvance(frontier, lst, caughtUp) == IF caughtUp THEN Max(frontier, lst
 FloorGuardRequired(r) ==
     r.ackRemoval \/ r.maxAge \/ r.maxMsgs \/ r.maxBytes \/ r.msgTTL \/ r.markerTTL \/ r.schedules
 
+\* Go: protocol.ResumeAllowed(cursor, firstSequence uint64, r StreamRetention) bool:
+\* the window check, or a stream on which only supersession removes records.
+ResumeAllowed(cursor, firstSequence, r) ==
+    ResumeWindowOK(cursor, firstSequence) \/ ~FloorGuardRequired(r)
+
 \* The stream configuration each Retention stands for (Go: Retention.streamRetention).
 NoLimits == [ackRemoval |-> FALSE, maxAge |-> FALSE, maxMsgs |-> FALSE,
              maxBytes |-> FALSE, msgTTL |-> FALSE, markerTTL |-> FALSE, schedules |-> FALSE]
@@ -101,6 +118,7 @@ MutFrontierOvershoot(frontier, rev) == Max(frontier, rev) + 1
 MutStartAtLast(cursor, firstBefore, lst) == IF cursor # 0 THEN cursor ELSE lst
 MutAdvanceWithoutProof(frontier, lst, caughtUp) == Max(frontier, lst)
 MutRequiredNever(r) == FALSE
+MutResumeIgnoresRetention(cursor, firstSequence, r) == ResumeAllowed(cursor, firstSequence, NoLimits)
 
 ProbeNeededK(frontier, rev) ==
     IF KernelMutation = "ProbeGapOfTwo" THEN MutProbeGapOfTwo(frontier, rev)
@@ -119,6 +137,9 @@ AdvanceK(frontier, lst, caughtUp) ==
                                               ELSE FloorGuardAdvance(frontier, lst, caughtUp)
 RequiredK(r) ==
     IF KernelMutation = "RequiredNever" THEN MutRequiredNever(r) ELSE FloorGuardRequired(r)
+ResumeK(cursor, firstSequence, r) ==
+    IF KernelMutation = "ResumeIgnoresRetention" THEN MutResumeIgnoresRetention(cursor, firstSequence, r)
+                                                 ELSE ResumeAllowed(cursor, firstSequence, r)
 
 \* Kernel unit pins (protocol/floorguard_test.go), checked before every run.
 ASSUME /\ ~FloorGuardProbeNeeded(3, 4) /\ FloorGuardProbeNeeded(3, 5)
@@ -130,6 +151,10 @@ ASSUME /\ ~FloorGuardProbeNeeded(3, 4) /\ FloorGuardProbeNeeded(3, 5)
        /\ ~FloorGuardRequired(NoLimits)
        /\ FloorGuardRequired([NoLimits EXCEPT !.maxAge = TRUE])
        /\ FloorGuardRequired([NoLimits EXCEPT !.msgTTL = TRUE])
+       /\ ResumeAllowed(3, 4, [NoLimits EXCEPT !.maxMsgs = TRUE])
+       /\ ~ResumeAllowed(3, 5, [NoLimits EXCEPT !.maxMsgs = TRUE])
+       /\ ~ResumeAllowed(3, 5, [NoLimits EXCEPT !.maxAge = TRUE])
+       /\ ResumeAllowed(3, 5, NoLimits)
 
 VARIABLES
     head,        \* bucket high-water revision
@@ -143,15 +168,23 @@ VARIABLES
     snapEnd,     \* StateSync: the head when the consumer was created
     last,        \* Advance: the head read by the guard's last probe
     started,     \* StateSync: the watch exists
-    caught       \* Advance: the consumer was seen caught up since the last probe
+    caught,      \* Advance: the consumer was seen caught up since the last probe
+    stopped,     \* Resume: the watch is stopped, its cursor the frontier
+    resumed,     \* Resume: it was resumed (once per run)
+    expired,     \* Resume: the resume was refused and the fold resynced
+    behind       \* Resume: the resume was accepted with the first sequence past cursor + 1
 
-vars == <<head, floor, deleteRev, frontier, foldHasKey, tripped, out, pos, snapEnd, last, started, caught>>
+vars == <<head, floor, deleteRev, frontier, foldHasKey, tripped, out, pos, snapEnd, last, started, caught,
+          stopped, resumed, expired, behind>>
 ext == <<out, pos, snapEnd, last, started, caught>>
+res == <<stopped, resumed, expired, behind>>
 
 BucketHasKey == deleteRev = Null
 
 Ext == Filtered \/ StateSync \/ Advance
 Started == ~StateSync \/ started
+\* Only a running watch (started, not stopped) delivers, probes and trips.
+Running == Started /\ ~stopped
 Pos == IF Ext THEN pos ELSE frontier
 InScope(r) == r >= 1 /\ r \notin out
 
@@ -180,7 +213,7 @@ FirstLiveAfter(b) ==
 \* out-of-scope revisions are skipped silently; a snapshot holds only the
 \* last record per key up to snapEnd.
 NextRev ==
-    IF ~Started THEN 0 ELSE
+    IF ~Running THEN 0 ELSE
     LET b == Max(Pos, floor)
         o == LastOtherInScope(snapEnd)
     IN IF StateSync /\ b < snapEnd
@@ -194,7 +227,7 @@ Gated == Mode \in {"Guarded", "GapOnly"}
 \* A gated watch does not forward a delivery that needs a probe whose verdict trips.
 DeliverBlocked == Gated /\ ProbeNeededK(frontier, NextRev) /\ Trips
 
-Advancing == Advance /\ Mode = "Guarded" /\ Started
+Advancing == Advance /\ Mode = "Guarded" /\ Running
 
 ProbeGuard ==
     /\ Advancing /\ ~Trips
@@ -203,7 +236,7 @@ ProbeGuard ==
 CaughtUpGuard == Advancing /\ ~caught /\ last > frontier /\ NextRev = 0
 
 RepairEnabled ==
-    /\ Started /\ Trips
+    /\ Running /\ Trips
     /\ IF Mode \in {"Guarded", "PeriodicOnly"} THEN TRUE
        ELSE IF Mode = "GapOnly" THEN NextRev # 0 /\ ProbeNeededK(frontier, NextRev)
        ELSE FALSE
@@ -221,12 +254,17 @@ Init ==
     /\ last = 0
     /\ started = FALSE
     /\ caught = FALSE
+    /\ stopped = FALSE
+    /\ resumed = FALSE
+    /\ expired = FALSE
+    /\ behind = FALSE
 
 Churn ==
     /\ head < MaxRev
     /\ head' = head + 1
     /\ UNCHANGED <<floor, deleteRev, frontier, foldHasKey, tripped>>
     /\ UNCHANGED ext
+    /\ UNCHANGED res
 
 \* Filtered: a write of a key outside the scope.
 ChurnOut ==
@@ -236,6 +274,7 @@ ChurnOut ==
     /\ out' = out \cup {head + 1}
     /\ UNCHANGED <<floor, deleteRev, frontier, foldHasKey, tripped>>
     /\ UNCHANGED <<pos, snapEnd, last, started, caught>>
+    /\ UNCHANGED res
 
 DeleteKey ==
     /\ head < MaxRev
@@ -244,16 +283,20 @@ DeleteKey ==
     /\ deleteRev' = head + 1
     /\ UNCHANGED <<floor, frontier, foldHasKey, tripped>>
     /\ UNCHANGED ext
+    /\ UNCHANGED res
 
 \* Retention head eviction: moves first_sequence (held off before a state-sync
-\* watch exists: the resync's listing and the creation are one step here).
+\* watch exists: the resync's listing and the creation are one step here; with
+\* Resume, only while the watch is stopped).
 Compact ==
     /\ floor < head
     /\ Started
+    /\ Resume => stopped
     /\ Evictable(floor + 1)
     /\ floor' = floor + 1
     /\ UNCHANGED <<head, deleteRev, frontier, foldHasKey, tripped>>
     /\ UNCHANGED ext
+    /\ UNCHANGED res
 
 \* StateSync: the consumer is created; the guard starts below the first sequence.
 StartWatch ==
@@ -262,6 +305,7 @@ StartWatch ==
     /\ snapEnd' = head
     /\ frontier' = StartK(0, floor + 1, head)
     /\ UNCHANGED <<head, floor, deleteRev, foldHasKey, tripped, out, pos, last, caught>>
+    /\ UNCHANGED res
 
 \* The next revision reaches the fold, unless the gated watch's in-band probe trips.
 Deliver ==
@@ -271,6 +315,7 @@ Deliver ==
     /\ pos' = IF Ext THEN NextRev ELSE pos
     /\ foldHasKey' = IF deleteRev = NextRev THEN FALSE ELSE foldHasKey
     /\ UNCHANGED <<head, floor, deleteRev, tripped, out, snapEnd, last, started, caught>>
+    /\ UNCHANGED res
 
 \* Advance: a probe that does not trip moves the frontier on a caught-up proof
 \* and reads the head for the next one.
@@ -280,12 +325,14 @@ Probe ==
     /\ last' = head
     /\ caught' = FALSE
     /\ UNCHANGED <<head, floor, deleteRev, foldHasKey, tripped, out, pos, snapEnd, started>>
+    /\ UNCHANGED res
 
 \* Advance: the consumer is seen with nothing pending after the last probe.
 CaughtUp ==
     /\ CaughtUpGuard
     /\ caught' = TRUE
     /\ UNCHANGED <<head, floor, deleteRev, frontier, foldHasKey, tripped, out, pos, snapEnd, last, started>>
+    /\ UNCHANGED res
 
 \* The guard fails the watch (in-band probe or backstop timer; PeriodicOnly:
 \* the timer only; GapOnly: the in-band probe only); restart -> CursorExpired
@@ -300,9 +347,35 @@ GuardRepair ==
     /\ last' = IF Ext THEN 0 ELSE last
     /\ caught' = IF Ext THEN FALSE ELSE caught
     /\ UNCHANGED <<head, floor, deleteRev, out, started>>
+    /\ UNCHANGED res
+
+\* Resume: the watch ends once; its cursor is the frontier.
+StopWatch ==
+    /\ Resume /\ Running /\ ~resumed
+    /\ stopped' = TRUE
+    /\ UNCHANGED <<head, floor, deleteRev, frontier, foldHasKey, tripped, resumed, expired, behind>>
+    /\ UNCHANGED ext
+
+\* Resume: a new watch from the cursor, through the resume check.  Accepted, it
+\* goes on from the cursor (NextRev skips what was evicted, as JetStream clamps
+\* a start below the first sequence silently); refused (kv.ErrCursorExpired),
+\* the fold resyncs and the watch restarts at the floor.
+ResumeWatch ==
+    /\ stopped
+    /\ stopped' = FALSE
+    /\ resumed' = TRUE
+    /\ IF ResumeK(frontier, floor + 1, StreamRetention)
+       THEN /\ behind' = (behind \/ floor > frontier)
+            /\ UNCHANGED <<frontier, foldHasKey, expired>>
+       ELSE /\ expired' = TRUE
+            /\ foldHasKey' = BucketHasKey
+            /\ frontier' = floor
+            /\ UNCHANGED behind
+    /\ UNCHANGED <<head, floor, deleteRev, tripped>>
+    /\ UNCHANGED ext
 
 Next == Churn \/ ChurnOut \/ DeleteKey \/ Compact \/ StartWatch \/ Deliver
-        \/ Probe \/ CaughtUp \/ GuardRepair
+        \/ Probe \/ CaughtUp \/ GuardRepair \/ StopWatch \/ ResumeWatch
 
 Spec == Init /\ [][Next]_vars
 
@@ -310,12 +383,14 @@ Spec == Init /\ [][Next]_vars
 \* against TLC's ENABLED Next.
 EnabledAny ==
     \/ head < MaxRev
-    \/ floor < head /\ Started /\ Evictable(floor + 1)
+    \/ floor < head /\ Started /\ (~Resume \/ stopped) /\ Evictable(floor + 1)
     \/ StateSync /\ ~started
     \/ NextRev # 0 /\ ~DeliverBlocked
     \/ ProbeGuard
     \/ CaughtUpGuard
     \/ RepairEnabled
+    \/ Resume /\ Running /\ ~resumed
+    \/ stopped
 
 GuardsMatchEnabled == EnabledAny = ENABLED Next
 
@@ -332,6 +407,7 @@ TypeOK ==
     /\ last \in 0 .. head
     /\ started \in BOOLEAN
     /\ caught \in BOOLEAN
+    /\ {stopped, resumed, expired, behind} \subseteq BOOLEAN
 
 -----------------------------------------------------------------------------
 (* Properties (each comment quotes the original name exactly).             *)
@@ -370,5 +446,13 @@ NeverHazardLivePhase == ~HazardLivePhase
 \* sometimes (supersession only): "supersession alone moves the first sequence past the frontier, and no trip follows"
 SupersededPastFrontier == ~tripped /\ floor > frontier
 NeverSupersededPastFrontier == ~SupersededPastFrontier
+
+\* sometimes (resume, no limit): "a resume behind the first sequence goes on without a resync"
+ResumedBehind == behind /\ ~expired
+NeverResumedBehind == ~ResumedBehind
+
+\* sometimes (resume, a limit): "the resume check refuses a cursor behind the first sequence and the resync repairs the fold"
+ResumeRefused == expired /\ foldHasKey = BucketHasKey
+NeverResumeRefused == ~ResumeRefused
 
 =============================================================================
