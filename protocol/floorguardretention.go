@@ -12,8 +12,8 @@ type StreamRetention struct {
 	// MaxAge: records older than the stream's MaxAge are removed.
 	MaxAge bool
 	// MaxMsgs, MaxBytes: the oldest records are removed once the stream holds too many
-	// messages or bytes (set conservatively even with the discard-new policy, which rejects
-	// new writes instead; a guard that is not needed costs only a resync).
+	// messages or bytes. Only the discard-old policy removes; under discard-new a full stream
+	// refuses new writes and removes nothing, so neither is set there.
 	MaxMsgs, MaxBytes bool
 	// MsgTTL: per-message TTLs are allowed (AllowMsgTTL), so any record, a delete marker
 	// included, may carry a Nats-TTL and be removed when it expires.

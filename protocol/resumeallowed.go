@@ -5,8 +5,8 @@ package protocol
 // when the window check holds (ResumeWindowOK), or when no setting of r can remove a key's
 // latest record (FloorGuardRequired is false), even with the first sequence past cursor+1.
 //
-// On a stream without limits (a default history-1 bucket: limits retention, no MaxAge,
-// MaxMsgs, MaxBytes, TTLs, markers or schedules) the first sequence moves only because a newer
+// On a stream without limits (a default history-1 bucket: limits retention, no MaxAge, TTLs,
+// markers or schedules, no MaxMsgs or MaxBytes that evict) the first sequence moves only because a newer
 // record of the same key superseded the oldest one. Every record removed between the cursor and
 // the first sequence then has a newer record of its key, and each key's latest record is never
 // removed, so it is at or after the first sequence: the resumed watch delivers it, and a

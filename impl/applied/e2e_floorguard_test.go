@@ -29,7 +29,7 @@ func TestFloorGuardTripResyncsInPlace(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			bucket := "overrun" + strings.ToLower(tc.name)
-			l := newLive(t, kv.StoreConfig{Name: bucket, MaxBytes: 64 << 20})
+			l := newLive(t, kv.StoreConfig{Name: bucket, MaxBytes: 64 << 20, Discard: kv.DiscardOld}) // a cap that evicts: the purge below stands for it
 			l.scope = tc.scope
 			for i := range 10 {
 				l.put(fmt.Sprintf("app.seed.%d", i), "v")

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"testing"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
 
@@ -23,7 +24,8 @@ func TestResumeBehindFirstSeqNeedsNoResync(t *testing.T) {
 					t.Fatal(err)
 				}
 				cfg := st.CachedInfo().Config
-				cfg.MaxMsgs = 1 << 20 // far above what the test writes: it could evict, so it counts
+				// Far above what the test writes; under discard-old it could evict, so it counts.
+				cfg.MaxMsgs, cfg.Discard = 1<<20, jetstream.DiscardOld
 				if _, err := l.js.UpdateStream(tctx(t), cfg); err != nil {
 					t.Fatal(err)
 				}

@@ -28,7 +28,9 @@ func (s StorageType) String() string {
 type DiscardPolicy uint8
 
 const (
-	// DiscardNew rejects writes when the bucket is full: right for configuration buckets.
+	// DiscardNew rejects writes when the bucket is full: right for configuration buckets. The
+	// cap then removes nothing, so a watch or resume behind the stream's first sequence only
+	// skips superseded records and goes on without a resync (protocol.ResumeAllowed).
 	DiscardNew DiscardPolicy = iota
 	// DiscardOld evicts the oldest history to make room: right for change feeds, whose readers
 	// rely on ErrCursorExpired and resync when eviction passes them (a size limit may evict a

@@ -30,8 +30,9 @@ func (overrunError) Is(target error) bool { return target == kv.ErrWatchOverrun 
 // entry already received, admits them all; and the frontier moves past revisions the watch
 // never delivers only on a caught-up proof (the consumer, asked after the previous probe,
 // has nothing pending and has sent nothing we have not received). On a stream where no
-// setting can remove a key's latest record (no MaxAge, MaxMsgs, MaxBytes, TTLs, schedules,
-// limits retention: a bucket with only a history) every eviction is a supersession whose newer
+// setting can remove a key's latest record (no MaxAge, TTLs, schedules, MaxMsgs or MaxBytes
+// under discard-old, limits retention: a bucket with only a history, or a default bucket whose
+// cap under discard-new refuses writes) every eviction is a supersession whose newer
 // record the watch still delivers, so the guard does not trip there; it still probes, for the
 // caught-up proofs and the stall detector. The decisions are the kernels in
 // protocol/floorguard.go and protocol/floorguardretention.go; this type only does the I/O.

@@ -15,6 +15,10 @@ import (
 	"github.com/slipstream-go/slipstream/protocol"
 )
 
+// purgeStreamBelow removes every record below seq, as retention evicts the head of a stream. It
+// stands for retention only on a bucket whose retention can evict (evictsOldest): on one where
+// only supersession removes records, the floor guard and the resume check rightly let an
+// operator's purge through, to reconciliation.
 func (d *bucketFixture) purgeStreamBelow(seq uint64) {
 	d.t.Helper()
 	st, err := d.js.Stream(testCtx(d.t), d.store.stream)
@@ -108,7 +112,7 @@ func TestFloorGuardDecisions(t *testing.T) {
 // the 30 s backstop.
 func TestGappedDeliveryWithAdvancedFloorTrips(t *testing.T) {
 	t.Parallel()
-	d := newTestBucket(t, "gapped")
+	d := newTestBucket(t, "gapped", evictsOldest)
 	for i := range 5 {
 		d.put(fmt.Sprintf("k%d", i+1), "v")
 	}
@@ -169,7 +173,7 @@ func TestBenignInteriorGapPasses(t *testing.T) {
 // after the evicted range.
 func TestLiveOverrunFailsTheAllScopeResumeWatch(t *testing.T) {
 	t.Parallel()
-	d := newTestBucket(t, "overrun", func(c *kv.StoreConfig) { c.MaxBytes = 64 << 20 })
+	d := newTestBucket(t, "overrun", evictsOldest, func(c *kv.StoreConfig) { c.MaxBytes = 64 << 20 })
 	for i := range 10 {
 		d.put(fmt.Sprintf("seed.%d", i), "v")
 	}
@@ -227,7 +231,7 @@ func TestBackstopTripsAnIdleWatch(t *testing.T) {
 	t.Parallel()
 	for _, sc := range []kv.Scope{kv.All(), kv.Prefix(""), kv.Prefix("k"), kv.Prefixes("k", "z")} {
 		srv := embedded.StartT(t)
-		d := openTestBucket(t, srv, Config{URL: srv.URL(), FloorGuardInterval: 300 * time.Millisecond}, "backstop")
+		d := openTestBucket(t, srv, Config{URL: srv.URL(), FloorGuardInterval: 300 * time.Millisecond}, "backstop", evictsOldest)
 		var cur kv.Version
 		for i := range 5 {
 			cur = d.put(fmt.Sprintf("k.%d", i), "v")
@@ -247,7 +251,7 @@ func TestBackstopTripsAnIdleWatch(t *testing.T) {
 func TestFilteredWatchAdvancesPastOtherKeys(t *testing.T) {
 	t.Parallel()
 	srv := embedded.StartT(t)
-	d := openTestBucket(t, srv, Config{URL: srv.URL(), FloorGuardInterval: 100 * time.Millisecond}, "advance")
+	d := openTestBucket(t, srv, Config{URL: srv.URL(), FloorGuardInterval: 100 * time.Millisecond}, "advance", evictsOldest)
 	cur := d.put("y.0", "v")
 	var ws []*watchRun
 	for _, sc := range []kv.Scope{kv.Prefix("y"), kv.Prefixes("y", "z")} {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/slipstream-go/slipstream/impl/kv"
 )
@@ -36,8 +37,9 @@ func (d *bucketFixture) publishKeys(bucket string, keys []string, val string, de
 	}
 }
 
-// setMaxMsgs gives the bucket's stream a message limit (far above what the test writes: it
-// evicts nothing itself, but it could, so the floor guard must stay on).
+// setMaxMsgs gives the bucket's stream a message limit under the discard-old policy, the one
+// that removes the oldest records (far above what the test writes: it evicts nothing itself, but
+// it could, so the floor guard must stay on).
 func (d *bucketFixture) setMaxMsgs(n int64) {
 	d.t.Helper()
 	st, err := d.js.Stream(testCtx(d.t), d.store.stream)
@@ -45,7 +47,7 @@ func (d *bucketFixture) setMaxMsgs(n int64) {
 		d.t.Fatal(err)
 	}
 	cfg := st.CachedInfo().Config
-	cfg.MaxMsgs = n
+	cfg.MaxMsgs, cfg.Discard = n, jetstream.DiscardOld
 	if _, err := d.js.UpdateStream(testCtx(d.t), cfg); err != nil {
 		d.t.Fatalf("set MaxMsgs: %v", err)
 	}

@@ -169,6 +169,12 @@ func openTestBucket(t *testing.T, srv *embedded.Server, cfg Config, name string,
 	return &bucketFixture{t: t, srv: srv, conn: conn, store: st, nc: nc, js: js}
 }
 
+// evictsOldest gives a test bucket the discard-old policy, under which its cap removes the
+// oldest records: the retention the floor guard and the resume check guard against, for which
+// purgeStreamBelow stands in. (Under the default discard-new a full bucket refuses writes and
+// removes nothing.)
+func evictsOldest(c *kv.StoreConfig) { c.Discard = kv.DiscardOld }
+
 func (d *bucketFixture) put(key, value string) kv.Version {
 	d.t.Helper()
 	v, err := d.store.Put(testCtx(d.t), key, []byte(value))

@@ -66,10 +66,12 @@ func TestWatchPrefixFromReplaysOnlyTheDelta(t *testing.T) {
 	w.none(t, 300*time.Millisecond)
 }
 
-// A resume from a compacted cursor fails at once with ErrCursorExpired and nothing else.
+// A resume from a compacted cursor fails at once with ErrCursorExpired and nothing else, on a
+// bucket whose retention can evict (on one where only supersession removes records, the resume
+// goes on: TestResumeBehindFirstSeqWhereOnlySupersessionEvicts).
 func TestWatchFromCompactedCursorDoesNotSpuriouslyFail(t *testing.T) {
 	t.Parallel()
-	d := newTestBucket(t, "compacted")
+	d := newTestBucket(t, "compacted", evictsOldest)
 	for range 6 {
 		d.put("k", "v")
 	}
@@ -79,10 +81,10 @@ func TestWatchFromCompactedCursorDoesNotSpuriouslyFail(t *testing.T) {
 
 // The server behaviour the resume check exists for (NATS.md, "Resume check"): nats.go's own
 // resume silently clamps a start below the first retained sequence, while Watch returns
-// kv.ErrCursorExpired.
+// kv.ErrCursorExpired, on a bucket whose retention can evict.
 func TestServerSilentlyClampsButWatchReportsExpiry(t *testing.T) {
 	t.Parallel()
-	d := newTestBucket(t, "clamp")
+	d := newTestBucket(t, "clamp", evictsOldest)
 	for round := range 4 {
 		d.put("k1", string(rune('a'+round)))
 		d.put("k2", string(rune('a'+round)))
@@ -139,7 +141,7 @@ func TestCursorBeyondStreamEndIsExpired(t *testing.T) {
 func TestResumeCheckAfterConsumerCreation(t *testing.T) {
 	t.Parallel()
 	for _, sc := range []kv.Scope{kv.All(), kv.Prefix("k"), kv.Prefixes("k", "z")} {
-		d := newTestBucket(t, "recheck")
+		d := newTestBucket(t, "recheck", evictsOldest)
 		for i := range 5 {
 			d.put(fmt.Sprintf("k.%d", i), "v")
 		}

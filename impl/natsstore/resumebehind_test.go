@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/internal/embedded"
 	"github.com/slipstream-go/slipstream/protocol"
@@ -15,20 +16,35 @@ import (
 // last write of one key a delete): the first sequence passes C+1 by supersession alone. Without
 // a stream limit the resume from C goes on (no kv.ErrCursorExpired), delivers only the tail (one
 // record per key: each first overwrite was itself superseded), and the fold ends equal to the
-// bucket without the deleted key; the resume is logged and counted. With MaxMsgs set, the same
-// cursor expires.
+// bucket without the deleted key; the resume is logged and counted. The same holds on a bucket
+// of kv.StoreConfig's defaults, whose 10 MiB cap under the discard-new policy refuses writes
+// rather than remove records. With MaxMsgs under discard-old set, the same cursor expires.
 func TestResumeBehindFirstSeqWhereOnlySupersessionEvicts(t *testing.T) {
 	t.Parallel()
-	for _, limit := range []bool{false, true} {
-		t.Run(fmt.Sprintf("limit=%v", limit), func(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		maxBytes int64 // kv.StoreConfig.MaxBytes: -1 unlimited, 0 the default cap
+		limit    bool  // MaxMsgs under discard-old added before the resume
+	}{
+		{"no limit", -1, false},
+		{"default cap, discard new", 0, false},
+		{"MaxMsgs, discard old", -1, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
+			limit := c.limit
 			var logs logBuffer
 			srv := embedded.StartT(t)
-			d := openTestBucket(t, srv, Config{URL: srv.URL(), Logger: logs.logger()}, "behind", func(c *kv.StoreConfig) {
-				c.MaxHistory, c.MaxBytes, c.Storage = 1, -1, kv.StorageMemory
+			d := openTestBucket(t, srv, Config{URL: srv.URL(), Logger: logs.logger()}, "behind", func(sc *kv.StoreConfig) {
+				sc.MaxHistory, sc.MaxBytes, sc.Storage = 1, c.maxBytes, kv.StorageMemory
 			})
-			if cfg := d.streamInfo().Config; cfg.MaxBytes > 0 || cfg.MaxMsgs > 0 || cfg.MaxAge > 0 || cfg.MaxMsgsPerSubject != 1 {
-				t.Fatalf("setup: the bucket has limits: %+v", cfg)
+			cfg := d.streamInfo().Config
+			wantBytes := int64(-1)
+			if c.maxBytes == 0 {
+				wantBytes = kv.DefaultMaxBytes
+			}
+			if cfg.MaxBytes != wantBytes || cfg.Discard != jetstream.DiscardNew || cfg.MaxMsgs > 0 || cfg.MaxAge > 0 || cfg.MaxMsgsPerSubject != 1 {
+				t.Fatalf("setup: want a history-1 bucket, MaxBytes %d, discard new and no other limit, got %+v", wantBytes, cfg)
 			}
 			if limit {
 				d.setMaxMsgs(1 << 20) // far above what the test writes: it could evict, so it counts

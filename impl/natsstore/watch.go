@@ -37,11 +37,12 @@ const (
 //     delivering while the stream held updates in scope (ErrWatchStalled; NATS.md, "Stalled
 //     consumer").
 //   - kv.ErrCursorExpired: the bucket no longer holds every update after from and a limit of
-//     its stream (MaxAge, MaxMsgs, MaxBytes, TTLs, markers, schedules, non-limits retention)
-//     may have removed a key's latest record, or from is beyond the stream's last sequence
-//     (see "Resume check" in NATS.md); resync and watch from the zero cursor. On a stream
-//     without limits a cursor behind the first sequence resumes: only superseded records were
-//     removed, and each key's latest record follows (Store.ResumesBehindFirstSeq counts them).
+//     its stream (MaxAge, MaxMsgs or MaxBytes under discard-old, TTLs, markers, schedules,
+//     non-limits retention) may have removed a key's latest record, or from is beyond the
+//     stream's last sequence (see "Resume check" in NATS.md); resync and watch from the zero
+//     cursor. On a stream without limits a cursor behind the first sequence resumes: only
+//     superseded records were removed, and each key's latest record follows
+//     (Store.ResumesBehindFirstSeq counts them).
 //   - kv.ErrTimeout: a setup request (stream lookup, consumer creation) timed out.
 //   - kv.ErrKeyNotFound: the bucket's stream does not exist (deleted); kv.ErrOperationFailed:
 //     the server refused the consumer for lack of permission. Neither matches kv.ErrWatch: a

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/slipstream-go/slipstream/impl/kv"
 	"github.com/slipstream-go/slipstream/impl/snapshot/appendlog"
 	"github.com/slipstream-go/slipstream/impl/snapshot/artifact"
@@ -53,34 +54,44 @@ func TestBootstrapResumesDeltaOnly(t *testing.T) {
 	}
 }
 
-// An artifact whose cursor fell out of the bucket's retention resumes into an expired cursor;
-// the live loop takes the resync path and the fold ends equal to the bucket, including a key
-// deleted while the artifact aged.
-func TestExpiredArtifactResyncsTheFold(t *testing.T) {
-	e := newEnv(t)
-	tr := e.nats()
-	a := e.startNode(filepath.Join(t.TempDir(), "a.log"))
+// agedArtifact publishes an artifact of k.a, k.b and k.c from a node that then stops, and
+// rewrites every key after it (k.b deleted, k.a twice), so that with one revision kept per key
+// the stream's first sequence passes the artifact's cursor. It returns the export round's
+// result and the bucket's last revision.
+func (e *env) agedArtifact(tr Transport) (*RoundResult, uint64) {
+	e.t.Helper()
+	a := e.startNode(filepath.Join(e.t.TempDir(), "a.log"))
 	e.put("k.a", "1")
 	e.put("k.b", "1")
 	a.waitStored(e.put("k.c", "1"))
-	res, err := RunExportRound(tctx(t), e.round(e.lease(nil, "node-a"), time.Minute, a, tr))
+	res, err := RunExportRound(tctx(e.t), e.round(e.lease(nil, "node-a"), time.Minute, a, tr))
 	if err != nil || res == nil {
-		t.Fatalf("export round: %+v, %v", res, err)
+		e.t.Fatalf("export round: %+v, %v", res, err)
 	}
 	a.stop()
-	// One revision per key is kept, so rewriting every key evicts the head of the stream.
 	e.put("k.a", "2")
 	e.del("k.b")
 	e.put("k.a", "3")
 	head := e.put("k.c", "2")
 	exportRev, _ := res.Manifest.Cursor.Uint64()
 	if first := e.firstSeq(); first <= exportRev+1 {
-		t.Fatalf("precondition: first sequence %d still covers the artifact at %d", first, exportRev)
+		e.t.Fatalf("precondition: first sequence %d still covers the artifact at %d", first, exportRev)
 	}
+	return res, head
+}
+
+// An artifact whose cursor fell out of the bucket's retention resumes into an expired cursor;
+// the live loop takes the resync path and the fold ends equal to the bucket, including a key
+// deleted while the artifact aged. The bucket's cap evicts (discard-old), so the records the
+// server no longer holds may have included a key's latest one.
+func TestExpiredArtifactResyncsTheFold(t *testing.T) {
+	e := newEnv(t)
+	e.evictOldest()
+	tr := e.nats()
+	_, head := e.agedArtifact(tr)
 	c, _ := e.bootstrap(tr)
 	c.waitStored(head)
-	st := c.prog.Stats()
-	if st.Resyncs != 1 {
+	if st := c.prog.Stats(); st.Resyncs != 1 {
 		t.Fatalf("resyncs = %d, want 1 (the imported cursor expired)", st.Resyncs)
 	}
 	if fold, want := c.fold(), e.bucketState(); !sameMap(fold, want) || fold["k.a"] != "3" || len(fold) != 2 {
@@ -89,6 +100,62 @@ func TestExpiredArtifactResyncsTheFold(t *testing.T) {
 	if c.store.Cursor() != kv.CursorFromUint64(head) {
 		t.Fatalf("fold cursor %v, want %d", c.store.Cursor(), head)
 	}
+}
+
+// The same aged artifact on a bucket of default settings (a cap under discard-new, which refuses
+// writes rather than remove records): only supersession moved the first sequence, so the import
+// resumes with no resync, receives only what the stream still holds after the artifact's
+// cursor, and ends equal to the bucket without the deleted key.
+func TestAgedArtifactOnADefaultBucketResumesWithoutResync(t *testing.T) {
+	e := newEnv(t)
+	tr := e.nats()
+	res, head := e.agedArtifact(tr)
+	c, _ := e.bootstrap(tr)
+	c.waitStored(head)
+	st := c.prog.Stats()
+	if st.Resyncs != 0 {
+		t.Fatalf("resyncs = %d, want 0: only superseded records were removed", st.Resyncs)
+	}
+	exportRev, _ := res.Manifest.Cursor.Uint64()
+	if held := e.msgsAfter(exportRev); st.Received != held || held != 3 {
+		t.Fatalf("received %d updates, want the %d the stream holds after the artifact's cursor (k.a, k.b's delete, k.c)", st.Received, held)
+	}
+	if fold, want := c.fold(), e.bucketState(); !sameMap(fold, want) || fold["k.a"] != "3" || len(fold) != 2 {
+		t.Fatalf("fold after the resume %v, bucket %v", fold, want)
+	}
+}
+
+// evictOldest switches the data bucket's stream to the discard-old policy, under which its cap
+// removes the oldest records.
+func (e *env) evictOldest() {
+	e.t.Helper()
+	st, err := e.js.Stream(tctx(e.t), "KV_routes")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	cfg := st.CachedInfo().Config
+	cfg.Discard = jetstream.DiscardOld
+	if _, err := e.js.UpdateStream(tctx(e.t), cfg); err != nil {
+		e.t.Fatalf("switch KV_routes to discard-old: %v", err)
+	}
+}
+
+// msgsAfter is the number of records the data bucket's stream holds after revision rev.
+func (e *env) msgsAfter(rev uint64) uint64 {
+	e.t.Helper()
+	st, err := e.js.Stream(tctx(e.t), "KV_routes")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	info, err := st.Info(tctx(e.t))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if info.State.FirstSeq > rev {
+		return info.State.Msgs
+	}
+	e.t.Fatalf("the stream still holds revision %d", rev)
+	return 0
 }
 
 // liveKey is the pointer key of the data bucket's live incarnation under base.
