@@ -111,19 +111,10 @@ func TestSupersessionOnlyConvergesWithoutTrips(t *testing.T) {
 // above an undelivered marker's revision.
 func TestSupersessionOnlyNeverEvictsTheMarker(t *testing.T) {
 	m := New(Config{Retention: SupersessionOnly, StateSync: true, Filtered: true, Advance: true})
-	seen := map[State]bool{}
-	stack := m.Init()
-	for len(stack) > 0 {
-		s := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if seen[s] {
-			continue
-		}
-		seen[s] = true
+	for s := range reachable(m) {
 		if s.DeleteRev != 0 && s.Floor >= s.DeleteRev {
 			t.Fatalf("the marker (revision %d) was evicted: %v", s.DeleteRev, s)
 		}
-		m.Next(s, func(_ check.Action, t State) { stack = append(stack, t) })
 	}
 }
 
