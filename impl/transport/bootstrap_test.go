@@ -130,11 +130,7 @@ func TestAgedArtifactOnADefaultBucketResumesWithoutResync(t *testing.T) {
 // removes the oldest records.
 func (e *env) evictOldest() {
 	e.t.Helper()
-	st, err := e.js.Stream(tctx(e.t), "KV_routes")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	cfg := st.CachedInfo().Config
+	cfg := e.dataStream().Config
 	cfg.Discard = jetstream.DiscardOld
 	if _, err := e.js.UpdateStream(tctx(e.t), cfg); err != nil {
 		e.t.Fatalf("switch KV_routes to discard-old: %v", err)
@@ -144,16 +140,8 @@ func (e *env) evictOldest() {
 // msgsAfter is the number of records the data bucket's stream holds after revision rev.
 func (e *env) msgsAfter(rev uint64) uint64 {
 	e.t.Helper()
-	st, err := e.js.Stream(tctx(e.t), "KV_routes")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	info, err := st.Info(tctx(e.t))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if info.State.FirstSeq > rev {
-		return info.State.Msgs
+	if st := e.dataStream().State; st.FirstSeq > rev {
+		return st.Msgs
 	}
 	e.t.Fatalf("the stream still holds revision %d", rev)
 	return 0
@@ -169,15 +157,4 @@ func (e *env) liveKey(base string) string {
 	return PointerKey(base, inc)
 }
 
-func (e *env) firstSeq() uint64 {
-	e.t.Helper()
-	st, err := e.js.Stream(tctx(e.t), "KV_routes")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	info, err := st.Info(tctx(e.t))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return info.State.FirstSeq
-}
+func (e *env) firstSeq() uint64 { return e.dataStream().State.FirstSeq }

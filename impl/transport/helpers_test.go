@@ -117,7 +117,10 @@ func (e *env) del(key string) uint64 {
 	return e.head()
 }
 
-func (e *env) head() uint64 {
+func (e *env) head() uint64 { return e.dataStream().State.LastSeq }
+
+// dataStream reads the data bucket's stream info afresh.
+func (e *env) dataStream() *jetstream.StreamInfo {
 	e.t.Helper()
 	st, err := e.js.Stream(tctx(e.t), "KV_routes")
 	if err != nil {
@@ -127,7 +130,7 @@ func (e *env) head() uint64 {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return info.State.LastSeq
+	return info
 }
 
 func (e *env) bucketState() map[string]string {
