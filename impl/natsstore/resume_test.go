@@ -164,3 +164,32 @@ func TestResumeCheckAfterConsumerCreation(t *testing.T) {
 		}
 	}
 }
+
+// A resume reads the stream's state twice, before and after creating its consumer, and the
+// floor guard starts from the second read's configuration: a resumed watch that has received
+// its tail has asked STREAM.INFO exactly twice (a fresh watch asks once, for the guard alone).
+func TestResumeReadsTheStreamTwice(t *testing.T) {
+	t.Parallel()
+	d := newTestBucket(t, "inforeads")
+	for i := range 3 {
+		d.put(fmt.Sprintf("k.%d", i), "v")
+	}
+	for _, c := range []struct {
+		from     kv.Cursor
+		updates  int // what the watch delivers: the tail after cursor 1, or all three keys
+		requests int
+	}{{kv.CursorFromUint64(1), 2, 2}, {kv.Cursor{}, 3, 1}} {
+		spy := spyOn(t, d.srv, "$JS.API.STREAM.INFO.>")
+		w := d.startWatch(kv.All(), c.from)
+		for range c.updates {
+			w.next(t)
+		}
+		if got := len(spy.seen(t, d.store.js.Conn())); got != c.requests {
+			t.Fatalf("watch from %v: %d STREAM.INFO requests before its updates were received, want %d", c.from, got, c.requests)
+		}
+		w.cancel()
+		if err := w.result(t, 10*time.Second); err != nil {
+			t.Fatalf("watch ended with %v after its context was cancelled", err)
+		}
+	}
+}

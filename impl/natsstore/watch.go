@@ -120,7 +120,7 @@ func (s *Store) watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out c
 				WithHint(hintMaxCursor)
 		}
 		cursor = c
-		if _, err := s.checkResume(ctx, cursor); err != nil {
+		if _, _, err := s.checkResume(ctx, cursor); err != nil {
 			return err
 		}
 		cfg.DeliverPolicy = jetstream.DeliverByStartSequencePolicy
@@ -140,13 +140,18 @@ func (s *Store) watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out c
 	}
 	defer s.deleteConsumer(ctx, op, cons.CachedInfo().Name)
 
+	// Whether retention can remove a key's latest record is read once after the consumer exists
+	// (by the resume check's second read when resuming), and again by every probe of the floor
+	// guard (a limit added later counts from the next probe on).
+	var limits, haveLimits bool
 	if resuming {
 		// Again after the consumer exists: the head may have been evicted in between, and the
 		// server would have clamped the start without saying so.
-		first, err := s.checkResume(ctx, cursor)
-		if err != nil {
-			return err
+		first, retention, err := s.checkResume(ctx, cursor)
+		if err != nil || ctx.Err() != nil {
+			return err // nil when the watch was cancelled during the check
 		}
+		limits, haveLimits = protocol.FloorGuardRequired(retention), true
 		if !protocol.ResumeWindowOK(cursor, first) {
 			// Accepted behind the first sequence: only supersession removed what the server
 			// skips, and every key's latest record follows.
@@ -159,14 +164,15 @@ func (s *Store) watch(ctx context.Context, scope kv.Scope, from kv.Cursor, out c
 	// own start (one after the stream sequence it reports as delivered at creation): nothing
 	// below it is part of the snapshot.
 	start, _ := protocol.ResumeStartSequence(cons.CachedInfo().Delivered.Stream)
-	// Whether retention can remove a key's latest record is read once here, after the consumer
-	// exists, and again by every probe (a limit added later counts from the next probe on).
-	_, _, limits, err := s.streamProbe(ctx)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil
+	if !haveLimits {
+		_, _, l, err := s.streamProbe(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return watchFail(fmt.Errorf("read stream configuration for the floor guard: %w", err))
 		}
-		return watchFail(fmt.Errorf("read stream configuration for the floor guard: %w", err))
+		limits = l
 	}
 	guard := s.newFloorGuard(cursor, start, limits, func(ctx context.Context) (uint64, uint64, error) {
 		ctx, cancel := context.WithTimeout(ctx, s.conn.timeout())
@@ -219,26 +225,27 @@ func watchFail(err error) error {
 // checkResume is the resume check (NATS.md, "Resume check"): kv.ErrCursorExpired unless
 // protocol.ResumeAllowed accepts the cursor on the stream's first sequence and retention (every
 // update after cursor still retained, or a stream where only supersession removes records) and
-// the cursor is not beyond the stream's last sequence. It returns the first sequence it read.
-func (s *Store) checkResume(ctx context.Context, cursor uint64) (first uint64, err error) {
-	first, last, retention, err := s.streamRetention(ctx)
+// the cursor is not beyond the stream's last sequence. It returns the first sequence and the
+// retention it read.
+func (s *Store) checkResume(ctx context.Context, cursor uint64) (first uint64, r protocol.StreamRetention, err error) {
+	first, last, r, err := s.streamRetention(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
-			return 0, nil
+			return 0, r, nil
 		}
-		return 0, watchFail(fmt.Errorf("get KV stream for resume check: %w", err))
+		return 0, r, watchFail(fmt.Errorf("get KV stream for resume check: %w", err))
 	}
-	if !protocol.ResumeAllowed(cursor, first, retention) {
+	if !protocol.ResumeAllowed(cursor, first, r) {
 		s.conn.logger().Warn("natsstore: resume cursor expired", "stream", s.stream, "cursor", cursor, "first_seq", first)
-		return 0, kv.NewError("watch", "", kv.ErrCursorExpired, nil).WithHint(fmt.Sprintf(
+		return 0, r, kv.NewError("watch", "", kv.ErrCursorExpired, nil).WithHint(fmt.Sprintf(
 			"stream %s starts at sequence %d, after cursor %d, and a limit of the stream may have removed a key's latest record; %s",
 			s.stream, first, cursor, hintResync))
 	}
 	if cursor > last {
 		s.conn.logger().Warn("natsstore: resume cursor beyond stream end", "stream", s.stream, "cursor", cursor, "last_seq", last)
-		return 0, kv.NewError("watch", "", kv.ErrCursorExpired, nil).WithHint(fmt.Sprintf(
+		return 0, r, kv.NewError("watch", "", kv.ErrCursorExpired, nil).WithHint(fmt.Sprintf(
 			"cursor %d is beyond stream %s's last sequence %d (the bucket was recreated or wiped); %s",
 			cursor, s.stream, last, hintResync))
 	}
-	return first, nil
+	return first, r, nil
 }
