@@ -33,7 +33,6 @@ func TestResumeBehindFirstSeqWhereOnlySupersessionEvicts(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			limit := c.limit
 			var logs logBuffer
 			srv := embedded.StartT(t)
 			d := openTestBucket(t, srv, Config{URL: srv.URL(), Logger: logs.logger()}, "behind", func(sc *kv.StoreConfig) {
@@ -47,7 +46,7 @@ func TestResumeBehindFirstSeqWhereOnlySupersessionEvicts(t *testing.T) {
 			if cfg.MaxBytes != wantBytes || cfg.Discard != jetstream.DiscardNew || cfg.MaxMsgs > 0 || cfg.MaxAge > 0 || cfg.MaxMsgsPerSubject != 1 {
 				t.Fatalf("setup: want a history-1 bucket, MaxBytes %d, discard new and no other limit, got %+v", wantBytes, cfg)
 			}
-			if limit {
+			if c.limit {
 				d.setMaxMsgs(1 << 20) // far above what the test writes: it could evict, so it counts
 			}
 			const keys = 10
@@ -73,7 +72,7 @@ func TestResumeBehindFirstSeqWhereOnlySupersessionEvicts(t *testing.T) {
 			}
 
 			w := d.startWatch(kv.All(), kv.CursorFromUint64(cursor))
-			if limit {
+			if c.limit {
 				mustKind(t, w.result(t, 10*time.Second), kv.ErrCursorExpired, "resume behind the first sequence on a stream with MaxMsgs")
 				if n := d.store.ResumesBehindFirstSeq(); n != 0 {
 					t.Fatalf("an expired resume was counted as accepted behind the first sequence (%d)", n)

@@ -80,7 +80,7 @@ func runsTaken(data []byte, pos int) (n, count int) {
 // badChecksums counts the records that are whole PUTs but for a checksum that fails.
 func badChecksums(data []byte) (bad int) {
 	for pos := 0; pos < len(data); {
-		size := framePut(data[pos:])
+		size, _, _ := framePut(data[pos:])
 		if size == 0 {
 			return bad
 		}

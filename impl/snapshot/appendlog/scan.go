@@ -87,7 +87,7 @@ func checkedPuts(data []byte, pos, to int, run *crcRun) (n, count int) {
 	run.reset()
 	end := pos
 	for end < to && end-pos < crcRunBytes {
-		size := framePut(data[end:to])
+		size, _, _ := framePut(data[end:to])
 		if size == 0 {
 			break
 		}
